@@ -1,0 +1,57 @@
+# Slice of Culture: `make run` serves the app with demo data; `make test` runs every test.
+# Both install what they need first (venv + pinned packages, bun from npm, Chromium from apt).
+
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+BUN_VERSION := 1.4.5
+BUN := .tools/node_modules/.bin/bun
+
+# Reflex uses our project-local bun (the machine's Node is too old for Reflex 0.10).
+export PATH := $(CURDIR)/.tools/node_modules/.bin:$(CURDIR)/$(VENV)/bin:$(PATH)
+export REFLEX_USE_SYSTEM_BUN := 1
+export TELEMETRY_ENABLED := false
+export REFLEX_TELEMETRY_ENABLED := false
+export TF_USE_LEGACY_KERAS := 1
+export PYTHONDONTWRITEBYTECODE := 1
+
+.PHONY: install run test lint bench clean chromium
+
+$(VENV)/.installed: requirements.txt
+	@echo "==> Python packages (pinned, $(VENV))"
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	@$(PY) -m pip install --quiet --upgrade pip
+	@$(PY) -m pip install --quiet -r requirements.txt
+	@touch $@
+
+$(BUN):
+	@echo "==> bun $(BUN_VERSION) from the npm registry into .tools/"
+	@npm install --silent --no-fund --no-audit --prefix .tools bun@$(BUN_VERSION)
+	@$(BUN) --version >/dev/null
+
+install: $(VENV)/.installed $(BUN)
+
+chromium:
+	@command -v chromium >/dev/null || { echo "==> Chromium from apt"; \
+		(apt-get update -qq || sudo apt-get update -qq) && \
+		(apt-get install -y -qq chromium || sudo apt-get install -y -qq chromium); }
+
+run: install
+	@echo "==> Database: migrations and demo data"
+	@$(PY) -m slice_of_culture.manage setup
+	@echo "==> Serving on http://localhost:$${FRONTEND_PORT:-3000}"
+	@$(VENV)/bin/reflex run --env prod
+
+test: install chromium
+	@echo "==> Tests (SQLite, PostgreSQL, Chromium)"
+	@$(VENV)/bin/pytest
+
+lint: install
+	@$(VENV)/bin/ruff check . && $(VENV)/bin/ruff format --check .
+
+bench: install
+	@$(PY) -m bench
+
+clean:
+	rm -rf .web .states

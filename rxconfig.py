@@ -1,0 +1,23 @@
+"""Reflex configuration; every value comes from slice_of_culture.config (environment variables)."""
+
+import reflex as rx
+
+from slice_of_culture.config import get_settings
+
+_settings = get_settings()
+
+config = rx.Config(
+    app_name="slice_of_culture",
+    frontend_port=_settings.frontend_port,
+    backend_port=_settings.backend_port,
+    api_url=_settings.api_url or f"http://localhost:{_settings.backend_port}",
+    deploy_url=f"http://localhost:{_settings.frontend_port}",
+    # Several backend workers share state through Redis when REDIS_URL is set; unset = one worker.
+    redis_url=_settings.redis_url or None,
+    telemetry_enabled=False,
+    show_built_with_reflex=False,
+    # The app talks to its database through slice_of_culture.db, not Reflex's rx.session().
+    db_url=None,
+    plugins=[rx.plugins.RadixThemesPlugin()],
+    disable_plugins=[rx.plugins.SitemapPlugin],
+)

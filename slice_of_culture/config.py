@@ -1,0 +1,68 @@
+"""All configuration, read once from environment variables with embedded defaults.
+
+Everything that differs between a laptop and production lives here and nowhere else:
+the left column of DESIGN.md's table is the default, the right column is a variable away.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+_DEV_SECRET = "dev-only-secret-change-me"
+
+
+def _env(name: str, default: str) -> str:
+    value = os.environ.get(name, "").strip()
+    return value or default
+
+
+@dataclass(frozen=True)
+class Settings:
+    # Where local state lives (SQLite file, embedded Chroma, saved models).
+    data_dir: Path = field(default_factory=lambda: Path(_env("SOC_DATA_DIR", str(PROJECT_ROOT / "data"))))
+    # SQLAlchemy URL; unset = SQLite file under data/. Production: postgresql+psycopg://...
+    database_url: str = ""
+    # Redis for Reflex state shared between workers; unset = one worker, state in memory.
+    redis_url: str = field(default_factory=lambda: os.environ.get("REDIS_URL", "").strip())
+    # Chroma server URL (http://host:port); unset = embedded Chroma under data/chroma.
+    chroma_url: str = field(default_factory=lambda: os.environ.get("CHROMA_URL", "").strip())
+    # Key for hashing session tokens (HMAC); must be set to a long random value in production.
+    secret_key: str = field(default_factory=lambda: _env("SECRET_KEY", _DEV_SECRET))
+    # The port the app serves on. In production Reflex serves pages and the websocket on one port;
+    # `reflex run` in development mode needs a different BACKEND_PORT.
+    frontend_port: int = field(default_factory=lambda: int(_env("PORT", "3000")))
+    backend_port: int = field(default_factory=lambda: int(_env("BACKEND_PORT", _env("PORT", "3000"))))
+    # Public URL of the backend as the browser sees it; unset = http://localhost:<backend_port>.
+    api_url: str = field(default_factory=lambda: os.environ.get("API_URL", "").strip())
+    # How long a login lasts without being used, in days.
+    session_days: int = field(default_factory=lambda: int(_env("SESSION_DAYS", "30")))
+    # Failed-login limits over a sliding window (per username, per client address).
+    login_window_minutes: int = field(default_factory=lambda: int(_env("LOGIN_WINDOW_MINUTES", "15")))
+    login_max_failures_per_user: int = field(default_factory=lambda: int(_env("LOGIN_MAX_FAILURES_PER_USER", "5")))
+    login_max_failures_per_client: int = field(
+        default_factory=lambda: int(_env("LOGIN_MAX_FAILURES_PER_CLIENT", "20"))
+    )
+    # "production" refuses the development secret.
+    environment: str = field(default_factory=lambda: _env("SOC_ENV", "development"))
+
+    def __post_init__(self) -> None:
+        if not self.database_url:
+            url = os.environ.get("DATABASE_URL", "").strip() or f"sqlite:///{self.data_dir / 'slice_of_culture.db'}"
+            object.__setattr__(self, "database_url", url)
+        if self.environment == "production" and self.secret_key == _DEV_SECRET:
+            raise RuntimeError("SECRET_KEY must be set in production")
+
+    @property
+    def chroma_path(self) -> Path:
+        return self.data_dir / "chroma"
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """The process-wide settings (environment read once)."""
+    return Settings()

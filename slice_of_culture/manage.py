@@ -1,0 +1,54 @@
+"""Setup commands: `python -m slice_of_culture.manage migrate | seed | setup`.
+
+`make run` calls `setup`: apply migrations, then seed the demo community if the database is empty.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from alembic import command
+from alembic.config import Config
+
+from slice_of_culture.config import PROJECT_ROOT, get_settings
+from slice_of_culture.db import session_scope
+
+
+def migrate(url: str | None = None) -> None:
+    """Upgrade the database to the latest migration."""
+    cfg = Config(str(PROJECT_ROOT / "alembic.ini"))
+    cfg.attributes["database_url"] = url or get_settings().database_url
+    command.upgrade(cfg, "head")
+
+
+def seed(*, force: bool = False) -> None:
+    """Seed the demo community if the database has no users yet."""
+    from slice_of_culture.services import demo
+
+    with session_scope() as session:
+        if not force and not demo.database_is_empty(session=session):
+            print("Database already has people in it; not seeding the demo community.")
+            return
+        counts = demo.seed_demo(session=session, progress=True)
+    print("Seeded demo community: " + ", ".join(f"{v} {k}" for k, v in counts.items()))
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m slice_of_culture.manage")
+    sub = parser.add_subparsers(dest="command", required=True)
+    sub.add_parser("migrate", help="apply migrations")
+    sub.add_parser("seed", help="seed the demo community into an empty database")
+    sub.add_parser("setup", help="migrate, then seed if empty")
+    args = parser.parse_args(argv)
+    url = get_settings().database_url
+    if args.command in ("migrate", "setup"):
+        print(f"Applying migrations to {url.split('@')[-1]}")
+        migrate()
+    if args.command in ("seed", "setup"):
+        seed()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

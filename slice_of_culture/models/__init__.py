@@ -1,0 +1,34 @@
+"""SQLModel tables. Importing this package registers every table on `SQLModel.metadata`."""
+
+from slice_of_culture.models.common import (
+    ENTRY_STATUSES,
+    ITEM_KINDS,
+    NOTIFICATION_KINDS,
+    VISIBILITIES,
+    utcnow,
+)
+from slice_of_culture.models.entry import Entry
+from slice_of_culture.models.forum import Forum, ForumMembership, Message
+from slice_of_culture.models.item import Item
+from slice_of_culture.models.social import Comment, Follow, Like, Notification
+from slice_of_culture.models.user import AuthSession, LoginFailure, User
+
+__all__ = [
+    "ENTRY_STATUSES",
+    "ITEM_KINDS",
+    "NOTIFICATION_KINDS",
+    "VISIBILITIES",
+    "AuthSession",
+    "Comment",
+    "Entry",
+    "Follow",
+    "Forum",
+    "ForumMembership",
+    "Item",
+    "Like",
+    "LoginFailure",
+    "Message",
+    "Notification",
+    "User",
+    "utcnow",
+]

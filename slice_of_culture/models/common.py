@@ -1,0 +1,32 @@
+"""Shared column helpers and the product's fixed vocabularies."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from sqlmodel import SQLModel
+
+# Named constraints, so migrations can drop and alter them on SQLite and PostgreSQL alike.
+SQLModel.metadata.naming_convention = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+# Fixed vocabularies, stored as short strings and guarded by CHECK constraints.
+ITEM_KINDS = ("movie", "book", "music")
+ENTRY_STATUSES = ("want", "in_progress", "finished", "dropped")
+VISIBILITIES = ("public", "followers", "private")
+NOTIFICATION_KINDS = ("like", "comment", "follow", "mention")
+
+
+def utcnow() -> datetime:
+    """Aware UTC now. SQLModel's UTCDateTime stores it in UTC on both SQLite and PostgreSQL."""
+    return datetime.now(UTC)
+
+
+def sql_in(column: str, values: tuple[str, ...]) -> str:
+    """A CHECK constraint body limiting `column` to `values`."""
+    return f"{column} IN ({', '.join(repr(v) for v in values)})"

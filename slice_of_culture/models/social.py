@@ -1,0 +1,71 @@
+"""The social graph around entries: likes, comments, follows and notifications."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import CheckConstraint, Index, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from slice_of_culture.models.common import NOTIFICATION_KINDS, sql_in, utcnow
+
+
+class Like(SQLModel, table=True):
+    """A user likes an entry (at most once)."""
+
+    __tablename__ = "like"
+    __table_args__ = (UniqueConstraint("user_id", "entry_id", name="uq_like_user_entry"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="user.id", ondelete="CASCADE")
+    entry_id: int = Field(foreign_key="entry.id", index=True, ondelete="CASCADE")
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class Comment(SQLModel, table=True):
+    """A comment on an entry."""
+
+    __tablename__ = "comment"
+    __table_args__ = (Index("ix_comment_entry_created", "entry_id", "created_at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="user.id", index=True, ondelete="CASCADE")
+    entry_id: int = Field(foreign_key="entry.id", ondelete="CASCADE")
+    text: str = Field(max_length=2000)
+    created_at: datetime = Field(default_factory=utcnow)
+    updated_at: datetime = Field(default_factory=utcnow)
+
+
+class Follow(SQLModel, table=True):
+    """`follower` sees `followee`'s postcards in their Following feed. Never yourself."""
+
+    __tablename__ = "follow"
+    __table_args__ = (
+        UniqueConstraint("follower_id", "followee_id", name="uq_follow_pair"),
+        CheckConstraint("follower_id <> followee_id", name="not_self"),
+        Index("ix_follow_followee", "followee_id"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    follower_id: int = Field(foreign_key="user.id", ondelete="CASCADE")
+    followee_id: int = Field(foreign_key="user.id", ondelete="CASCADE")
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class Notification(SQLModel, table=True):
+    """Something happened that `recipient` should know about (a like, comment, follow, mention)."""
+
+    __tablename__ = "notification"
+    __table_args__ = (
+        CheckConstraint(sql_in("kind", NOTIFICATION_KINDS), name="kind"),
+        Index("ix_notification_recipient_created", "recipient_id", "created_at"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    recipient_id: int = Field(foreign_key="user.id", ondelete="CASCADE")
+    actor_id: int = Field(foreign_key="user.id", ondelete="CASCADE")
+    kind: str = Field(max_length=10)
+    # What it is about: "entry:<id>", "comment:<id>", "user:<id>", "message:<id>".
+    target: str = Field(default="", max_length=40)
+    created_at: datetime = Field(default_factory=utcnow)
+    read_at: datetime | None = Field(default=None)

@@ -1,0 +1,61 @@
+"""Accounts: users, their server-side login sessions, and failed-login records."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import CheckConstraint, Index
+from sqlmodel import Field, SQLModel
+
+from slice_of_culture.models.common import VISIBILITIES, sql_in, utcnow
+
+
+class User(SQLModel, table=True):
+    """A person with an account. `username` is stored lower-case, so uniqueness is case-insensitive."""
+
+    __tablename__ = "user"
+    __table_args__ = (
+        CheckConstraint(sql_in("default_visibility", VISIBILITIES), name="default_visibility"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    username: str = Field(max_length=30, unique=True, index=True)
+    email: str = Field(max_length=254, unique=True, index=True)
+    password_hash: str = Field(max_length=255)
+    display_name: str = Field(default="", max_length=60)
+    bio: str = Field(default="", max_length=500)
+    avatar_url: str = Field(default="", max_length=500)
+    default_visibility: str = Field(default="public", max_length=10)
+    # Opt-out of being shown to others as "people with similar taste".
+    discoverable: bool = Field(default=True)
+    is_admin: bool = Field(default=False)
+    is_active: bool = Field(default=True)
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class AuthSession(SQLModel, table=True):
+    """A login. The browser holds the random token; we keep only its keyed hash."""
+
+    __tablename__ = "auth_session"
+
+    id: int | None = Field(default=None, primary_key=True)
+    token_hash: str = Field(max_length=64, unique=True, index=True)
+    user_id: int = Field(foreign_key="user.id", index=True, ondelete="CASCADE")
+    created_at: datetime = Field(default_factory=utcnow)
+    expires_at: datetime
+    last_seen_at: datetime = Field(default_factory=utcnow)
+
+
+class LoginFailure(SQLModel, table=True):
+    """One failed login attempt, kept for the rate limit's sliding window."""
+
+    __tablename__ = "login_failure"
+    __table_args__ = (
+        Index("ix_login_failure_username_at", "username", "created_at"),
+        Index("ix_login_failure_client_at", "client", "created_at"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    username: str = Field(max_length=254)
+    client: str = Field(max_length=100)
+    created_at: datetime = Field(default_factory=utcnow)

@@ -1,0 +1,74 @@
+"""Settings: your profile and defaults. Needs a login (guarded on the server in on_load)."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from slice_of_culture.components import field, layout
+from slice_of_culture.components.forms import form_error
+from slice_of_culture.state.base import SessionState
+from slice_of_culture.state.settings import SettingsState
+
+
+def _form() -> rx.Component:
+    return rx.form(
+        rx.vstack(
+            form_error(SettingsState.errors.get("form", "")),
+            field(
+                "Display name",
+                "display_name",
+                error=SettingsState.errors.get("display_name", ""),
+                default_value=SettingsState.display_name,
+                max_length=60,
+            ),
+            rx.vstack(
+                rx.el.label("Bio", html_for="bio", font_weight="500", font_size="0.9rem"),
+                rx.text_area(id="bio", name="bio", default_value=SettingsState.bio, max_length=500, width="100%"),
+                rx.text(SettingsState.errors.get("bio", ""), color_scheme="red", size="2"),
+                spacing="1",
+                width="100%",
+            ),
+            field(
+                "Avatar URL",
+                "avatar_url",
+                error=SettingsState.errors.get("avatar_url", ""),
+                default_value=SettingsState.avatar_url,
+                required=False,
+                hint="Leave empty to show your initials.",
+            ),
+            rx.vstack(
+                rx.el.label("Default visibility", html_for="default_visibility", font_weight="500"),
+                rx.el.select(
+                    rx.el.option("Public", value="public"),
+                    rx.el.option("Followers", value="followers"),
+                    rx.el.option("Private", value="private"),
+                    id="default_visibility",
+                    value=SettingsState.default_visibility,
+                    on_change=SettingsState.set_default_visibility,
+                    style={"padding": "0.4rem", "border_radius": "6px"},
+                ),
+                spacing="1",
+            ),
+            rx.el.label(
+                rx.hstack(
+                    rx.checkbox(checked=SettingsState.discoverable, on_change=SettingsState.set_discoverable),
+                    rx.text("Show me to people with similar taste"),
+                    align="center",
+                ),
+            ),
+            rx.button("Save", type="submit", size="3"),
+            rx.cond(SettingsState.saved, rx.text("Saved.", color_scheme="green", role="status")),
+            spacing="4",
+            width="100%",
+            align="start",
+        ),
+        on_submit=SettingsState.save,
+        width="100%",
+    )
+
+
+def settings_page() -> rx.Component:
+    return layout(
+        rx.heading("Settings", size="7", as_="h1"),
+        rx.cond(SessionState.logged_in, _form(), rx.spinner()),
+    )

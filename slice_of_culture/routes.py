@@ -1,0 +1,29 @@
+"""Every URL of the app, in one place: route patterns and small builders."""
+
+from __future__ import annotations
+
+from urllib.parse import quote
+
+HOME = "/"
+LOGIN = "/login"
+SIGNUP = "/signup"
+SETTINGS = "/settings"
+FORUMS = "/forums"
+FOR_YOU = "/for-you"
+PROFILE = "/u/[profile_name]"
+
+
+def profile(username: str, entry_id: int | None = None) -> str:
+    return f"/u/{username}" + (f"#entry-{entry_id}" if entry_id else "")
+
+
+def login_then(next_path: str) -> str:
+    """The login page that comes back to `next_path` afterwards."""
+    return f"{LOGIN}?next={quote(next_path, safe='/')}"
+
+
+def safe_next(next_path: str | None) -> str:
+    """Only local paths are followed after login (no open redirect to other sites)."""
+    if not next_path or not next_path.startswith("/") or next_path.startswith("//") or "\\" in next_path:
+        return HOME
+    return next_path

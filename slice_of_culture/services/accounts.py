@@ -1,0 +1,262 @@
+"""Accounts: sign-up with validation, argon2 passwords, server-side sessions, login rate limits."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import re
+import secrets
+from dataclasses import dataclass
+from datetime import timedelta
+
+from email_validator import EmailNotValidError, validate_email
+from passlib.context import CryptContext
+from sqlalchemy import func
+from sqlmodel import Session, select
+
+from slice_of_culture.config import get_settings
+from slice_of_culture.models import AuthSession, LoginFailure, User, VISIBILITIES, utcnow
+from slice_of_culture.services.errors import ValidationError
+from slice_of_culture.services.text import clean_text
+
+USERNAME_RE = re.compile(r"^[a-z0-9_]{3,30}$")
+MIN_PASSWORD = 8
+# argon2 cost is bounded by input size; nobody needs a longer passphrase than this.
+MAX_PASSWORD = 1024
+RESERVED_USERNAMES = frozenset({"admin", "api", "login", "logout", "signup", "settings", "forums", "me"})
+
+# argon2 via argon2-cffi; passlib's bcrypt backend breaks with bcrypt 5, so it is not offered.
+_pwd = CryptContext(schemes=["argon2"], deprecated="auto")
+# Verified against when the username is unknown, so both paths take the same time.
+_DUMMY_HASH = _pwd.hash("not-a-real-password")
+
+# Don't write last_seen on every request; once a minute is precise enough.
+_LAST_SEEN_GRANULARITY = timedelta(minutes=1)
+
+
+def hash_password(password: str) -> str:
+    """An argon2 hash of `password`."""
+    return _pwd.hash(password)
+
+
+def verify_password(password: str, password_hash: str) -> bool:
+    """Whether `password` matches `password_hash`."""
+    return _pwd.verify(password, password_hash)
+
+
+def normalize_username(username: str) -> str:
+    """Usernames compare case-insensitively: stored and looked up in lower case."""
+    return (username or "").strip().lstrip("@").lower()
+
+
+def _token_hash(token: str) -> str:
+    # Keyed hash: a leaked table is useless without the secret, and lookups stay exact.
+    return hmac.new(get_settings().secret_key.encode(), token.encode(), hashlib.sha256).hexdigest()
+
+
+def _validate_username(username: str) -> str | None:
+    if not USERNAME_RE.fullmatch(username):
+        return "Username must be 3–30 characters: lowercase letters, digits and _."
+    if username in RESERVED_USERNAMES:
+        return "That username is reserved."
+    return None
+
+
+def _validate_password(password: str) -> str | None:
+    if len(password) < MIN_PASSWORD:
+        return f"Password must be at least {MIN_PASSWORD} characters."
+    if len(password) > MAX_PASSWORD:
+        return f"Password must be at most {MAX_PASSWORD} characters."
+    return None
+
+
+def _normalize_email(email: str) -> tuple[str, str | None]:
+    try:
+        result = validate_email(email.strip(), check_deliverability=False)
+    except EmailNotValidError:
+        return email.strip(), "Enter a valid email address, like ana@example.com."
+    return result.normalized.lower(), None
+
+
+def get_user_by_username(*, session: Session, username: str) -> User | None:
+    """The user with this username (any case), or None."""
+    return session.exec(select(User).where(User.username == normalize_username(username))).first()
+
+
+def create_user(
+    *,
+    session: Session,
+    username: str,
+    email: str,
+    password: str,
+    display_name: str = "",
+    is_admin: bool = False,
+) -> User:
+    """Validate and create an account. Raises ValidationError with a message per field."""
+    if not all(isinstance(v, str) for v in (username, email, password, display_name)):
+        raise ValidationError({"form": "Every field must be text."})
+    errors: dict[str, str] = {}
+    username = normalize_username(username)
+    if message := _validate_username(username):
+        errors["username"] = message
+    email, email_error = _normalize_email(email)
+    if email_error:
+        errors["email"] = email_error
+    if message := _validate_password(password):
+        errors["password"] = message
+    display_name = clean_text(display_name, max_length=60)
+    if len(display_name) > 60:
+        errors["display_name"] = "Display name must be at most 60 characters."
+    if "username" not in errors and session.exec(select(User.id).where(User.username == username)).first():
+        errors["username"] = "That username is taken."
+    if "email" not in errors and session.exec(select(User.id).where(User.email == email)).first():
+        errors["email"] = "An account with that email already exists."
+    if errors:
+        raise ValidationError(errors)
+    user = User(
+        username=username,
+        email=email,
+        password_hash=hash_password(password),
+        display_name=display_name or username,
+        is_admin=is_admin,
+    )
+    session.add(user)
+    session.flush()
+    return user
+
+
+def create_session(*, session: Session, user: User) -> str:
+    """Start a login for `user`; returns the token for the browser (only its hash is stored)."""
+    token = secrets.token_urlsafe(32)
+    now = utcnow()
+    session.add(
+        AuthSession(
+            token_hash=_token_hash(token),
+            user_id=user.id,
+            created_at=now,
+            last_seen_at=now,
+            expires_at=now + timedelta(days=get_settings().session_days),
+        )
+    )
+    session.flush()
+    return token
+
+
+@dataclass(frozen=True)
+class LoginResult:
+    """Either a user with a fresh token, or an error message (wrong password, rate limited)."""
+
+    user: User | None = None
+    token: str | None = None
+    error: str | None = None
+
+
+def _recent_failures(session: Session, column, value: str) -> int:  # noqa: ANN001
+    since = utcnow() - timedelta(minutes=get_settings().login_window_minutes)
+    stmt = select(func.count()).select_from(LoginFailure).where(column == value, LoginFailure.created_at >= since)
+    return session.exec(stmt).one()
+
+
+def login(*, session: Session, username: str, password: str, client: str = "unknown") -> LoginResult:
+    """Check credentials under the rate limits. Failures are recorded (the caller commits)."""
+    settings = get_settings()
+    if not isinstance(username, str) or not isinstance(password, str):
+        return LoginResult(error="Enter your username and password.")
+    name = normalize_username(username)
+    client = (client or "unknown")[:100]
+    if not name or not password:
+        return LoginResult(error="Enter your username and password.")
+    minutes = settings.login_window_minutes
+    if _recent_failures(session, LoginFailure.username, name[:254]) >= settings.login_max_failures_per_user:
+        return LoginResult(error=f"Too many failed attempts for this account. Try again in {minutes} minutes.")
+    if _recent_failures(session, LoginFailure.client, client) >= settings.login_max_failures_per_client:
+        return LoginResult(error=f"Too many failed attempts from this device. Try again in {minutes} minutes.")
+    # Log in by username or by email.
+    user = session.exec(select(User).where((User.username == name) | (User.email == name))).first()
+    ok = verify_password(password[:MAX_PASSWORD], user.password_hash if user else _DUMMY_HASH)
+    if not user or not ok:
+        session.add(LoginFailure(username=name[:254], client=client))
+        session.flush()
+        return LoginResult(error="Wrong username or password.")
+    if not user.is_active:
+        return LoginResult(error="This account has been deactivated.")
+    return LoginResult(user=user, token=create_session(session=session, user=user))
+
+
+def user_for_token(*, session: Session, token: str | None) -> User | None:
+    """The active user this session token belongs to, or None (unknown, expired, logged out)."""
+    if not token or not isinstance(token, str) or len(token) > 200:
+        return None
+    auth = session.exec(select(AuthSession).where(AuthSession.token_hash == _token_hash(token))).first()
+    now = utcnow()
+    if auth is None or auth.expires_at <= now:
+        return None
+    user = session.get(User, auth.user_id)
+    if user is None or not user.is_active:
+        return None
+    if now - auth.last_seen_at > _LAST_SEEN_GRANULARITY:
+        auth.last_seen_at = now
+        # Sliding expiry: a session in use stays alive.
+        auth.expires_at = now + timedelta(days=get_settings().session_days)
+        session.add(auth)
+    return user
+
+
+def logout(*, session: Session, token: str | None) -> None:
+    """End the login this token belongs to (no-op for unknown tokens)."""
+    if not token or not isinstance(token, str):
+        return
+    auth = session.exec(select(AuthSession).where(AuthSession.token_hash == _token_hash(token))).first()
+    if auth is not None:
+        session.delete(auth)
+
+
+def deactivate_user(*, session: Session, user_id: int) -> None:
+    """Deactivate an account and end all its sessions."""
+    user = session.get(User, user_id)
+    if user is None:
+        return
+    user.is_active = False
+    session.add(user)
+    for auth in session.exec(select(AuthSession).where(AuthSession.user_id == user_id)):
+        session.delete(auth)
+
+
+def update_profile(
+    *,
+    session: Session,
+    user: User,
+    display_name: str,
+    bio: str,
+    avatar_url: str,
+    default_visibility: str,
+    discoverable: bool,
+) -> User:
+    """Change the editable profile fields. Raises ValidationError with a message per field."""
+    errors: dict[str, str] = {}
+    try:
+        display_name = clean_text(display_name, max_length=60)
+        bio = clean_text(bio, max_length=500)
+        avatar_url = clean_text(avatar_url, max_length=500)
+    except TypeError:
+        raise ValidationError({"form": "Every field must be text."}) from None
+    if not display_name:
+        errors["display_name"] = "Display name cannot be empty."
+    elif len(display_name) > 60:
+        errors["display_name"] = "Display name must be at most 60 characters."
+    if len(bio) > 500:
+        errors["bio"] = "Bio must be at most 500 characters."
+    if avatar_url and (len(avatar_url) > 500 or not re.match(r"^(https://|/)[^\s\"'<>]+$", avatar_url)):
+        errors["avatar_url"] = "Avatar must be an https:// address or a path on this site."
+    if default_visibility not in VISIBILITIES:
+        errors["default_visibility"] = "Choose public, followers or private."
+    if errors:
+        raise ValidationError(errors)
+    user.display_name = display_name
+    user.bio = bio
+    user.avatar_url = avatar_url
+    user.default_visibility = default_visibility
+    user.discoverable = bool(discoverable)
+    session.add(user)
+    session.flush()
+    return user

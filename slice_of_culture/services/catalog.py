@@ -1,0 +1,95 @@
+"""The catalog: items (movies, books, music), their validation and duplicate detection."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from datetime import date
+
+from sqlmodel import Session, select
+
+from slice_of_culture.models import ITEM_KINDS, Item
+from slice_of_culture.services.errors import ValidationError
+from slice_of_culture.services.text import clean_text
+
+MAX_TITLE = 300
+MAX_CREATOR = 200
+MAX_GENRES = 10
+MAX_GENRE = 40
+_LEADING_ARTICLE = re.compile(r"^(the|a|an)\s+")
+
+
+def normalize_for_key(text: str) -> str:
+    """Case-, accent-, punctuation- and article-insensitive form used to catch duplicates."""
+    text = unicodedata.normalize("NFKD", text.casefold())
+    text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    text = re.sub(r"[^\w\s]", " ", text)
+    text = re.sub(r"\s+", " ", text).strip()
+    return _LEADING_ARTICLE.sub("", text)
+
+
+def dedup_key(kind: str, title: str, creator: str, year: int | None) -> str:
+    """The identity of an item: same kind + normalized title + creator + year is the same item."""
+    return "|".join((kind, normalize_for_key(title), normalize_for_key(creator), str(year or "")))
+
+
+def find_duplicate(*, session: Session, kind: str, title: str, creator: str, year: int | None) -> Item | None:
+    """The existing item that this one would duplicate, if any."""
+    return session.exec(select(Item).where(Item.dedup_key == dedup_key(kind, title, creator, year))).first()
+
+
+def create_item(
+    *,
+    session: Session,
+    kind: str,
+    title: str,
+    creator: str = "",
+    year: int | None = None,
+    genres: list[str] | None = None,
+    description: str = "",
+    image_url: str = "",
+    external_ids: dict[str, str] | None = None,
+    created_by_id: int | None = None,
+) -> Item:
+    """Validate and add an item. A duplicate raises ValidationError naming the existing item."""
+    errors: dict[str, str] = {}
+    try:
+        title = clean_text(title, max_length=MAX_TITLE)
+        creator = clean_text(creator, max_length=MAX_CREATOR)
+        description = clean_text(description, max_length=5000)
+        genres = [clean_text(g, max_length=MAX_GENRE).lower() for g in (genres or [])]
+    except TypeError:
+        raise ValidationError({"form": "Every field must be text."}) from None
+    if kind not in ITEM_KINDS:
+        errors["kind"] = "Choose movie, book or music."
+    if not title:
+        errors["title"] = "Title cannot be empty."
+    elif len(title) > MAX_TITLE:
+        errors["title"] = f"Title must be at most {MAX_TITLE} characters."
+    if len(creator) > MAX_CREATOR:
+        errors["creator"] = f"Creator must be at most {MAX_CREATOR} characters."
+    if year is not None and (not isinstance(year, int) or not 1000 <= year <= date.today().year + 1):
+        errors["year"] = f"Year must be between 1000 and {date.today().year + 1}."
+    genres = [g for g in dict.fromkeys(genres) if g]
+    if len(genres) > MAX_GENRES or any(len(g) > MAX_GENRE for g in genres):
+        errors["genres"] = f"At most {MAX_GENRES} genres of at most {MAX_GENRE} characters."
+    if errors:
+        raise ValidationError(errors)
+    existing = find_duplicate(session=session, kind=kind, title=title, creator=creator, year=year)
+    if existing is not None:
+        raise ValidationError({"title": f"Already in the catalog as #{existing.id}: {existing.title}."})
+    item = Item(
+        kind=kind,
+        title=title,
+        creator=creator,
+        year=year,
+        genres=genres,
+        description=description,
+        image_url=image_url,
+        external_ids=external_ids or {},
+        dedup_key=dedup_key(kind, title, creator, year),
+        created_by_id=created_by_id,
+    )
+    session.add(item)
+    session.flush()
+    return item

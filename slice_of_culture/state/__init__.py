@@ -1,0 +1,1 @@
+"""Reflex state classes: thin, hold view data, call services."""

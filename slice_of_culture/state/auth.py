@@ -1,0 +1,90 @@
+"""Sign-up and log-in forms. Passwords arrive in the submit event and are never stored in state."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from slice_of_culture import routes
+from slice_of_culture.db import session_scope
+from slice_of_culture.services import accounts
+from slice_of_culture.services.errors import ValidationError
+from slice_of_culture.state.base import SessionState
+
+
+class SignupState(rx.State):
+    """Errors shown next to each sign-up field."""
+
+    username_error: str = ""
+    email_error: str = ""
+    password_error: str = ""
+    form_error: str = ""
+    # Keep what was typed (except the password) when the form comes back with errors.
+    username: str = ""
+    email: str = ""
+
+    def _clear(self) -> None:
+        self.username_error = self.email_error = self.password_error = self.form_error = ""
+
+    @rx.event
+    def load(self):
+        self._clear()
+
+    @rx.event
+    async def submit(self, form_data: dict):
+        self._clear()
+        self.username = str(form_data.get("username", ""))[:100]
+        self.email = str(form_data.get("email", ""))[:300]
+        try:
+            with session_scope() as session:
+                user = accounts.create_user(
+                    session=session,
+                    username=form_data.get("username", ""),
+                    email=form_data.get("email", ""),
+                    password=form_data.get("password", ""),
+                )
+                token = accounts.create_session(session=session, user=user)
+        except ValidationError as exc:
+            self.username_error = exc.errors.get("username", "")
+            self.email_error = exc.errors.get("email", "")
+            self.password_error = exc.errors.get("password", "")
+            self.form_error = exc.errors.get("form", "")
+            return None
+        (await self.get_state(SessionState)).sign_in(token, user)
+        self.username = self.email = ""
+        return rx.redirect(routes.HOME)
+
+
+class LoginState(rx.State):
+    """The log-in form's message (wrong password, rate limited, deactivated)."""
+
+    error: str = ""
+    username: str = ""
+
+    @rx.event
+    async def load(self):
+        self.error = ""
+        session_state = await self.get_state(SessionState)
+        with session_scope() as session:
+            if session_state.current_user(session) is not None:
+                return rx.redirect(self._next(), replace=True)
+        return None
+
+    def _next(self) -> str:
+        return routes.safe_next(self.router.url.query_parameters.get("next"))
+
+    @rx.event
+    async def submit(self, form_data: dict):
+        self.username = str(form_data.get("username", ""))[:100]
+        with session_scope() as session:
+            result = accounts.login(
+                session=session,
+                username=form_data.get("username", ""),
+                password=form_data.get("password", ""),
+                client=self.router.session.client_ip or "unknown",
+            )
+        if result.error:
+            self.error = result.error
+            return None
+        self.error = ""
+        (await self.get_state(SessionState)).sign_in(result.token, result.user)
+        return rx.redirect(self._next())

@@ -1,0 +1,79 @@
+"""The signed-in person, resolved on the server from the session cookie on every action.
+
+The browser keeps only the random session token. `username` and friends are for display;
+permissions never trust them: handlers call `current_user()` which asks the database.
+"""
+
+from __future__ import annotations
+
+import reflex as rx
+from sqlmodel import Session
+
+from slice_of_culture import routes
+from slice_of_culture.config import get_settings
+from slice_of_culture.db import session_scope
+from slice_of_culture.models import User
+from slice_of_culture.services import accounts
+from slice_of_culture.services.postcards import initials
+
+
+class SessionState(rx.State):
+    """Who is signed in (display only) and the session cookie."""
+
+    auth_token: str = rx.Cookie(
+        "", name="soc_session", max_age=get_settings().session_days * 86400, same_site="lax", path="/"
+    )
+    username: str = ""
+    display_name: str = ""
+    user_initials: str = ""
+    is_admin: bool = False
+    # False until the server has looked at the cookie once for this page.
+    auth_checked: bool = False
+
+    @rx.var
+    def logged_in(self) -> bool:
+        return self.username != ""
+
+    def current_user(self, session: Session) -> User | None:
+        """The user the cookie's token belongs to, looked up now (never cached in the browser)."""
+        return accounts.user_for_token(session=session, token=self.auth_token)
+
+    def _show(self, user: User | None) -> None:
+        self.username = user.username if user else ""
+        self.display_name = (user.display_name or user.username) if user else ""
+        self.user_initials = initials(self.display_name) if user else ""
+        self.is_admin = bool(user and user.is_admin)
+        self.auth_checked = True
+
+    def sign_in(self, token: str, user: User) -> None:
+        self.auth_token = token
+        self._show(user)
+
+    @rx.event
+    def sync_user(self):
+        """on_load of every page: refresh the navbar from the server's view of the cookie."""
+        with session_scope() as session:
+            user = self.current_user(session)
+            self._show(user)
+        if user is None and self.auth_token:
+            # Expired or logged out elsewhere: forget the stale token.
+            self.auth_token = ""
+
+    @rx.event
+    def require_login(self):
+        """on_load guard for pages that need a login: redirect to /login and come back after."""
+        with session_scope() as session:
+            user = self.current_user(session)
+            self._show(user)
+        if user is None:
+            self.auth_token = ""
+            return rx.redirect(routes.login_then(self.router.url.path or routes.HOME), replace=True)
+        return None
+
+    @rx.event
+    def logout(self):
+        with session_scope() as session:
+            accounts.logout(session=session, token=self.auth_token)
+        self.auth_token = ""
+        self._show(None)
+        return rx.redirect(routes.HOME)

@@ -1,0 +1,66 @@
+"""Settings: edit your profile. Every save resolves the user from the session token."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from slice_of_culture.db import session_scope
+from slice_of_culture.services import accounts
+from slice_of_culture.services.errors import ValidationError
+from slice_of_culture.state.base import SessionState
+
+
+class SettingsState(rx.State):
+    display_name: str = ""
+    bio: str = ""
+    avatar_url: str = ""
+    default_visibility: str = "public"
+    discoverable: bool = True
+    errors: dict[str, str] = {}
+    saved: bool = False
+
+    @rx.event
+    async def load(self):
+        session_state = await self.get_state(SessionState)
+        with session_scope() as session:
+            user = session_state.current_user(session)
+            if user is None:
+                return
+            self.display_name, self.bio, self.avatar_url = user.display_name, user.bio, user.avatar_url
+            self.default_visibility, self.discoverable = user.default_visibility, user.discoverable
+        self.errors, self.saved = {}, False
+
+    @rx.event
+    def set_default_visibility(self, value: str):
+        self.default_visibility = value
+
+    @rx.event
+    def set_discoverable(self, value: bool):
+        self.discoverable = bool(value)
+
+    @rx.event
+    async def save(self, form_data: dict):
+        session_state = await self.get_state(SessionState)
+        self.saved = False
+        try:
+            with session_scope() as session:
+                user = session_state.current_user(session)
+                if user is None:
+                    self.errors = {"form": "Your session has ended. Log in again."}
+                    return
+                accounts.update_profile(
+                    session=session,
+                    user=user,
+                    display_name=form_data.get("display_name", ""),
+                    bio=form_data.get("bio", ""),
+                    avatar_url=form_data.get("avatar_url", ""),
+                    default_visibility=self.default_visibility,
+                    discoverable=self.discoverable,
+                )
+        except ValidationError as exc:
+            self.errors = exc.errors
+            return
+        self.display_name = user.display_name
+        self.bio, self.avatar_url = user.bio, user.avatar_url
+        self.errors, self.saved = {}, True
+        session_state._show(user)

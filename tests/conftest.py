@@ -1,0 +1,71 @@
+"""Fixtures: every service test runs on SQLite and on a real PostgreSQL.
+
+Each test gets a fresh, fully migrated database: SQLite copies a migrated template file,
+PostgreSQL creates a database from a migrated template database. Where CI=true, a missing
+PostgreSQL is an error, never a skip.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+
+import pytest
+from sqlalchemy.engine import Engine
+from sqlmodel import Session
+
+from slice_of_culture.db import make_engine
+from tests.utils.db import create_pg_database, drop_pg_database, migrate, pg_available, pg_url, sqlite_url
+
+IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "browser: drives the real app in Chromium")
+    config.addinivalue_line("markers", "postgres: needs the PostgreSQL server")
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory):
+    path = tmp_path_factory.mktemp("sqlite") / "template.db"
+    migrate(sqlite_url(path))
+    return path
+
+
+@pytest.fixture(scope="session")
+def pg_template() -> Iterator[str]:
+    if not pg_available():
+        if IN_CI:
+            pytest.fail("PostgreSQL is not reachable on 127.0.0.1:5432, and CI=true forbids skipping")
+        pytest.skip("PostgreSQL not reachable")
+    name = create_pg_database()
+    migrate(pg_url(name))
+    yield name
+    drop_pg_database(name)
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def engine(request: pytest.FixtureRequest, tmp_path) -> Iterator[Engine]:
+    """A fresh migrated database of each kind."""
+    if request.param == "sqlite":
+        template = request.getfixturevalue("sqlite_template")
+        path = tmp_path / "test.db"
+        shutil.copy(template, path)
+        eng = make_engine(sqlite_url(path))
+        yield eng
+        eng.dispose()
+    else:
+        template = request.getfixturevalue("pg_template")
+        name = create_pg_database(template=template)
+        eng = make_engine(pg_url(name))
+        yield eng
+        eng.dispose()
+        drop_pg_database(name)
+
+
+@pytest.fixture
+def session(engine: Engine) -> Iterator[Session]:
+    """A session on the fresh database; tests commit when they mean to."""
+    with Session(engine, expire_on_commit=False) as s:
+        yield s

@@ -1,0 +1,167 @@
+"""Accounts on SQLite and PostgreSQL: sign-up rules, passwords, sessions, login rate limits."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import text
+from sqlmodel import select
+
+from slice_of_culture.config import get_settings
+from slice_of_culture.models import AuthSession, User, utcnow
+from slice_of_culture.services import accounts
+from slice_of_culture.services.errors import ValidationError
+from tests.utils.factories import PASSWORD, make_user
+
+
+def test_signup_stores_lowercase_username_and_argon2_hash(session) -> None:
+    user = make_user(session, "Ana_Reads", email="Ana@Example.com")
+    assert user.username == "ana_reads"
+    assert user.email == "ana@example.com"
+    assert user.password_hash.startswith("$argon2")
+    assert PASSWORD not in user.password_hash
+    assert accounts.verify_password(PASSWORD, user.password_hash)
+
+
+@pytest.mark.parametrize(
+    ("username", "email", "password", "field"),
+    [
+        ("ab", "a@example.com", PASSWORD, "username"),
+        ("a" * 31, "a@example.com", PASSWORD, "username"),
+        ("bad name", "a@example.com", PASSWORD, "username"),
+        ("<script>", "a@example.com", PASSWORD, "username"),
+        ("zoë", "a@example.com", PASSWORD, "username"),
+        ("settings", "a@example.com", PASSWORD, "username"),
+        ("good_name", "not-an-email", PASSWORD, "email"),
+        ("good_name", "", PASSWORD, "email"),
+        ("good_name", "a@example.com", "short", "password"),
+        ("good_name", "a@example.com", "x" * 2000, "password"),
+    ],
+)
+def test_signup_rejects_bad_fields_with_a_message_and_creates_nothing(session, username, email, password, field):
+    with pytest.raises(ValidationError) as exc:
+        accounts.create_user(session=session, username=username, email=email, password=password)
+    assert field in exc.value.errors and exc.value.errors[field]
+    assert session.exec(select(User)).all() == []
+
+
+def test_signup_rejects_wrong_types(session) -> None:
+    with pytest.raises(ValidationError):
+        accounts.create_user(session=session, username=123, email=None, password=["x"])  # type: ignore[arg-type]
+
+
+def test_username_and_email_are_unique_case_insensitively(session) -> None:
+    make_user(session, "maria", email="maria@example.com")
+    with pytest.raises(ValidationError) as exc:
+        accounts.create_user(session=session, username="MARIA", email="MARIA@example.com", password=PASSWORD)
+    assert exc.value.errors["username"] == "That username is taken."
+    assert "email" in exc.value.errors
+    assert len(session.exec(select(User)).all()) == 1
+
+
+def test_login_by_username_or_email_returns_a_token_for_that_user(session) -> None:
+    user = make_user(session, "leo", email="leo@example.com")
+    for name in ("leo", "LEO", "leo@example.com"):
+        result = accounts.login(session=session, username=name, password=PASSWORD, client="1.2.3.4")
+        assert result.error is None
+        assert accounts.user_for_token(session=session, token=result.token).id == user.id
+
+
+def test_wrong_password_and_unknown_user_give_the_same_message(session) -> None:
+    make_user(session, "leo")
+    wrong = accounts.login(session=session, username="leo", password="wrong-password", client="c")
+    unknown = accounts.login(session=session, username="nobody", password="wrong-password", client="c")
+    assert wrong.token is None and unknown.token is None
+    assert wrong.error == unknown.error == "Wrong username or password."
+
+
+def test_failed_logins_are_rate_limited_per_username(session) -> None:
+    make_user(session, "leo")
+    limit = get_settings().login_max_failures_per_user
+    for i in range(limit):
+        assert accounts.login(session=session, username="leo", password="nope-nope", client=f"c{i}").error
+    # Even the right password is refused while the limit holds.
+    result = accounts.login(session=session, username="leo", password=PASSWORD, client="fresh-client")
+    assert result.token is None
+    assert "Too many failed attempts for this account" in result.error
+
+
+def test_failed_logins_are_rate_limited_per_client(session) -> None:
+    make_user(session, "leo")
+    limit = get_settings().login_max_failures_per_client
+    for i in range(limit):
+        accounts.login(session=session, username=f"guess{i}", password="nope-nope", client="10.0.0.9")
+    result = accounts.login(session=session, username="leo", password=PASSWORD, client="10.0.0.9")
+    assert result.token is None and "from this device" in result.error
+    # Another client is not affected.
+    assert accounts.login(session=session, username="leo", password=PASSWORD, client="10.0.0.10").token
+
+
+def test_deactivated_user_cannot_log_in_and_loses_sessions(session) -> None:
+    user = make_user(session, "gone")
+    token = accounts.login(session=session, username="gone", password=PASSWORD).token
+    accounts.deactivate_user(session=session, user_id=user.id)
+    session.flush()
+    assert accounts.user_for_token(session=session, token=token) is None
+    result = accounts.login(session=session, username="gone", password=PASSWORD)
+    assert result.token is None and "deactivated" in result.error
+
+
+def test_tokens_are_stored_only_as_hashes(session) -> None:
+    make_user(session, "leo")
+    token = accounts.login(session=session, username="leo", password=PASSWORD).token
+    session.commit()
+    stored = session.exec(text("SELECT token_hash FROM auth_session")).all()
+    assert len(stored) == 1 and token not in stored[0][0] and len(stored[0][0]) == 64
+
+
+def test_a_token_acts_only_as_its_own_user_and_dies_on_logout(session) -> None:
+    ana = make_user(session, "ana")
+    bob = make_user(session, "bob")
+    ana_token = accounts.create_session(session=session, user=ana)
+    bob_token = accounts.create_session(session=session, user=bob)
+    assert accounts.user_for_token(session=session, token=bob_token).id == bob.id
+    assert accounts.user_for_token(session=session, token=ana_token).id == ana.id
+    accounts.logout(session=session, token=ana_token)
+    session.flush()
+    assert accounts.user_for_token(session=session, token=ana_token) is None
+    assert accounts.user_for_token(session=session, token=bob_token).id == bob.id
+    for forged in ("", "x", ana_token + "x", "a" * 500, None):
+        assert accounts.user_for_token(session=session, token=forged) is None
+
+
+def test_expired_sessions_are_refused(session) -> None:
+    user = make_user(session, "leo")
+    token = accounts.create_session(session=session, user=user)
+    auth = session.exec(select(AuthSession)).one()
+    auth.expires_at = utcnow() - timedelta(seconds=1)
+    session.add(auth)
+    session.flush()
+    assert accounts.user_for_token(session=session, token=token) is None
+
+
+def test_profile_update_keeps_html_as_text_and_refuses_script_urls(session) -> None:
+    user = make_user(session, "leo")
+    accounts.update_profile(
+        session=session,
+        user=user,
+        display_name="<img src=x onerror=alert(1)> שלום 🎬",
+        bio="e\u0301 combining",
+        avatar_url="",
+        default_visibility="followers",
+        discoverable=False,
+    )
+    assert user.display_name == "<img src=x onerror=alert(1)> שלום 🎬"
+    assert user.bio == "é combining"
+    with pytest.raises(ValidationError) as exc:
+        accounts.update_profile(
+            session=session,
+            user=user,
+            display_name="  ",
+            bio="x" * 501,
+            avatar_url="javascript:alert(1)",
+            default_visibility="everyone",
+            discoverable=True,
+        )
+    assert set(exc.value.errors) == {"display_name", "bio", "avatar_url", "default_visibility"}

@@ -1,0 +1,59 @@
+"""Migrations: up, down and up again on SQLite and PostgreSQL; the models match the schema."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from alembic import command
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from sqlalchemy import inspect, text
+from sqlmodel import SQLModel
+
+import slice_of_culture.models  # noqa: F401
+from slice_of_culture.db import make_engine
+from tests.conftest import IN_CI
+from tests.utils.db import alembic_config, create_pg_database, drop_pg_database, pg_available, pg_url, sqlite_url
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def empty_db_url(request: pytest.FixtureRequest, tmp_path) -> Iterator[str]:
+    if request.param == "sqlite":
+        yield sqlite_url(tmp_path / "migrations.db")
+        return
+    if not pg_available():
+        if IN_CI:
+            pytest.fail("PostgreSQL is not reachable and CI=true forbids skipping")
+        pytest.skip("PostgreSQL not reachable")
+    name = create_pg_database()
+    yield pg_url(name)
+    drop_pg_database(name)
+
+
+def _tables(url: str) -> set[str]:
+    engine = make_engine(url)
+    try:
+        return set(inspect(engine).get_table_names()) - {"alembic_version"}
+    finally:
+        engine.dispose()
+
+
+def test_upgrade_downgrade_upgrade_matches_models(empty_db_url: str) -> None:
+    cfg = alembic_config(empty_db_url)
+    command.upgrade(cfg, "head")
+    assert _tables(empty_db_url) == set(SQLModel.metadata.tables)
+    command.downgrade(cfg, "base")
+    assert _tables(empty_db_url) == set()
+    command.upgrade(cfg, "head")
+
+    engine = make_engine(empty_db_url)
+    try:
+        with engine.connect() as conn:
+            diff = compare_metadata(MigrationContext.configure(conn, opts={"compare_type": True}), SQLModel.metadata)
+            forums = conn.execute(text("SELECT slug FROM forum ORDER BY slug")).scalars().all()
+    finally:
+        engine.dispose()
+    assert diff == [], f"models and migrations differ; run alembic revision --autogenerate: {diff}"
+    # The default rooms come with the schema.
+    assert {"books", "movies", "music"} <= set(forums)
