@@ -65,7 +65,8 @@ def navbar() -> rx.Component:
                 align="center",
             ),
             rx.spacer(),
-            account,
+            # Until the server has checked the cookie, show neither "Log in" nor "Log out".
+            rx.cond(SessionState.auth_checked, account, rx.spinner(size="2")),
             width="100%",
             align="center",
             spacing="6",

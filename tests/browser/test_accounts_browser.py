@@ -1,0 +1,138 @@
+"""What a person does with an account, in Chromium against the real app."""
+
+from __future__ import annotations
+
+import re
+import uuid
+
+import pytest
+from playwright.sync_api import Page, expect
+
+pytestmark = pytest.mark.browser
+
+PASSWORD = "a-long-enough-password"
+
+
+def _name(prefix: str) -> str:
+    return f"{prefix}_{uuid.uuid4().hex[:8]}"
+
+
+def _origin(page: Page) -> str:
+    scheme, _, host = page.url.split("/", 3)[:3]
+    return f"{scheme}//{host}"
+
+
+def signup(page: Page, username: str, password: str = PASSWORD, email: str | None = None) -> None:
+    page.goto(_origin(page) + "/signup")
+    expect(page.get_by_role("link", name="Log in", exact=True)).to_be_visible()
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Email").fill(email or f"{username}@example.com")
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Sign up").click()
+
+
+def login(page: Page, username: str, password: str = PASSWORD) -> None:
+    expect(page.get_by_label("Username")).to_be_editable()
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Log in").click()
+
+
+def test_sign_up_log_out_log_in(new_page) -> None:
+    page = new_page("/")
+    name = _name("ana")
+    signup(page, name)
+    logout = page.get_by_role("button", name="Log out")
+    expect(logout).to_be_visible()
+    expect(page.get_by_role("link", name="Your profile")).to_have_attribute("href", f"/u/{name}")
+    logout.click()
+    expect(page.get_by_role("link", name="Log in", exact=True)).to_be_visible()
+    page.get_by_role("link", name="Log in", exact=True).click()
+    expect(page).to_have_url(re.compile(r"/login"))
+    login(page, name.upper())  # usernames are case-insensitive
+    expect(page.get_by_role("button", name="Log out")).to_be_visible()
+
+
+def test_wrong_password_is_refused_with_a_message(new_page) -> None:
+    page = new_page("/")
+    name = _name("bob")
+    signup(page, name)
+    page.get_by_role("button", name="Log out").click()
+    page.goto(_origin(page) + "/login")
+    login(page, name, "not-the-password")
+    expect(page.get_by_role("alert")).to_have_text("Wrong username or password.")
+    expect(page.get_by_role("button", name="Log out")).to_have_count(0)
+
+
+def test_duplicate_username_and_bad_fields_show_messages_next_to_the_fields(new_page) -> None:
+    first = new_page("/")
+    name = _name("dup")
+    signup(first, name)
+    expect(first.get_by_role("button", name="Log out")).to_be_visible()
+
+    page = new_page("/")
+    signup(page, name.upper(), email=f"other_{name}@example.com")
+    expect(page.locator("#username-error")).to_have_text("That username is taken.")
+    expect(page.get_by_label("Username")).to_have_attribute("aria-describedby", "username-error")
+    signup(page, "x!", password="short", email="nope")
+    expect(page.locator("#username-error")).to_contain_text("3–30 characters")
+    expect(page.locator("#email-error")).to_contain_text("valid email")
+    expect(page.locator("#password-error")).to_contain_text("at least 8 characters")
+    expect(page.get_by_role("button", name="Log out")).to_have_count(0)
+
+
+def test_protected_page_redirects_to_login_and_comes_back(new_page) -> None:
+    page = new_page("/")
+    name = _name("cleo")
+    signup(page, name)
+    page.get_by_role("button", name="Log out").click()
+    expect(page.get_by_role("link", name="Log in", exact=True)).to_be_visible()
+
+    page.goto(_origin(page) + "/settings")
+    expect(page).to_have_url(re.compile(r"/login/?\?next=/settings"))
+    login(page, name)
+    expect(page).to_have_url(re.compile(r"/settings/?$"))
+    expect(page.get_by_label("Display name")).to_have_value(name)
+
+
+def test_a_stale_or_forged_session_cookie_cannot_act_as_anyone(new_page, browser, app) -> None:
+    page = new_page("/")
+    name = _name("dana")
+    signup(page, name)
+    expect(page.get_by_role("button", name="Log out")).to_be_visible()
+    token = next(c["value"] for c in page.context.cookies() if c["name"] == "soc_session")
+    assert token
+    page.get_by_role("button", name="Log out").click()
+    expect(page.get_by_role("link", name="Log in", exact=True)).to_be_visible()
+
+    # Another browser presents the logged-out token, then a forged one: neither is a login.
+    for value in (token, "forged-" + token[:20]):
+        context = browser.new_context()
+        try:
+            context.add_cookies([{"name": "soc_session", "value": value, "url": app.url}])
+            other = context.new_page()
+            other.goto(app.url + "/settings")
+            expect(other).to_have_url(re.compile(r"/login/?\?next=/settings"))
+            expect(other.get_by_role("button", name="Log out")).to_have_count(0)
+        finally:
+            context.close()
+
+
+def test_html_in_a_display_name_is_shown_as_text(new_page) -> None:
+    page = new_page("/")
+    name = _name("eve")
+    signup(page, name)
+    expect(page.get_by_role("button", name="Log out")).to_be_visible()
+    dialogs: list[str] = []
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    page.goto(_origin(page) + "/settings")
+    field = page.get_by_label("Display name")
+    expect(field).to_have_value(name)
+    payload = "<img src=x onerror=alert(1)>"
+    field.fill(payload)
+    page.get_by_role("button", name="Save").click()
+    expect(page.get_by_role("status")).to_have_text("Saved.")
+    page.goto(_origin(page) + f"/u/{name}")
+    expect(page.get_by_role("heading", name=payload)).to_be_visible()
+    assert page.locator("img[src='x']").count() == 0
+    assert dialogs == []
