@@ -7,10 +7,10 @@ from __future__ import annotations
 
 from logging.config import fileConfig
 
-from alembic import context
 from sqlmodel import SQLModel
 
 import slice_of_culture.models  # noqa: F401  (registers every table)
+from alembic import context
 from slice_of_culture.config import get_settings
 from slice_of_culture.db import make_engine, normalize_url
 

@@ -44,9 +44,7 @@ class Settings:
     # Failed-login limits over a sliding window (per username, per client address).
     login_window_minutes: int = field(default_factory=lambda: int(_env("LOGIN_WINDOW_MINUTES", "15")))
     login_max_failures_per_user: int = field(default_factory=lambda: int(_env("LOGIN_MAX_FAILURES_PER_USER", "5")))
-    login_max_failures_per_client: int = field(
-        default_factory=lambda: int(_env("LOGIN_MAX_FAILURES_PER_CLIENT", "20"))
-    )
+    login_max_failures_per_client: int = field(default_factory=lambda: int(_env("LOGIN_MAX_FAILURES_PER_CLIENT", "20")))
     # "production" refuses the development secret.
     environment: str = field(default_factory=lambda: _env("SOC_ENV", "development"))
 

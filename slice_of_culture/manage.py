@@ -8,9 +8,9 @@ from __future__ import annotations
 import argparse
 import sys
 
-from alembic import command
 from alembic.config import Config
 
+from alembic import command
 from slice_of_culture.config import PROJECT_ROOT, get_settings
 from slice_of_culture.db import session_scope
 

@@ -20,15 +20,34 @@ from slice_of_culture.state.settings import SettingsState
 
 app = rx.App(theme=rx.theme(accent_color="tomato", radius="large"))
 
-app.add_page(home_page, route=routes.HOME, title="Postcards · Slice of Culture", on_load=[SessionState.sync_user, HomeState.load])
-app.add_page(signup_page, route=routes.SIGNUP, title="Sign up · Slice of Culture", on_load=[SessionState.sync_user, SignupState.load])
-app.add_page(login_page, route=routes.LOGIN, title="Log in · Slice of Culture", on_load=[SessionState.sync_user, LoginState.load])
+app.add_page(
+    home_page, route=routes.HOME, title="Postcards · Slice of Culture", on_load=[SessionState.sync_user, HomeState.load]
+)
+app.add_page(
+    signup_page,
+    route=routes.SIGNUP,
+    title="Sign up · Slice of Culture",
+    on_load=[SessionState.sync_user, SignupState.load],
+)
+app.add_page(
+    login_page, route=routes.LOGIN, title="Log in · Slice of Culture", on_load=[SessionState.sync_user, LoginState.load]
+)
 app.add_page(
     settings_page,
     route=routes.SETTINGS,
     title="Settings · Slice of Culture",
     on_load=[SessionState.require_login, SettingsState.load],
 )
-app.add_page(forums_page, route=routes.FORUMS, title="Forums · Slice of Culture", on_load=[SessionState.sync_user, ForumsState.load])
+app.add_page(
+    forums_page,
+    route=routes.FORUMS,
+    title="Forums · Slice of Culture",
+    on_load=[SessionState.sync_user, ForumsState.load],
+)
 app.add_page(for_you_page, route=routes.FOR_YOU, title="For you · Slice of Culture", on_load=SessionState.sync_user)
-app.add_page(profile_page, route=routes.PROFILE, title="Profile · Slice of Culture", on_load=[SessionState.sync_user, ProfileState.load])
+app.add_page(
+    profile_page,
+    route=routes.PROFILE,
+    title="Profile · Slice of Culture",
+    on_load=[SessionState.sync_user, ProfileState.load],
+)

@@ -69,3 +69,18 @@ def session(engine: Engine) -> Iterator[Session]:
     """A session on the fresh database; tests commit when they mean to."""
     with Session(engine, expire_on_commit=False) as s:
         yield s
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus, config) -> None:  # noqa: ANN001, ARG001
+    """Say how many tests ran on each real backend, so a silent skip cannot pass unnoticed."""
+    groups = {"PostgreSQL": "[postgresql", "SQLite": "[sqlite", "browser (Chromium)": "tests/browser/"}
+    lines = []
+    for label, marker in groups.items():
+        counts = {
+            outcome: sum(1 for r in terminalreporter.stats.get(outcome, []) if marker in getattr(r, "nodeid", ""))
+            for outcome in ("passed", "failed", "skipped", "error")
+        }
+        lines.append(f"{label}: " + ", ".join(f"{n} {k}" for k, n in counts.items() if n or k == "passed"))
+    terminalreporter.write_sep("-", "real backends")
+    for line in lines:
+        terminalreporter.write_line(line)

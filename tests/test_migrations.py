@@ -5,13 +5,13 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import inspect, text
 from sqlmodel import SQLModel
 
 import slice_of_culture.models  # noqa: F401
+from alembic import command
 from slice_of_culture.db import make_engine
 from tests.conftest import IN_CI
 from tests.utils.db import alembic_config, create_pg_database, drop_pg_database, pg_available, pg_url, sqlite_url

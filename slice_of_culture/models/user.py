@@ -14,9 +14,7 @@ class User(SQLModel, table=True):
     """A person with an account. `username` is stored lower-case, so uniqueness is case-insensitive."""
 
     __tablename__ = "user"
-    __table_args__ = (
-        CheckConstraint(sql_in("default_visibility", VISIBILITIES), name="default_visibility"),
-    )
+    __table_args__ = (CheckConstraint(sql_in("default_visibility", VISIBILITIES), name="default_visibility"),)
 
     id: int | None = Field(default=None, primary_key=True)
     username: str = Field(max_length=30, unique=True, index=True)

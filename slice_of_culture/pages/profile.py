@@ -10,7 +10,9 @@ from slice_of_culture.state.profile import ProfileState
 
 
 def _count(value: rx.Var, label: str) -> rx.Component:
-    return rx.vstack(rx.text(value, weight="bold", size="4"), rx.text(label, size="1", color_scheme="gray"), spacing="0")
+    return rx.vstack(
+        rx.text(value, weight="bold", size="4"), rx.text(label, size="1", color_scheme="gray"), spacing="0"
+    )
 
 
 def _header() -> rx.Component:

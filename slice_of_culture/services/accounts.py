@@ -15,7 +15,7 @@ from sqlalchemy import func
 from sqlmodel import Session, select
 
 from slice_of_culture.config import get_settings
-from slice_of_culture.models import AuthSession, LoginFailure, User, VISIBILITIES, utcnow
+from slice_of_culture.models import VISIBILITIES, AuthSession, LoginFailure, User, utcnow
 from slice_of_culture.services.errors import ValidationError
 from slice_of_culture.services.text import clean_text
 

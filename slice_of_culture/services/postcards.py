@@ -15,7 +15,12 @@ PAGE_SIZE = 20
 EXCERPT = 240
 STATUS_LABELS = {"want": "wants to", "in_progress": "in progress", "finished": "finished", "dropped": "dropped"}
 KIND_VERBS = {
-    "movie": {"want": "Wants to watch", "in_progress": "Watching", "finished": "Watched", "dropped": "Stopped watching"},
+    "movie": {
+        "want": "Wants to watch",
+        "in_progress": "Watching",
+        "finished": "Watched",
+        "dropped": "Stopped watching",
+    },
     "book": {"want": "Wants to read", "in_progress": "Reading", "finished": "Read", "dropped": "Stopped reading"},
     "music": {
         "want": "Wants to hear",
@@ -104,7 +109,9 @@ def _page(session: Session, *conditions, cursor: str, limit: int) -> PostcardPag
     ids = [entry.id for entry, _, _ in rows]
     likes = _counts(session, Like.entry_id, ids)
     comments = _counts(session, Comment.entry_id, ids)
-    cards = [_postcard(entry, item, user, likes.get(entry.id, 0), comments.get(entry.id, 0)) for entry, item, user in rows]
+    cards = [
+        _postcard(entry, item, user, likes.get(entry.id, 0), comments.get(entry.id, 0)) for entry, item, user in rows
+    ]
     next_cursor = encode_cursor(rows[-1][0].created_at, rows[-1][0].id) if more and rows else ""
     return PostcardPage(postcards=cards, next_cursor=next_cursor)
 

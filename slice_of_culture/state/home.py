@@ -19,9 +19,7 @@ class HomeState(rx.State):
         session_state = await self.get_state(SessionState)
         with session_scope() as session:
             viewer = session_state.current_user(session)
-            page = postcards.everyone_feed(
-                session=session, viewer_id=viewer.id if viewer else None, cursor=cursor
-            )
+            page = postcards.everyone_feed(session=session, viewer_id=viewer.id if viewer else None, cursor=cursor)
         self.cards = (self.cards if cursor else []) + page.postcards
         self.next_cursor = page.next_cursor
         self.loaded = True

@@ -7,9 +7,9 @@ import uuid
 from pathlib import Path
 
 import psycopg
-from alembic import command
 from alembic.config import Config
 
+from alembic import command
 from slice_of_culture.config import PROJECT_ROOT
 
 PG_ADMIN_URL = os.environ.get("TEST_PG_ADMIN_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
