@@ -17,6 +17,11 @@ def _name(prefix: str) -> str:
     return f"{prefix}_{uuid.uuid4().hex[:8]}"
 
 
+def nav(page: Page):
+    """The main navigation bar (where Log in / Log out live)."""
+    return page.get_by_role("navigation", name="Main")
+
+
 def _origin(page: Page) -> str:
     scheme, _, host = page.url.split("/", 3)[:3]
     return f"{scheme}//{host}"
@@ -24,7 +29,7 @@ def _origin(page: Page) -> str:
 
 def signup(page: Page, username: str, password: str = PASSWORD, email: str | None = None) -> None:
     page.goto(_origin(page) + "/signup")
-    expect(page.get_by_role("link", name="Log in", exact=True)).to_be_visible()
+    expect(nav(page).get_by_role("link", name="Log in", exact=True)).to_be_visible()
     page.get_by_label("Username").fill(username)
     page.get_by_label("Email").fill(email or f"{username}@example.com")
     page.get_by_label("Password").fill(password)
@@ -46,8 +51,8 @@ def test_sign_up_log_out_log_in(new_page) -> None:
     expect(logout).to_be_visible()
     expect(page.get_by_role("link", name="Your profile")).to_have_attribute("href", f"/u/{name}")
     logout.click()
-    expect(page.get_by_role("link", name="Log in", exact=True)).to_be_visible()
-    page.get_by_role("link", name="Log in", exact=True).click()
+    expect(nav(page).get_by_role("link", name="Log in", exact=True)).to_be_visible()
+    nav(page).get_by_role("link", name="Log in", exact=True).click()
     expect(page).to_have_url(re.compile(r"/login"))
     login(page, name.upper())  # usernames are case-insensitive
     expect(page.get_by_role("button", name="Log out")).to_be_visible()
@@ -86,7 +91,7 @@ def test_protected_page_redirects_to_login_and_comes_back(new_page) -> None:
     name = _name("cleo")
     signup(page, name)
     page.get_by_role("button", name="Log out").click()
-    expect(page.get_by_role("link", name="Log in", exact=True)).to_be_visible()
+    expect(nav(page).get_by_role("link", name="Log in", exact=True)).to_be_visible()
 
     page.goto(_origin(page) + "/settings")
     expect(page).to_have_url(re.compile(r"/login/?\?next=/settings"))
@@ -103,7 +108,7 @@ def test_a_stale_or_forged_session_cookie_cannot_act_as_anyone(new_page, browser
     token = next(c["value"] for c in page.context.cookies() if c["name"] == "soc_session")
     assert token
     page.get_by_role("button", name="Log out").click()
-    expect(page.get_by_role("link", name="Log in", exact=True)).to_be_visible()
+    expect(nav(page).get_by_role("link", name="Log in", exact=True)).to_be_visible()
 
     # Another browser presents the logged-out token, then a forged one: neither is a login.
     for value in (token, "forged-" + token[:20]):
@@ -113,7 +118,7 @@ def test_a_stale_or_forged_session_cookie_cannot_act_as_anyone(new_page, browser
             other = context.new_page()
             other.goto(app.url + "/settings")
             expect(other).to_have_url(re.compile(r"/login/?\?next=/settings"))
-            expect(other.get_by_role("button", name="Log out")).to_have_count(0)
+            expect(nav(other).get_by_role("button", name="Log out")).to_have_count(0)
         finally:
             context.close()
 
