@@ -8,6 +8,7 @@ entries, counts or stats applies `entry_visible_to`.
 from __future__ import annotations
 
 from sqlalchemy import and_, exists, or_, select
+from sqlalchemy.orm import aliased
 from sqlalchemy.sql.elements import ColumnElement
 
 from slice_of_culture.models import Entry, Follow
@@ -17,8 +18,10 @@ def entry_visible_to(viewer_id: int | None) -> ColumnElement[bool]:
     """A WHERE clause: entries the viewer (None = logged out) may see."""
     if viewer_id is None:
         return Entry.visibility == "public"
+    # An alias of its own, so the subquery stays correct inside queries that also join follow.
+    f = aliased(Follow)
     follows_owner = exists(
-        select(Follow.id).where(Follow.follower_id == viewer_id, Follow.followee_id == Entry.user_id)
+        select(f.id).where(f.follower_id == viewer_id, f.followee_id == Entry.user_id).correlate_except(f)
     )
     return or_(
         Entry.visibility == "public",

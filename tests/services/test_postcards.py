@@ -68,7 +68,7 @@ def test_keyset_pages_cover_everything_once_newest_first(session) -> None:
     seen: list[int] = []
     cursor = ""
     for _ in range(10):
-        page = postcards.everyone_feed(session=session, viewer_id=None, cursor=cursor, limit=7)
+        page = postcards.profile_postcards(session=session, viewer_id=None, owner_id=user.id, cursor=cursor, limit=7)
         seen += [c.entry_id for c in page.postcards]
         cursor = page.next_cursor
         if not cursor:
@@ -101,3 +101,84 @@ def test_postcards_carry_like_and_comment_counts(session, people) -> None:
 def test_unknown_profile_is_not_found(session) -> None:
     with pytest.raises(NotFound):
         profiles.profile_header(session=session, username="nobody_here", viewer_id=None)
+
+
+def _walk(fetch_page, limit: int = 5) -> list[postcards.Postcard]:
+    cards, cursor = [], ""
+    for _ in range(50):
+        page = fetch_page(cursor, limit)
+        assert len(page.postcards) <= limit
+        cards += page.postcards
+        cursor = page.next_cursor
+        if not cursor:
+            return cards
+    raise AssertionError("pagination did not end")
+
+
+def test_following_feed_is_me_and_followees_as_far_as_i_may_see(session) -> None:
+    me, friend, stranger, fan = (make_user(session, n) for n in ("myself", "friend", "stranger", "fan"))
+    session.add(Follow(follower_id=me.id, followee_id=friend.id))
+    # `fan` follows me, but I don't follow them: their entries stay out of my feed.
+    session.add(Follow(follower_id=fan.id, followee_id=me.id))
+    item = make_item(session)
+    base = utcnow()
+    expected = []
+    for i in range(12):
+        # Spread out in time so nothing folds into a burst.
+        when = base - timedelta(hours=2 * i)
+        author, vis = [(me, "private"), (friend, "followers"), (friend, "public"), (stranger, "public")][i % 4]
+        e = make_entry(session, author, item, visibility=vis, created_at=when)
+        if author is not stranger:
+            expected.append(e.id)
+        make_entry(session, fan, item, created_at=when - timedelta(minutes=1))
+    friend_private = make_entry(session, friend, item, visibility="private", created_at=base)
+    session.flush()
+    cards = _walk(lambda c, n: postcards.following_feed(session=session, viewer_id=me.id, cursor=c, limit=n))
+    assert [c.entry_id for c in cards] == expected
+    assert friend_private.id not in {c.entry_id for c in cards}
+
+
+def test_a_burst_by_one_person_folds_into_one_postcard(session) -> None:
+    ana, bob = make_user(session, "ana"), make_user(session, "bob")
+    base = utcnow()
+    for i in range(12):
+        make_entry(session, ana, make_item(session, kind="book"), created_at=base - timedelta(minutes=i))
+    make_entry(session, bob, make_item(session, kind="movie"), created_at=base - timedelta(hours=3))
+    make_entry(session, bob, make_item(session, kind="movie"), created_at=base + timedelta(minutes=5))
+    session.flush()
+    cards = _walk(lambda c, n: postcards.everyone_feed(session=session, viewer_id=None, cursor=c, limit=n), limit=5)
+    assert [(c.username, c.group_count) for c in cards] == [("bob", 0), ("ana", 12), ("bob", 0)]
+    assert cards[1].group_text == "logged 12 books" and len(cards[1].group_titles) == postcards.GROUP_PREVIEW
+
+
+def test_postcards_say_whether_the_viewer_liked_them(session, people) -> None:
+    owner, follower, _, e = people
+    session.add(Like(user_id=follower.id, entry_id=e["public"].id))
+    session.flush()
+    assert postcards.everyone_feed(session=session, viewer_id=follower.id).postcards[0].liked
+    assert not postcards.everyone_feed(session=session, viewer_id=owner.id).postcards[0].liked
+
+
+def test_feed_pages_never_lose_or_repeat_an_entry_around_bursts(session) -> None:
+    people = [make_user(session, f"reader{i}") for i in range(3)]
+    item = make_item(session)
+    base = utcnow()
+    made = []
+    # Bursts and singles interleaved, some bursts longer than a page can fetch at once.
+    t = base
+    for round_ in range(6):
+        for p, n in zip(people, (1, 7, 2 + round_), strict=True):
+            for _ in range(n):
+                t -= timedelta(minutes=1)
+                made.append(make_entry(session, p, item, created_at=t).id)
+            t -= timedelta(hours=2)
+    session.flush()
+    for limit in (1, 2, 5):
+        cards = _walk(lambda c, n: postcards.everyone_feed(session=session, viewer_id=None, cursor=c, limit=n), limit)
+        covered = []
+        for card in cards:
+            covered += [card.entry_id] if not card.group_count else [None] * card.group_count
+        assert len(covered) == len(made), limit
+        assert [c.entry_id for c in cards if not c.group_count] == [
+            e for e in made if e in {c.entry_id for c in cards if not c.group_count}
+        ]

@@ -1,0 +1,333 @@
+"""Follows, likes, comments and the notifications they cause.
+
+Permissions live here: you can only like or comment on entries you may see; you edit and
+delete your own comments; an entry's owner may delete comments on it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import func
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, select
+
+from slice_of_culture.models import Comment, Entry, Follow, Item, Like, Notification, User, utcnow
+from slice_of_culture.services.errors import NotFound, PermissionDenied, ValidationError
+from slice_of_culture.services.postcards import initials
+from slice_of_culture.services.text import clean_text
+from slice_of_culture.services.visibility import entry_visible_to
+
+MAX_COMMENT = 2000
+
+
+def _notify(session: Session, *, recipient_id: int, actor_id: int, kind: str, target: str) -> None:
+    if recipient_id != actor_id:
+        session.add(Notification(recipient_id=recipient_id, actor_id=actor_id, kind=kind, target=target))
+
+
+def _user_by_id(session: Session, user_id: int) -> User:
+    user = session.get(User, user_id) if isinstance(user_id, int) else None
+    if user is None or not user.is_active:
+        raise NotFound("No such person.")
+    return user
+
+
+def visible_entry(*, session: Session, viewer: User | None, entry_id: int) -> Entry:
+    """The entry if the viewer may see it; NotFound otherwise (hidden entries do not exist for them)."""
+    if not isinstance(entry_id, int) or isinstance(entry_id, bool):
+        raise NotFound("That postcard does not exist.")
+    entry = session.exec(
+        select(Entry).where(Entry.id == entry_id, entry_visible_to(viewer.id if viewer else None))
+    ).first()
+    if entry is None:
+        raise NotFound("That postcard does not exist.")
+    return entry
+
+
+# Follows
+
+
+def follow(*, session: Session, follower: User, followee_id: int) -> bool:
+    """Follow someone. Returns False if you already did. Never yourself."""
+    followee = _user_by_id(session, followee_id)
+    if followee.id == follower.id:
+        raise ValidationError({"follow": "You cannot follow yourself."})
+    exists = session.exec(
+        select(Follow.id).where(Follow.follower_id == follower.id, Follow.followee_id == followee.id)
+    ).first()
+    if exists:
+        return False
+    try:
+        with session.begin_nested():
+            session.add(Follow(follower_id=follower.id, followee_id=followee.id))
+    except IntegrityError:
+        return False  # a double click raced us; the follow exists
+    _notify(session, recipient_id=followee.id, actor_id=follower.id, kind="follow", target=f"user:{follower.id}")
+    session.flush()
+    return True
+
+
+def unfollow(*, session: Session, follower: User, followee_id: int) -> bool:
+    """Stop following. Returns False if you were not following."""
+    row = session.exec(
+        select(Follow).where(Follow.follower_id == follower.id, Follow.followee_id == followee_id)
+    ).first()
+    if row is None:
+        return False
+    session.delete(row)
+    session.flush()
+    return True
+
+
+@dataclass
+class PersonRow:
+    username: str
+    display_name: str
+    initials: str
+    avatar_url: str
+
+
+def followers(*, session: Session, user_id: int, limit: int = 200) -> list[PersonRow]:
+    """People who follow `user_id`, newest first."""
+    rows = session.exec(
+        select(User)
+        .join(Follow, Follow.follower_id == User.id)
+        .where(Follow.followee_id == user_id, User.is_active)
+        .order_by(Follow.created_at.desc())
+        .limit(limit)
+    ).all()
+    return [_person(u) for u in rows]
+
+
+def following(*, session: Session, user_id: int, limit: int = 200) -> list[PersonRow]:
+    """People `user_id` follows, newest first."""
+    rows = session.exec(
+        select(User)
+        .join(Follow, Follow.followee_id == User.id)
+        .where(Follow.follower_id == user_id, User.is_active)
+        .order_by(Follow.created_at.desc())
+        .limit(limit)
+    ).all()
+    return [_person(u) for u in rows]
+
+
+def _person(user: User) -> PersonRow:
+    name = user.display_name or user.username
+    return PersonRow(username=user.username, display_name=name, initials=initials(name), avatar_url=user.avatar_url)
+
+
+# Likes
+
+
+def like(*, session: Session, user: User, entry_id: int) -> bool:
+    """Like a postcard you can see. Returns False if you already liked it."""
+    entry = visible_entry(session=session, viewer=user, entry_id=entry_id)
+    if session.exec(select(Like.id).where(Like.user_id == user.id, Like.entry_id == entry.id)).first():
+        return False
+    try:
+        with session.begin_nested():
+            session.add(Like(user_id=user.id, entry_id=entry.id))
+    except IntegrityError:
+        return False
+    _notify(session, recipient_id=entry.user_id, actor_id=user.id, kind="like", target=f"entry:{entry.id}")
+    session.flush()
+    return True
+
+
+def unlike(*, session: Session, user: User, entry_id: int) -> bool:
+    """Take back a like. Returns False if there was none."""
+    row = session.exec(select(Like).where(Like.user_id == user.id, Like.entry_id == entry_id)).first()
+    if row is None:
+        return False
+    session.delete(row)
+    session.flush()
+    return True
+
+
+def liked_entry_ids(*, session: Session, user_id: int | None, entry_ids: list[int]) -> set[int]:
+    """Which of these entries the user has liked (for the Like / Unlike button state)."""
+    if not user_id or not entry_ids:
+        return set()
+    return set(session.exec(select(Like.entry_id).where(Like.user_id == user_id, Like.entry_id.in_(entry_ids))))
+
+
+# Comments
+
+
+def _clean_comment(text: object) -> str:
+    try:
+        text = clean_text(text, max_length=MAX_COMMENT)
+    except TypeError:
+        raise ValidationError({"comment": "A comment must be text."}) from None
+    if not text:
+        raise ValidationError({"comment": "Write something first."})
+    if len(text) > MAX_COMMENT:
+        raise ValidationError({"comment": f"Comments can be at most {MAX_COMMENT:,} characters."})
+    return text
+
+
+def add_comment(*, session: Session, user: User, entry_id: int, text: str) -> Comment:
+    """Comment on a postcard you can see."""
+    entry = visible_entry(session=session, viewer=user, entry_id=entry_id)
+    comment = Comment(user_id=user.id, entry_id=entry.id, text=_clean_comment(text))
+    session.add(comment)
+    session.flush()
+    _notify(session, recipient_id=entry.user_id, actor_id=user.id, kind="comment", target=f"entry:{entry.id}")
+    session.flush()
+    return comment
+
+
+def _comment(session: Session, comment_id: int) -> Comment:
+    comment = session.get(Comment, comment_id) if isinstance(comment_id, int) else None
+    if comment is None:
+        raise NotFound("That comment does not exist.")
+    return comment
+
+
+def edit_comment(*, session: Session, user: User, comment_id: int, text: str) -> Comment:
+    """Edit your own comment."""
+    comment = _comment(session, comment_id)
+    if comment.user_id != user.id:
+        raise PermissionDenied("You can only edit your own comments.")
+    comment.text = _clean_comment(text)
+    comment.updated_at = utcnow()
+    session.add(comment)
+    session.flush()
+    return comment
+
+
+def delete_comment(*, session: Session, user: User, comment_id: int) -> None:
+    """Delete a comment: your own, or any comment on your entry."""
+    comment = _comment(session, comment_id)
+    entry_owner = session.exec(select(Entry.user_id).where(Entry.id == comment.entry_id)).one()
+    if user.id not in (comment.user_id, entry_owner):
+        raise PermissionDenied("You can only delete your own comments or comments on your entries.")
+    session.delete(comment)
+    session.flush()
+
+
+@dataclass
+class CommentView:
+    comment_id: int
+    entry_id: int
+    username: str
+    display_name: str
+    initials: str
+    text: str
+    created_at: str
+    edited: bool
+    can_edit: bool
+    can_delete: bool
+
+
+def comments_for(*, session: Session, viewer: User | None, entry_ids: list[int]) -> dict[int, list[CommentView]]:
+    """Comments on the given entries (only entries the viewer may see), oldest first."""
+    if not entry_ids:
+        return {}
+    viewer_id = viewer.id if viewer else None
+    rows = session.exec(
+        select(Comment, User, Entry.user_id)
+        .join(User, User.id == Comment.user_id)
+        .join(Entry, Entry.id == Comment.entry_id)
+        .where(Comment.entry_id.in_(entry_ids), entry_visible_to(viewer_id), User.is_active)
+        .order_by(Comment.created_at, Comment.id)
+    ).all()
+    out: dict[int, list[CommentView]] = {}
+    for comment, author, owner_id in rows:
+        name = author.display_name or author.username
+        out.setdefault(comment.entry_id, []).append(
+            CommentView(
+                comment_id=comment.id,
+                entry_id=comment.entry_id,
+                username=author.username,
+                display_name=name,
+                initials=initials(name),
+                text=comment.text,
+                created_at=comment.created_at.isoformat(),
+                edited=comment.updated_at > comment.created_at,
+                can_edit=viewer_id == comment.user_id,
+                can_delete=viewer_id in (comment.user_id, owner_id),
+            )
+        )
+    return out
+
+
+# Notifications
+
+
+@dataclass
+class NotificationView:
+    notification_id: int
+    kind: str
+    actor_username: str
+    actor_name: str
+    actor_initials: str
+    text: str
+    href: str
+    created_at: str
+    unread: bool
+
+
+def unread_count(*, session: Session, user: User) -> int:
+    """How many notifications the user has not read."""
+    return session.exec(
+        select(func.count())
+        .select_from(Notification)
+        .where(Notification.recipient_id == user.id, Notification.read_at.is_(None))
+    ).one()
+
+
+def notifications(*, session: Session, user: User, limit: int = 50) -> list[NotificationView]:
+    """The user's latest notifications, newest first, with what they are about."""
+    rows = session.exec(
+        select(Notification, User)
+        .join(User, User.id == Notification.actor_id)
+        .where(Notification.recipient_id == user.id, User.is_active)
+        .order_by(Notification.created_at.desc(), Notification.id.desc())
+        .limit(limit)
+    ).all()
+    entry_ids = [int(n.target.split(":")[1]) for n, _ in rows if n.target.startswith("entry:")]
+    titles = dict(
+        session.exec(
+            select(Entry.id, Item.title).join(Item, Item.id == Entry.item_id).where(Entry.id.in_(entry_ids))
+        ).all()
+    )
+    views = []
+    for n, actor in rows:
+        name = actor.display_name or actor.username
+        about = titles.get(int(n.target.split(":")[1]), "") if n.target.startswith("entry:") else ""
+        text = {
+            "like": f"liked your postcard about {about}",
+            "comment": f"commented on your postcard about {about}",
+            "follow": "started following you",
+            "mention": "mentioned you in a forum",
+        }.get(n.kind, n.kind)
+        href = f"/u/{user.username}#entry-{n.target.split(':')[1]}" if about else f"/u/{actor.username}"
+        views.append(
+            NotificationView(
+                notification_id=n.id,
+                kind=n.kind,
+                actor_username=actor.username,
+                actor_name=name,
+                actor_initials=initials(name),
+                text=text,
+                href=href,
+                created_at=n.created_at.isoformat(),
+                unread=n.read_at is None,
+            )
+        )
+    return views
+
+
+def mark_all_read(*, session: Session, user: User) -> int:
+    """Mark every unread notification read; returns how many."""
+    rows = session.exec(
+        select(Notification).where(Notification.recipient_id == user.id, Notification.read_at.is_(None))
+    ).all()
+    now = utcnow()
+    for n in rows:
+        n.read_at = now
+        session.add(n)
+    session.flush()
+    return len(rows)

@@ -1,0 +1,186 @@
+"""Logging entries, follows, likes, comments, notifications, item pages and stats, on both databases.
+
+Each permission and visibility rule is proven here: nobody changes what is not theirs, and
+hidden entries do not leak through likes, comments, counts, item pages or stats.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+from sqlmodel import select
+
+from slice_of_culture.models import Comment, Entry, Like, Notification
+from slice_of_culture.services import entries, items, social, stats
+from slice_of_culture.services.entries import EntryInput
+from slice_of_culture.services.errors import NotFound, PermissionDenied, ValidationError
+from tests.utils.factories import make_item, make_user
+
+XSS = "<img src=x onerror=alert(1)>"
+
+
+@pytest.fixture
+def ana_bob(session):
+    return make_user(session, "ana"), make_user(session, "bob")
+
+
+def test_log_an_entry_with_unicode_and_html_kept_as_text(session, ana_bob) -> None:
+    ana, _ = ana_bob
+    item = make_item(session, "Cien años de soledad 📚", creator="Gabriel García Márquez")
+    review = f"שלום — e\u0301 {XSS}"
+    entry = entries.create_entry(
+        session=session,
+        user=ana,
+        item_id=item.id,
+        data=EntryInput(status="finished", rating=9, consumed_on="2026-01-05", review=review, visibility="public"),
+    )
+    assert (entry.rating, entry.consumed_on, entry.visibility) == (9, date(2026, 1, 5), "public")
+    assert entry.review == f"שלום — é {XSS}"
+
+
+@pytest.mark.parametrize(
+    ("data", "field"),
+    [
+        (EntryInput(rating=0.5), "rating"),
+        (EntryInput(rating=11), "rating"),
+        (EntryInput(rating=-1), "rating"),
+        (EntryInput(rating="five"), "rating"),
+        (EntryInput(status="want", rating=6), "rating"),
+        (EntryInput(status="binged"), "status"),
+        (EntryInput(consumed_on=(date.today() + timedelta(days=1)).isoformat()), "consumed_on"),
+        (EntryInput(consumed_on="yesterday"), "consumed_on"),
+        (EntryInput(review="x" * 5001), "review"),
+        (EntryInput(review=["not", "text"]), "review"),
+        (EntryInput(visibility="friends"), "visibility"),
+    ],
+)
+def test_bad_entry_input_is_refused_per_field_and_changes_nothing(session, ana_bob, data, field) -> None:
+    ana, _ = ana_bob
+    item = make_item(session)
+    with pytest.raises(ValidationError) as exc:
+        entries.create_entry(session=session, user=ana, item_id=item.id, data=data)
+    assert exc.value.errors.get(field)
+    assert session.exec(select(Entry)).all() == []
+
+
+def test_unknown_item_is_not_found(session, ana_bob) -> None:
+    with pytest.raises(NotFound):
+        entries.create_entry(session=session, user=ana_bob[0], item_id=99999, data=EntryInput())
+    with pytest.raises(NotFound):
+        entries.create_entry(session=session, user=ana_bob[0], item_id="1", data=EntryInput())  # type: ignore[arg-type]
+
+
+def test_only_the_owner_edits_or_deletes_an_entry(session, ana_bob) -> None:
+    ana, bob = ana_bob
+    entry = entries.create_entry(session=session, user=ana, item_id=make_item(session).id, data=EntryInput(rating=6))
+    with pytest.raises(PermissionDenied):
+        entries.update_entry(session=session, user=bob, entry_id=entry.id, data=EntryInput(rating=1))
+    with pytest.raises(PermissionDenied):
+        entries.delete_entry(session=session, user=bob, entry_id=entry.id)
+    assert session.get(Entry, entry.id).rating == 6
+    entries.update_entry(session=session, user=ana, entry_id=entry.id, data=EntryInput(rating=8, review="Better"))
+    assert session.get(Entry, entry.id).rating == 8
+    social.like(session=session, user=bob, entry_id=entry.id)
+    entries.delete_entry(session=session, user=ana, entry_id=entry.id)
+    session.commit()
+    assert session.get(Entry, entry.id) is None
+    assert session.exec(select(Like)).all() == []
+    assert session.exec(select(Notification).where(Notification.target == f"entry:{entry.id}")).all() == []
+
+
+def test_follow_rules_and_notification(session, ana_bob) -> None:
+    ana, bob = ana_bob
+    assert social.follow(session=session, follower=bob, followee_id=ana.id) is True
+    assert social.follow(session=session, follower=bob, followee_id=ana.id) is False
+    with pytest.raises(ValidationError):
+        social.follow(session=session, follower=ana, followee_id=ana.id)
+    with pytest.raises(NotFound):
+        social.follow(session=session, follower=ana, followee_id=424242)
+    assert [p.username for p in social.followers(session=session, user_id=ana.id)] == ["bob"]
+    assert [p.username for p in social.following(session=session, user_id=bob.id)] == ["ana"]
+    assert social.unread_count(session=session, user=ana) == 1
+    assert social.notifications(session=session, user=ana)[0].text == "started following you"
+    assert social.unfollow(session=session, follower=bob, followee_id=ana.id) is True
+    assert social.unfollow(session=session, follower=bob, followee_id=ana.id) is False
+
+
+def test_likes_and_comments_only_on_what_you_can_see(session, ana_bob) -> None:
+    ana, bob = ana_bob
+    item = make_item(session, "Dune")
+    private = entries.create_entry(session=session, user=ana, item_id=item.id, data=EntryInput(visibility="private"))
+    followers_only = entries.create_entry(
+        session=session, user=ana, item_id=item.id, data=EntryInput(visibility="followers")
+    )
+    for entry_id in (private.id, followers_only.id):
+        with pytest.raises(NotFound):
+            social.like(session=session, user=bob, entry_id=entry_id)
+        with pytest.raises(NotFound):
+            social.add_comment(session=session, user=bob, entry_id=entry_id, text="hi")
+    social.follow(session=session, follower=bob, followee_id=ana.id)
+    assert social.like(session=session, user=bob, entry_id=followers_only.id) is True
+    assert social.like(session=session, user=bob, entry_id=followers_only.id) is False
+    social.add_comment(session=session, user=bob, entry_id=followers_only.id, text=f"  {XSS}  ")
+    with pytest.raises(NotFound):
+        social.like(session=session, user=bob, entry_id=private.id)
+    texts = [n.text for n in social.notifications(session=session, user=ana)]
+    assert texts == ["commented on your postcard about Dune", "liked your postcard about Dune", "started following you"]
+    comments = social.comments_for(session=session, viewer=bob, entry_ids=[followers_only.id, private.id])
+    assert [c.text for c in comments[followers_only.id]] == [XSS]
+    assert private.id not in comments
+    assert social.mark_all_read(session=session, user=ana) == 3
+    assert social.unread_count(session=session, user=ana) == 0
+
+
+@pytest.mark.parametrize("text", ["", "   \n\t ", "x" * 2001, None, 42])
+def test_bad_comments_are_refused(session, ana_bob, text) -> None:
+    ana, bob = ana_bob
+    entry = entries.create_entry(session=session, user=ana, item_id=make_item(session).id, data=EntryInput())
+    with pytest.raises(ValidationError):
+        social.add_comment(session=session, user=bob, entry_id=entry.id, text=text)
+    assert session.exec(select(Comment)).all() == []
+
+
+def test_comment_edit_and_delete_permissions(session, ana_bob) -> None:
+    ana, bob = ana_bob
+    carl = make_user(session, "carl")
+    entry = entries.create_entry(session=session, user=ana, item_id=make_item(session).id, data=EntryInput())
+    by_bob = social.add_comment(session=session, user=bob, entry_id=entry.id, text="first")
+    by_carl = social.add_comment(session=session, user=carl, entry_id=entry.id, text="second")
+    with pytest.raises(PermissionDenied):
+        social.edit_comment(session=session, user=ana, comment_id=by_bob.id, text="hijacked")
+    with pytest.raises(PermissionDenied):
+        social.delete_comment(session=session, user=carl, comment_id=by_bob.id)
+    social.edit_comment(session=session, user=bob, comment_id=by_bob.id, text="edited")
+    assert session.get(Comment, by_bob.id).text == "edited"
+    social.delete_comment(session=session, user=ana, comment_id=by_carl.id)  # the entry's owner may
+    social.delete_comment(session=session, user=bob, comment_id=by_bob.id)  # the author may
+    assert session.exec(select(Comment)).all() == []
+
+
+def test_item_page_and_stats_count_only_visible_entries(session, ana_bob) -> None:
+    ana, bob = ana_bob
+    item = make_item(session, "Solaris", kind="movie", genres=["sci-fi", "drama"])
+    entries.create_entry(session=session, user=ana, item_id=item.id, data=EntryInput(rating=10, review="Wow"))
+    entries.create_entry(
+        session=session, user=ana, item_id=item.id, data=EntryInput(rating=2, review="secret", visibility="private")
+    )
+    entries.create_entry(session=session, user=bob, item_id=item.id, data=EntryInput(rating=7))
+    social.follow(session=session, follower=bob, followee_id=ana.id)
+
+    as_bob = items.item_page(session=session, item_id=item.id, viewer_id=bob.id)
+    assert (as_bob.entry_count, as_bob.rating_count, as_bob.average) == (2, 2, "4.2")
+    assert [r.review for r in as_bob.reviews] == ["Wow"]
+    assert [f.username for f in as_bob.followed] == ["ana"]
+    assert sum(b.count for b in as_bob.distribution) == 2
+    as_ana = items.item_page(session=session, item_id=item.id, viewer_id=ana.id)
+    assert as_ana.entry_count == 3 and {r.review for r in as_ana.reviews} == {"Wow", "secret"}
+    with pytest.raises(NotFound):
+        items.item_page(session=session, item_id=123456, viewer_id=None)
+
+    public = stats.profile_stats(session=session, owner_id=ana.id, viewer_id=None)
+    own = stats.profile_stats(session=session, owner_id=ana.id, viewer_id=ana.id)
+    assert (public.total, own.total) == (1, 2)
+    assert sum(m.movie for m in own.per_month) == 2
+    assert {g.name for g in public.genres} == {"sci-fi", "drama"}
+    assert [r.count for r in own.ratings if r.count] == [1, 1]
