@@ -13,6 +13,7 @@ import slice_of_culture.models  # noqa: F401  (registers every table)
 from alembic import context
 from slice_of_culture.config import get_settings
 from slice_of_culture.db import make_engine, normalize_url
+from slice_of_culture.search_schema import include_name, include_object
 
 config = context.config
 if config.config_file_name is not None and not config.attributes.get("skip_logging"):
@@ -27,7 +28,14 @@ def _url() -> str:
 
 def _options(url: str) -> dict:
     # SQLite cannot ALTER most things in place; batch mode rebuilds the table.
-    return {"target_metadata": target_metadata, "render_as_batch": url.startswith("sqlite"), "compare_type": True}
+    # The search tables and indexes are made by hand in a migration; autogenerate must not drop them.
+    return {
+        "target_metadata": target_metadata,
+        "render_as_batch": url.startswith("sqlite"),
+        "compare_type": True,
+        "include_name": include_name,
+        "include_object": include_object,
+    }
 
 
 def run_migrations_offline() -> None:

@@ -19,6 +19,15 @@ MAX_GENRE = 40
 _LEADING_ARTICLE = re.compile(r"^(the|a|an)\s+")
 
 
+class DuplicateItem(ValidationError):
+    """The item is already in the catalog; `existing` is offered instead."""
+
+    def __init__(self, existing: Item) -> None:
+        by = f" by {existing.creator}" if existing.creator else ""
+        super().__init__({"title": f"Already in the catalog: {existing.title}{by} ({existing.year or 'no year'})."})
+        self.existing = existing
+
+
 def normalize_for_key(text: str) -> str:
     """Case-, accent-, punctuation- and article-insensitive form used to catch duplicates."""
     text = unicodedata.normalize("NFKD", text.casefold())
@@ -77,7 +86,7 @@ def create_item(
         raise ValidationError(errors)
     existing = find_duplicate(session=session, kind=kind, title=title, creator=creator, year=year)
     if existing is not None:
-        raise ValidationError({"title": f"Already in the catalog as #{existing.id}: {existing.title}."})
+        raise DuplicateItem(existing)
     item = Item(
         kind=kind,
         title=title,

@@ -1,0 +1,319 @@
+"""Catalog search: find items by title, creator or genre while a person types.
+
+Real full-text search on both databases (the indexes come from the catalog-search migration,
+see slice_of_culture/search_schema.py):
+
+- SQLite: FTS5 `item_search`, accent-insensitive, ranked by bm25 (title weighs most).
+- PostgreSQL: a weighted tsvector of accent-folded text (`search_fold`), ranked by ts_rank plus
+  pg_trgm word similarity of the title and creator.
+
+Every query word is matched as a prefix ("dun" finds Dune). User text never reaches the query
+language: it is split into words here and each word is quoted, so quotes, `*`, AND/OR/NOT, NEAR,
+parentheses, colons and markup are just text. When nothing matches, a bounded spelling fallback
+runs: on SQLite each word is corrected against the index vocabulary (one or two edits); on
+PostgreSQL titles and creators are matched by trigram word similarity, and words with two
+neighbouring letters swapped are tried ("dnue" → dune), which trigrams miss ("Herbret" →
+Frank Herbert is found both ways). The engine picks a window of candidates; the final order
+puts the exact title first, then titles starting with the query, then titles containing every
+word, then the engine's order.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass
+
+from sqlalchemy import TextClause, text
+from sqlmodel import Session, select
+
+from slice_of_culture.models import ITEM_KINDS, Item
+from slice_of_culture.services.errors import ValidationError
+
+# Longer queries are cut to this many characters before anything else.
+MAX_QUERY = 200
+# Words beyond this are ignored: keeps the generated MATCH / tsquery small.
+MAX_WORDS = 8
+# Results a caller may ask for at most.
+MAX_LIMIT = 100
+# Candidates fetched from the engine before the final re-ranking: a few pages' worth.
+MIN_WINDOW = 60
+MAX_WINDOW = 300
+# bm25 column weights on SQLite (title, creator, genres): a title match counts most.
+BM25_WEIGHTS = (10.0, 4.0, 1.0)
+# pg_trgm word similarity a title or creator needs to count as a typo match (default 0.6 misses
+# "herbret" → "herbert", 0.5).
+WORD_SIMILARITY_THRESHOLD = 0.4
+# Query text shorter than this does not use trigrams: one or two letters match almost everything.
+MIN_TRIGRAM_QUERY = 3
+# PostgreSQL rows ranked at most per way of matching (see postgres_search_statement).
+CANDIDATE_CAP = 400
+# Spelling correction on SQLite: corrections kept per word.
+MAX_CORRECTIONS = 8
+
+# The PostgreSQL document, exactly as indexed by ix_item_search_document.
+PG_DOCUMENT = (
+    "setweight(to_tsvector('simple', search_fold(title)), 'A') || "
+    "setweight(to_tsvector('simple', search_fold(creator)), 'B') || "
+    "setweight(to_tsvector('simple', search_fold(genres::text)), 'C')"
+)
+
+
+@dataclass(frozen=True)
+class ItemHit:
+    """One search result: what the "Log something" picker shows for an item."""
+
+    item_id: int
+    kind: str
+    title: str
+    creator: str
+    year: str
+    genres: list[str]
+    image_url: str
+
+
+def search_items(*, session: Session, query: str, kind: str | None = None, limit: int = 20) -> list[ItemHit]:
+    """Items matching `query` by title, creator or genre, best first.
+
+    `kind` is "movie", "book" or "music"; None or "" searches every kind, anything else raises
+    ValidationError. An empty query gives no results; a query over MAX_QUERY characters is cut.
+    Any text is accepted: nothing typed is interpreted as search syntax.
+    """
+    if kind is not None and kind != "" and kind not in ITEM_KINDS:
+        raise ValidationError({"kind": "Choose movie, book or music."})
+    limit = min(limit, MAX_LIMIT)
+    words = query_words(query if isinstance(query, str) else "")
+    if not words or limit < 1:
+        return []
+    kind = kind or None
+    window = min(max(limit * 3, MIN_WINDOW), MAX_WINDOW)
+    if session.get_bind().dialect.name == "postgresql":
+        ids = _postgres_candidates(session=session, words=words, kind=kind, window=window)
+    else:
+        ids = _sqlite_candidates(session=session, words=words, kind=kind, window=window)
+    return _rank(session=session, ids=ids, words=words)[:limit]
+
+
+def query_words(query: str) -> list[str]:
+    """The distinct lower-case words of a query (see `words_of`), at most MAX_WORDS."""
+    # A word of combining marks only has nothing left to match once accents are folded.
+    return [word for word in dict.fromkeys(words_of(query[:MAX_QUERY])) if fold(word)][:MAX_WORDS]
+
+
+def words_of(value: str) -> list[str]:
+    """The lower-case words of `value`: runs of letters, digits and combining marks.
+
+    Everything else (spaces, punctuation, symbols, emoji, control characters) separates words,
+    as in the FTS5 unicode61 tokenizer, so no search operator survives.
+    """
+    words: list[str] = []
+    current: list[str] = []
+    for ch in unicodedata.normalize("NFC", value).lower() + " ":
+        category = unicodedata.category(ch)
+        if category[0] in "LNM" or category == "Co":
+            current.append(ch)
+        elif current:
+            words.append("".join(current))
+            current = []
+    return words
+
+
+def fold(value: str) -> str:
+    """Lower case without accents ("Amélie" → "amelie"), as both search indexes compare text."""
+    decomposed = unicodedata.normalize("NFKD", value)
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).lower()
+
+
+# --- SQLite --------------------------------------------------------------------------------
+
+
+def sqlite_search_statement(*, kind: str | None, window: int) -> TextClause:
+    """The FTS5 query: matches of `:match`, best bm25 first (lower is better)."""
+    weights = ", ".join(str(w) for w in BM25_WEIGHTS)
+    kind_filter = "AND item.kind = :kind" if kind else ""
+    return text(
+        f"SELECT item.id FROM item_search JOIN item ON item.id = item_search.rowid "
+        f"WHERE item_search MATCH :match {kind_filter} "
+        f"ORDER BY bm25(item_search, {weights}), item.id LIMIT {int(window)}"
+    )
+
+
+def _fts_string(word: str) -> str:
+    # An FTS5 string: only a double quote is special inside it (words never hold one).
+    return '"' + word.replace('"', '""') + '"'
+
+
+def _sqlite_candidates(*, session: Session, words: list[str], kind: str | None, window: int) -> list[int]:
+    statement = sqlite_search_statement(kind=kind, window=window)
+    params: dict[str, object] = {"kind": kind} if kind else {}
+    # Every word, each as a prefix.
+    match = " AND ".join(_fts_string(w) + "*" for w in words)
+    ids = list(session.execute(statement, {**params, "match": match}).scalars())
+    if ids:
+        return ids
+    # Nothing: any word, each as a prefix or as one of its spelling corrections.
+    groups = []
+    for word in words:
+        alternatives = [_fts_string(word) + "*"]
+        alternatives += [_fts_string(term) for term in _corrections(session=session, word=word)]
+        groups.append("(" + " OR ".join(alternatives) + ")")
+    return list(session.execute(statement, {**params, "match": " OR ".join(groups)}).scalars())
+
+
+def _max_edits(word: str) -> int:
+    return 0 if len(word) < 3 else 1 if len(word) < 6 else 2
+
+
+def _corrections(*, session: Session, word: str) -> list[str]:
+    """Index terms within one or two edits of `word` (few: terms of about the same length
+    that start with its first or second letter, which also covers those two swapped)."""
+    word = fold(word)
+    edits = _max_edits(word)
+    if not edits:
+        return []
+    found: dict[str, tuple[int, int]] = {}
+    for first in dict.fromkeys(word[:2]):
+        if ord(first) >= 0x10FFFF:
+            continue
+        rows = session.execute(
+            text(
+                "SELECT term, doc FROM item_search_vocab "
+                "WHERE term >= :low AND term < :high AND length(term) BETWEEN :shortest AND :longest"
+            ),
+            {"low": first, "high": chr(ord(first) + 1), "shortest": len(word) - edits, "longest": len(word) + edits},
+        )
+        for term, docs in rows:
+            distance = edit_distance(word, term, limit=edits)
+            if distance <= edits:
+                found[term] = (distance, -docs)
+    return sorted(found, key=found.__getitem__)[:MAX_CORRECTIONS]
+
+
+def edit_distance(a: str, b: str, *, limit: int) -> int:
+    """Optimal-string-alignment distance (insert, delete, replace, swap neighbours), or
+    `limit + 1` as soon as it must exceed `limit`."""
+    if abs(len(a) - len(b)) > limit:
+        return limit + 1
+    previous2: list[int] = []
+    previous = list(range(len(b) + 1))
+    for i in range(1, len(a) + 1):
+        current = [i] + [0] * len(b)
+        for j in range(1, len(b) + 1):
+            cost = 0 if a[i - 1] == b[j - 1] else 1
+            current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
+            if i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
+                current[j] = min(current[j], previous2[j - 2] + 1)
+        if min(current) > limit:
+            return limit + 1
+        previous2, previous = previous, current
+    return previous[-1]
+
+
+# --- PostgreSQL ----------------------------------------------------------------------------
+
+
+def postgres_search_statement(*, kind: str | None, window: int, trigrams: bool) -> TextClause:
+    """The PostgreSQL query: tsvector matches of `:tsquery`, or (with `trigrams`) titles and
+    creators similar to `:text`; ranked by ts_rank plus word similarity. Both parameters are
+    already folded by `search_fold`.
+
+    Each way of matching is its own index scan, cut at CANDIDATE_CAP rows before ranking: the
+    indexed expressions are recomputed for every ranked row, so a very common word must not
+    rank the whole catalog.
+    """
+    tsquery = "to_tsquery('simple', :tsquery)"
+    typed = "CAST(:text AS text)"
+    conditions = [f"({PG_DOCUMENT}) @@ {tsquery}"]
+    if trigrams:
+        # `<%` is word similarity; the gin_trgm_ops indexes serve it.
+        conditions += [f"{typed} <% search_fold(title)", f"{typed} <% search_fold(creator)"]
+    kind_filter = "AND kind = :kind" if kind else ""
+    candidates = " UNION ".join(
+        f"(SELECT id FROM item WHERE {condition} {kind_filter} LIMIT {CANDIDATE_CAP})" for condition in conditions
+    )
+    score = (
+        f"ts_rank({PG_DOCUMENT}, {tsquery}) "
+        f"+ word_similarity({typed}, search_fold(title)) "
+        f"+ 0.5 * word_similarity({typed}, search_fold(creator))"
+    )
+    return text(
+        f"SELECT item.id FROM item JOIN ({candidates}) AS candidate ON candidate.id = item.id "
+        f"ORDER BY {score} DESC, item.id LIMIT {int(window)}"
+    )
+
+
+def _tsquery_lexeme(word: str) -> str:
+    # A quoted tsquery operand, as a prefix; quotes and backslashes escaped (words hold none).
+    return "'" + word.replace("\\", "\\\\").replace("'", "''") + "':*"
+
+
+def _swaps(word: str) -> list[str]:
+    """`word` with each pair of neighbouring letters swapped: the typo trigrams cannot see."""
+    if len(word) < 3:
+        return []
+    return [word[:i] + word[i + 1] + word[i] + word[i + 2 :] for i in range(len(word) - 1) if word[i] != word[i + 1]]
+
+
+def _postgres_candidates(*, session: Session, words: list[str], kind: str | None, window: int) -> list[int]:
+    # Fold with the indexed function itself, then split again: unaccent can turn a letter into
+    # punctuation ("ŉ" → "'n"), which must never reach the tsquery syntax.
+    folded = session.execute(text("SELECT search_fold(:text)"), {"text": " ".join(words)}).scalar_one()
+    words = list(dict.fromkeys(words_of(folded)))[:MAX_WORDS]
+    if not words:
+        return []
+    params: dict[str, object] = {"text": " ".join(words), **({"kind": kind} if kind else {})}
+    # Every word, each as a prefix.
+    statement = postgres_search_statement(kind=kind, window=window, trigrams=False)
+    tsquery = " & ".join(_tsquery_lexeme(w) for w in words)
+    ids = list(session.execute(statement, {**params, "tsquery": tsquery}).scalars())
+    if ids:
+        return ids
+    # Nothing: any word, as typed or with two neighbouring letters swapped, or a title or
+    # creator similar to the query.
+    trigrams = len(params["text"]) >= MIN_TRIGRAM_QUERY
+    if trigrams:
+        # Local to this transaction; only the trigram operators read it.
+        session.execute(
+            text("SELECT set_config('pg_trgm.word_similarity_threshold', :threshold, true)"),
+            {"threshold": str(WORD_SIMILARITY_THRESHOLD)},
+        )
+    statement = postgres_search_statement(kind=kind, window=window, trigrams=trigrams)
+    groups = ["(" + " | ".join(_tsquery_lexeme(v) for v in [w, *_swaps(w)]) + ")" for w in words]
+    return list(session.execute(statement, {**params, "tsquery": " | ".join(groups)}).scalars())
+
+
+# --- Ranking -------------------------------------------------------------------------------
+
+
+def _title_tier(title: str, words: list[str]) -> int:
+    """0: the title is the query; 1: it starts with the query; 2: it has every word (as a
+    prefix of one of its words); 3: the match is elsewhere (creator, genre, a typo)."""
+    query = " ".join(fold(w) for w in words)
+    title_words = [fold(w) for w in words_of(title)]
+    folded_title = " ".join(title_words)
+    if folded_title == query:
+        return 0
+    if folded_title.startswith(query):
+        return 1
+    if all(any(t.startswith(fold(w)) for t in title_words) for w in words):
+        return 2
+    return 3
+
+
+def _rank(*, session: Session, ids: list[int], words: list[str]) -> list[ItemHit]:
+    if not ids:
+        return []
+    items = {item.id: item for item in session.exec(select(Item).where(Item.id.in_(ids)))}
+    engine_order = {item_id: position for position, item_id in enumerate(ids)}
+    ranked = sorted(items.values(), key=lambda item: (_title_tier(item.title, words), engine_order[item.id]))
+    return [
+        ItemHit(
+            item_id=item.id,
+            kind=item.kind,
+            title=item.title,
+            creator=item.creator,
+            year="" if item.year is None else str(item.year),
+            genres=list(item.genres or []),
+            image_url=item.image_url,
+        )
+        for item in ranked
+    ]
