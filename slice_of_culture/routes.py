@@ -27,3 +27,11 @@ def safe_next(next_path: str | None) -> str:
     if not next_path or not next_path.startswith("/") or next_path.startswith("//") or "\\" in next_path:
         return HOME
     return next_path
+
+
+ITEM = "/item/[item_id]"
+NOTIFICATIONS = "/notifications"
+
+
+def item(item_id: int) -> str:
+    return f"/item/{item_id}"

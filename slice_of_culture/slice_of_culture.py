@@ -9,12 +9,16 @@ from slice_of_culture.pages.auth import login_page, signup_page
 from slice_of_culture.pages.for_you import for_you_page
 from slice_of_culture.pages.forums import forums_page
 from slice_of_culture.pages.home import home_page
+from slice_of_culture.pages.item import item_page
+from slice_of_culture.pages.notifications import notifications_page
 from slice_of_culture.pages.profile import profile_page
 from slice_of_culture.pages.settings import settings_page
 from slice_of_culture.state.auth import LoginState, SignupState
 from slice_of_culture.state.base import SessionState
 from slice_of_culture.state.forums import ForumsState
 from slice_of_culture.state.home import HomeState
+from slice_of_culture.state.item import ItemState
+from slice_of_culture.state.notifications import NotificationsState
 from slice_of_culture.state.profile import ProfileState
 from slice_of_culture.state.settings import SettingsState
 
@@ -50,4 +54,16 @@ app.add_page(
     route=routes.PROFILE,
     title="Profile · Slice of Culture",
     on_load=[SessionState.sync_user, ProfileState.load],
+)
+app.add_page(
+    item_page,
+    route=routes.ITEM,
+    title="Item · Slice of Culture",
+    on_load=[SessionState.sync_user, ItemState.load],
+)
+app.add_page(
+    notifications_page,
+    route=routes.NOTIFICATIONS,
+    title="Notifications · Slice of Culture",
+    on_load=[SessionState.require_login, NotificationsState.load],
 )

@@ -6,6 +6,7 @@ import reflex as rx
 
 from slice_of_culture import routes
 from slice_of_culture.state.base import SessionState
+from slice_of_culture.state.log_entry import LogState
 
 
 def nav_link(label: str, href: str | rx.Var, icon: str) -> rx.Component:
@@ -28,6 +29,35 @@ def navbar() -> rx.Component:
     account = rx.cond(
         SessionState.logged_in,
         rx.hstack(
+            rx.button(rx.icon("plus", size=16), "Log something", on_click=LogState.start, size="2"),
+            rx.link(
+                rx.box(
+                    rx.icon("bell", size=20),
+                    rx.cond(
+                        SessionState.unread > 0,
+                        rx.badge(
+                            SessionState.unread,
+                            color_scheme="red",
+                            variant="solid",
+                            radius="full",
+                            size="1",
+                            position="absolute",
+                            top="-8px",
+                            right="-10px",
+                            data_testid="unread-badge",
+                        ),
+                    ),
+                    position="relative",
+                ),
+                href=routes.NOTIFICATIONS,
+                color_scheme="gray",
+                high_contrast=True,
+                aria_label=rx.cond(
+                    SessionState.unread > 0,
+                    "Notifications (" + SessionState.unread.to_string() + " unread)",
+                    "Notifications",
+                ),
+            ),
             rx.link(
                 rx.hstack(avatar(SessionState.user_initials, size="1"), rx.text(SessionState.display_name)),
                 href="/u/" + SessionState.username,
@@ -86,8 +116,11 @@ def navbar() -> rx.Component:
 
 def layout(*children: rx.Component, max_width: str = "52rem") -> rx.Component:
     """Navbar plus a centred main column."""
+    from slice_of_culture.components.log_dialog import log_dialog
+
     return rx.box(
         navbar(),
+        log_dialog(),
         rx.el.main(
             rx.vstack(*children, spacing="5", width="100%", padding_y="2rem"),
             style={"max_width": max_width, "margin": "0 auto", "padding": "0 1rem"},

@@ -1,20 +1,24 @@
-"""A postcard: one entry as a card. The whole card is a real link to the owner's profile."""
+"""A postcard: one entry as a card.
+
+The whole card links to the owner's profile at that entry (a real anchor stretched over the
+card); the item title is its own link to the item page, and Like is a real button above it.
+"""
 
 from __future__ import annotations
+
+from collections.abc import Callable
 
 import reflex as rx
 
 from slice_of_culture.components.layout import avatar
 
-KIND_ICONS = {"movie": "clapperboard", "book": "book_open", "music": "disc_3"}
 
-
-def kind_icon(kind: rx.Var) -> rx.Component:
+def kind_icon(kind: rx.Var, size: int = 28) -> rx.Component:
     return rx.match(
         kind,
-        ("movie", rx.icon("clapperboard", size=28)),
-        ("book", rx.icon("book_open", size=28)),
-        rx.icon("disc_3", size=28),
+        ("movie", rx.icon("clapperboard", size=size)),
+        ("book", rx.icon("book_open", size=size)),
+        rx.icon("disc_3", size=size),
     )
 
 
@@ -32,11 +36,90 @@ def cover(card) -> rx.Component:  # noqa: ANN001
         background="var(--accent-a3)",
         color="var(--accent-11)",
         overflow="hidden",
+        aria_hidden="true",
     )
 
 
-def postcard(card) -> rx.Component:  # noqa: ANN001
-    """One postcard; `card` is a Postcard var."""
+# Read by screen readers, not drawn.
+_VISUALLY_HIDDEN = {
+    "position": "absolute",
+    "width": "1px",
+    "height": "1px",
+    "overflow": "hidden",
+    "clip": "rect(0 0 0 0)",
+}
+# Sits above the stretched profile link so it stays clickable on its own.
+_ABOVE = {"position": "relative", "z_index": "2"}
+
+
+def _like_button(card, on_like: Callable) -> rx.Component:  # noqa: ANN001
+    return rx.button(
+        rx.icon("heart", size=14, fill=rx.cond(card.liked, "currentColor", "none")),
+        rx.cond(card.liked, "Unlike", "Like"),
+        rx.text(card.like_count, as_="span", aria_label="likes"),
+        on_click=on_like(card.entry_id),
+        variant=rx.cond(card.liked, "solid", "soft"),
+        size="1",
+        aria_pressed=card.liked,
+        # The name is the action; the count is read as the "likes" text beside it.
+        aria_label=rx.cond(card.liked, "Unlike", "Like"),
+        style=_ABOVE,
+    )
+
+
+def _meta(card, on_like: Callable | None) -> rx.Component:  # noqa: ANN001
+    likes = (
+        _like_button(card, on_like)
+        if on_like is not None
+        else rx.hstack(rx.icon("heart", size=14), rx.text(card.like_count, size="1"), spacing="1", align="center")
+    )
+    return rx.hstack(
+        likes,
+        rx.hstack(
+            rx.icon("message_circle", size=14),
+            rx.text(card.comment_count, size="1"),
+            rx.text("comments", size="1", style=_VISUALLY_HIDDEN),
+            spacing="1",
+            align="center",
+        ),
+        rx.cond(card.visibility != "public", rx.badge(card.visibility, variant="soft", color_scheme="gray")),
+        color="var(--gray-10)",
+        spacing="3",
+        align="center",
+    )
+
+
+def _single(card) -> rx.Component:  # noqa: ANN001
+    return rx.fragment(
+        rx.text(card.action, size="1", color_scheme="gray", text_transform="uppercase", letter_spacing="0.04em"),
+        rx.heading(
+            rx.link(card.title, href="/item/" + card.item_id.to_string(), color="inherit", style=_ABOVE),
+            size="4",
+            as_="h3",
+        ),
+        rx.text(card.creator, rx.cond(card.year != "", " · " + card.year, ""), size="2", color_scheme="gray"),
+        rx.cond(
+            card.rating > 0,
+            rx.text(card.stars, color="var(--amber-9)", aria_label=card.rating_label, role="img"),
+        ),
+        rx.cond(card.review_excerpt != "", rx.text(card.review_excerpt, size="2", white_space="pre-wrap")),
+    )
+
+
+def _group(card) -> rx.Component:  # noqa: ANN001
+    return rx.fragment(
+        rx.heading("@" + card.username + " " + card.group_text, size="4", as_="h3"),
+        rx.el.ul(
+            rx.foreach(card.group_titles, lambda t: rx.el.li(rx.text(t, size="2"))),
+            rx.el.li(rx.text("…", size="2", color_scheme="gray")),
+            style={"padding_left": "1.1rem", "list_style": "disc"},
+        ),
+    )
+
+
+def postcard(card, on_like: Callable | None = None, extra: Callable | None = None) -> rx.Component:  # noqa: ANN001
+    """One postcard; `card` is a Postcard var. `extra(card)` adds content below (e.g. comments)."""
+    profile_href = "/u/" + card.username + "?entry=" + card.entry_id.to_string() + "#entry-" + card.entry_id.to_string()
     body = rx.hstack(
         cover(card),
         rx.vstack(
@@ -45,39 +128,13 @@ def postcard(card) -> rx.Component:  # noqa: ANN001
                 rx.text(card.display_name, weight="bold", size="2"),
                 rx.text("@" + card.username, color_scheme="gray", size="2"),
                 rx.spacer(),
-                rx.moment(card.created_at, from_now=True, size="1", color="var(--gray-10)", font_size="0.8rem"),
+                rx.moment(card.created_at, from_now=True, font_size="0.8rem", color="var(--gray-10)"),
                 width="100%",
                 align="center",
                 spacing="2",
             ),
-            rx.text(card.action, size="1", color_scheme="gray", text_transform="uppercase", letter_spacing="0.04em"),
-            rx.heading(card.title, size="4", as_="h3"),
-            rx.text(
-                card.creator,
-                rx.cond(card.year != "", " · " + card.year, ""),
-                size="2",
-                color_scheme="gray",
-            ),
-            rx.cond(
-                card.rating > 0,
-                rx.text(card.stars, color="var(--amber-9)", aria_label=f"Rated {card.rating} out of 10 half-stars"),
-            ),
-            rx.cond(card.review_excerpt != "", rx.text(card.review_excerpt, size="2", white_space="pre-wrap")),
-            rx.hstack(
-                rx.hstack(rx.icon("heart", size=14), rx.text(card.like_count, size="1"), spacing="1", align="center"),
-                rx.hstack(
-                    rx.icon("message_circle", size=14),
-                    rx.text(card.comment_count, size="1"),
-                    spacing="1",
-                    align="center",
-                ),
-                rx.cond(
-                    card.visibility != "public",
-                    rx.badge(card.visibility, variant="soft", color_scheme="gray"),
-                ),
-                color="var(--gray-10)",
-                spacing="3",
-            ),
+            rx.cond(card.group_count > 0, _group(card), _single(card)),
+            _meta(card, on_like),
             spacing="1",
             width="100%",
             align="start",
@@ -86,25 +143,39 @@ def postcard(card) -> rx.Component:  # noqa: ANN001
         width="100%",
         align="start",
     )
-    return rx.link(
-        rx.card(body, width="100%", class_name="postcard"),
-        href="/u/" + card.username + "#entry-" + card.entry_id.to_string(),
-        underline="none",
-        color="inherit",
+    return rx.card(
+        # The stretched link: the whole card opens the owner's profile at this entry.
+        rx.link(
+            "",
+            href=profile_href,
+            aria_label=rx.cond(
+                card.group_count > 0,
+                card.display_name + " " + card.group_text,
+                card.display_name + ": " + card.action + " " + card.title,
+            ),
+            style={"position": "absolute", "inset": "0", "z_index": "1", "border_radius": "inherit"},
+        ),
+        body,
+        extra(card) if extra else rx.fragment(),
         id="entry-" + card.entry_id.to_string(),
+        class_name="postcard",
         width="100%",
-        aria_label=card.display_name + ": " + card.action + " " + card.title,
+        style={"position": "relative", "scroll_margin_top": "5rem"},
+        _hover={"box_shadow": "0 2px 12px var(--gray-a4)"},
     )
 
 
-def postcard_list(cards: rx.Var, next_cursor: rx.Var, on_more) -> rx.Component:  # noqa: ANN001
+def postcard_list(
+    cards: rx.Var,
+    next_cursor: rx.Var,
+    on_more,  # noqa: ANN001
+    on_like: Callable | None = None,
+    extra: Callable | None = None,
+) -> rx.Component:
     """Postcards newest first with a "Load more" button while more exist."""
     return rx.vstack(
-        rx.foreach(cards, postcard),
-        rx.cond(
-            next_cursor != "",
-            rx.button("Load more", on_click=on_more, variant="soft", width="100%"),
-        ),
+        rx.foreach(cards, lambda c: postcard(c, on_like, extra)),
+        rx.cond(next_cursor != "", rx.button("Load more", on_click=on_more, variant="soft", width="100%")),
         width="100%",
         spacing="3",
     )

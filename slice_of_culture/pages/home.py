@@ -1,4 +1,4 @@
-"""Home: the postcards feed."""
+"""Home: the postcards feed, Following and Everyone."""
 
 from __future__ import annotations
 
@@ -6,7 +6,23 @@ import reflex as rx
 
 from slice_of_culture.components import layout, postcard_list
 from slice_of_culture.components.layout import empty_state
+from slice_of_culture.state.base import SessionState
 from slice_of_culture.state.home import HomeState
+
+
+def _feed() -> rx.Component:
+    return rx.cond(
+        HomeState.loaded & (HomeState.cards.length() == 0),
+        rx.cond(
+            HomeState.tab == "following",
+            empty_state(
+                "Your Following feed is empty",
+                "Log something, or follow people from their profiles, and their postcards show up here.",
+            ),
+            empty_state("No postcards yet", "When people log what they watched, read or heard, it shows up here."),
+        ),
+        postcard_list(HomeState.cards, HomeState.next_cursor, HomeState.load_more, on_like=HomeState.toggle_like),
+    )
 
 
 def home_page() -> rx.Component:
@@ -17,8 +33,16 @@ def home_page() -> rx.Component:
             spacing="1",
         ),
         rx.cond(
-            HomeState.loaded & (HomeState.cards.length() == 0),
-            empty_state("No postcards yet", "When people log what they watched, read or heard, it shows up here."),
-            postcard_list(HomeState.cards, HomeState.next_cursor, HomeState.load_more),
+            SessionState.logged_in,
+            rx.tabs.root(
+                rx.tabs.list(
+                    rx.tabs.trigger("Following", value="following"), rx.tabs.trigger("Everyone", value="everyone")
+                ),
+                value=HomeState.tab,
+                on_change=HomeState.set_tab,
+                width="100%",
+            ),
         ),
+        rx.cond(HomeState.notice != "", rx.callout(HomeState.notice, icon="info", role="status")),
+        _feed(),
     )

@@ -1,17 +1,27 @@
-"""Profile: /u/<username>, the owner's recent activity as postcards."""
+"""Profile: /u/<username>: header, follow, recent activity with comments, stats charts, people."""
 
 from __future__ import annotations
+
+from typing import Any
 
 import reflex as rx
 
 from slice_of_culture.components import layout, postcard_list
 from slice_of_culture.components.layout import avatar, empty_state
+from slice_of_culture.state.base import SessionState
+from slice_of_culture.state.log_entry import LogState
 from slice_of_culture.state.profile import ProfileState
 
+KIND_COLORS = {"movie": "var(--tomato-9)", "book": "var(--blue-9)", "music": "var(--grass-9)"}
 
-def _count(value: rx.Var, label: str) -> rx.Component:
-    return rx.vstack(
-        rx.text(value, weight="bold", size="4"), rx.text(label, size="1", color_scheme="gray"), spacing="0"
+
+def _count(value: rx.Var, label: str, section: str) -> rx.Component:
+    return rx.button(
+        rx.vstack(rx.text(value, weight="bold", size="4"), rx.text(label, size="1"), spacing="0", align="center"),
+        on_click=ProfileState.show(section),
+        variant="ghost",
+        color_scheme="gray",
+        style={"height": "auto"},
     )
 
 
@@ -20,13 +30,25 @@ def _header() -> rx.Component:
     return rx.hstack(
         avatar(h.initials, h.avatar_url, size="6"),
         rx.vstack(
-            rx.heading(h.display_name, size="7", as_="h1"),
+            rx.hstack(
+                rx.heading(h.display_name, size="7", as_="h1"),
+                rx.cond(
+                    SessionState.logged_in & ~h.is_self,
+                    rx.button(
+                        rx.cond(h.viewer_follows, "Unfollow", "Follow"),
+                        on_click=ProfileState.toggle_follow,
+                        variant=rx.cond(h.viewer_follows, "soft", "solid"),
+                    ),
+                ),
+                align="center",
+                spacing="4",
+            ),
             rx.text("@" + h.username + " · joined " + h.joined, color_scheme="gray"),
             rx.cond(h.bio != "", rx.text(h.bio, white_space="pre-wrap")),
             rx.hstack(
-                _count(h.entry_count, "entries"),
-                _count(h.follower_count, "followers"),
-                _count(h.following_count, "following"),
+                _count(h.entry_count, "entries", "activity"),
+                _count(h.follower_count, "followers", "followers"),
+                _count(h.following_count, "following", "following"),
                 spacing="5",
             ),
             spacing="2",
@@ -34,6 +56,218 @@ def _header() -> rx.Component:
         ),
         spacing="5",
         align="start",
+        width="100%",
+    )
+
+
+def _comment(c) -> rx.Component:  # noqa: ANN001
+    return rx.hstack(
+        avatar(c.initials, size="1"),
+        rx.vstack(
+            rx.hstack(
+                rx.link(c.display_name, href="/u/" + c.username, weight="bold", size="2"),
+                rx.moment(c.created_at, from_now=True, font_size="0.75rem", color="var(--gray-10)"),
+                rx.cond(c.edited, rx.text("edited", size="1", color_scheme="gray")),
+                align="center",
+            ),
+            rx.text(c.text, size="2", white_space="pre-wrap"),
+            spacing="0",
+            align="start",
+        ),
+        rx.spacer(),
+        rx.cond(
+            c.can_delete,
+            rx.icon_button(
+                rx.icon("trash_2", size=14),
+                on_click=ProfileState.delete_comment(c.comment_id),
+                variant="ghost",
+                color_scheme="gray",
+                size="1",
+                aria_label="Delete comment",
+            ),
+        ),
+        width="100%",
+        align="start",
+    )
+
+
+def _thread(card) -> rx.Component:  # noqa: ANN001
+    """Comments under a postcard on the profile, and a box to add one (above the card link)."""
+    key = card.entry_id.to_string()
+    error = ProfileState.comment_errors.get(key, "")
+    return rx.vstack(
+        rx.divider(),
+        rx.foreach(card.comments, _comment),
+        rx.cond(
+            SessionState.logged_in,
+            rx.form(
+                rx.hstack(
+                    rx.el.input(type="hidden", name="entry_id", value=key),
+                    rx.el.label(
+                        "Comment",
+                        html_for="comment-" + key,
+                        style={"position": "absolute", "width": "1px", "height": "1px", "overflow": "hidden"},
+                    ),
+                    rx.input(
+                        id="comment-" + key, name="comment", placeholder="Add a comment", max_length=2000, flex="1"
+                    ),
+                    rx.button("Comment", type="submit", variant="soft"),
+                    width="100%",
+                ),
+                rx.cond(error != "", rx.text(error, color_scheme="red", size="2", role="alert")),
+                on_submit=ProfileState.add_comment,
+                reset_on_submit=False,
+                width="100%",
+            ),
+        ),
+        rx.cond(
+            card.username == SessionState.username,
+            rx.hstack(
+                rx.button("Edit", on_click=LogState.edit(card.entry_id), variant="ghost", size="1"),
+                rx.alert_dialog.root(
+                    rx.alert_dialog.trigger(rx.button("Delete", variant="ghost", color_scheme="red", size="1")),
+                    rx.alert_dialog.content(
+                        rx.alert_dialog.title("Delete this entry?"),
+                        rx.alert_dialog.description("Its likes and comments go with it. This cannot be undone."),
+                        rx.hstack(
+                            rx.alert_dialog.cancel(rx.button("Keep it", variant="soft")),
+                            rx.alert_dialog.action(
+                                rx.button(
+                                    "Delete", color_scheme="red", on_click=ProfileState.delete_entry(card.entry_id)
+                                )
+                            ),
+                            justify="end",
+                            spacing="3",
+                            margin_top="1rem",
+                        ),
+                    ),
+                ),
+            ),
+        ),
+        spacing="2",
+        width="100%",
+        margin_top="0.75rem",
+        style={"position": "relative", "z_index": "2"},
+    )
+
+
+def _chart_card(title: str, chart: rx.Component) -> rx.Component:
+    return rx.card(rx.heading(title, size="3", as_="h3", margin_bottom="0.5rem"), chart, width="100%")
+
+
+def _stats() -> rx.Component:
+    s = ProfileState.stats
+    return rx.vstack(
+        _chart_card(
+            "Entries per month",
+            rx.recharts.bar_chart(
+                *[rx.recharts.bar(data_key=k, stack_id="a", fill=c, name=k) for k, c in KIND_COLORS.items()],
+                rx.recharts.x_axis(data_key="month", font_size=11),
+                rx.recharts.y_axis(allow_decimals=False, width=30),
+                rx.recharts.legend(),
+                rx.recharts.graphing_tooltip(),
+                data=s.per_month.to(list[dict[str, Any]]),
+                width="100%",
+                height=240,
+            ),
+        ),
+        rx.grid(
+            _chart_card(
+                "Ratings",
+                rx.recharts.bar_chart(
+                    rx.recharts.bar(data_key="count", fill="var(--amber-9)", name="entries"),
+                    rx.recharts.x_axis(data_key="name", font_size=10),
+                    rx.recharts.y_axis(allow_decimals=False, width=30),
+                    rx.recharts.graphing_tooltip(),
+                    data=s.ratings.to(list[dict[str, Any]]),
+                    width="100%",
+                    height=200,
+                ),
+            ),
+            _chart_card(
+                "Top genres",
+                rx.recharts.bar_chart(
+                    rx.recharts.bar(data_key="count", fill="var(--accent-9)", name="entries"),
+                    rx.recharts.x_axis(type_="number", allow_decimals=False),
+                    rx.recharts.y_axis(data_key="name", type_="category", width=110, font_size=11),
+                    rx.recharts.graphing_tooltip(),
+                    data=s.genres.to(list[dict[str, Any]]),
+                    layout="vertical",
+                    width="100%",
+                    height=220,
+                ),
+            ),
+            columns=rx.breakpoints(initial="1", sm="2"),
+            spacing="3",
+            width="100%",
+        ),
+        _chart_card(
+            "Top creators",
+            rx.vstack(
+                rx.foreach(
+                    s.creators,
+                    lambda c: rx.hstack(rx.text(c.name), rx.spacer(), rx.badge(c.count), width="100%"),
+                ),
+                width="100%",
+            ),
+        ),
+        width="100%",
+    )
+
+
+def _people(rows: rx.Var, empty: str) -> rx.Component:
+    return rx.cond(
+        rows.length() > 0,
+        rx.vstack(
+            rx.foreach(
+                rows,
+                lambda p: rx.link(
+                    rx.hstack(
+                        avatar(p.initials, p.avatar_url, size="2"),
+                        rx.text(p.display_name),
+                        rx.text("@" + p.username, color_scheme="gray"),
+                    ),
+                    href="/u/" + p.username,
+                    underline="none",
+                    color="inherit",
+                ),
+            ),
+            width="100%",
+        ),
+        rx.text(empty, color_scheme="gray"),
+    )
+
+
+def _sections() -> rx.Component:
+    return rx.tabs.root(
+        rx.tabs.list(
+            rx.tabs.trigger("Activity", value="activity"),
+            rx.tabs.trigger("Stats", value="stats"),
+            rx.tabs.trigger("Followers", value="followers"),
+            rx.tabs.trigger("Following", value="following"),
+        ),
+        rx.tabs.content(
+            rx.cond(
+                ProfileState.cards.length() == 0,
+                empty_state("Nothing logged yet", "Entries they share with you will show up here."),
+                postcard_list(
+                    ProfileState.cards,
+                    ProfileState.next_cursor,
+                    ProfileState.load_more,
+                    on_like=ProfileState.toggle_like,
+                    extra=_thread,
+                ),
+            ),
+            value="activity",
+            padding_top="1rem",
+        ),
+        rx.tabs.content(_stats(), value="stats", padding_top="1rem"),
+        rx.tabs.content(_people(ProfileState.followers, "No followers yet."), value="followers", padding_top="1rem"),
+        rx.tabs.content(
+            _people(ProfileState.following, "Not following anyone yet."), value="following", padding_top="1rem"
+        ),
+        value=ProfileState.section,
+        on_change=ProfileState.show,
         width="100%",
     )
 
@@ -47,12 +281,8 @@ def profile_page() -> rx.Component:
                 ProfileState.header,
                 rx.vstack(
                     _header(),
-                    rx.heading("Recent activity", size="5", as_="h2"),
-                    rx.cond(
-                        ProfileState.cards.length() == 0,
-                        empty_state("Nothing logged yet", "Entries they share with you will show up here."),
-                        postcard_list(ProfileState.cards, ProfileState.next_cursor, ProfileState.load_more),
-                    ),
+                    rx.cond(ProfileState.notice != "", rx.callout(ProfileState.notice, icon="info", role="status")),
+                    _sections(),
                     spacing="5",
                     width="100%",
                 ),

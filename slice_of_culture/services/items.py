@@ -7,8 +7,9 @@ from dataclasses import dataclass, field
 from sqlmodel import Session, select
 
 from slice_of_culture.models import Entry, Follow, Item, User
+from slice_of_culture.services.display import initials, stars_text
 from slice_of_culture.services.errors import NotFound
-from slice_of_culture.services.postcards import KIND_VERBS, initials, stars_text
+from slice_of_culture.services.postcards import KIND_VERBS
 from slice_of_culture.services.visibility import entry_visible_to
 
 

@@ -9,6 +9,8 @@ from sqlalchemy import and_, func, literal, or_, true
 from sqlmodel import Session, select
 
 from slice_of_culture.models import Comment, Entry, Follow, Item, Like, User
+from slice_of_culture.services.display import initials, stars_label, stars_text
+from slice_of_culture.services.social import CommentView, comments_for
 from slice_of_culture.services.visibility import entry_visible_to
 
 PAGE_SIZE = 20
@@ -67,6 +69,9 @@ class Postcard:
     group_count: int = 0
     group_text: str = ""
     group_titles: list[str] = field(default_factory=list)
+    rating_label: str = ""
+    # Filled on profiles, where each postcard shows its conversation.
+    comments: list[CommentView] = field(default_factory=list)
 
 
 @dataclass
@@ -75,20 +80,6 @@ class PostcardPage:
 
     postcards: list[Postcard]
     next_cursor: str
-
-
-def initials(name: str) -> str:
-    """Up to two initials for a locally drawn avatar."""
-    parts = [p for p in name.replace("_", " ").split() if p]
-    letters = "".join(p[0] for p in parts[:2]) or "?"
-    return letters.upper()
-
-
-def stars_text(rating: int | None) -> str:
-    """Half-star rating (1–10) as text, e.g. 9 -> '★★★★½'."""
-    if not rating:
-        return ""
-    return "★" * (rating // 2) + ("½" if rating % 2 else "")
 
 
 def encode_cursor(created_at: datetime, entry_id: int) -> str:
@@ -218,6 +209,7 @@ def _postcard(entry: Entry, item: Item, user: User, like_count: int, comment_cou
         action=KIND_VERBS[item.kind][entry.status],
         rating=entry.rating or 0,
         stars=stars_text(entry.rating),
+        rating_label=stars_label(entry.rating),
         review_excerpt=excerpt,
         visibility=entry.visibility,
         created_at=entry.created_at.isoformat(),
@@ -278,9 +270,21 @@ def following_feed(*, session: Session, viewer_id: int, cursor: str = "", limit:
 
 
 def profile_postcards(
-    *, session: Session, viewer_id: int | None, owner_id: int, cursor: str = "", limit: int = PAGE_SIZE
+    *,
+    session: Session,
+    viewer_id: int | None,
+    owner_id: int,
+    cursor: str = "",
+    limit: int = PAGE_SIZE,
+    with_comments: bool = False,
 ) -> PostcardPage:
     """A profile's entries the viewer may see, newest first (never folded: each one can be linked)."""
     limit = _limit(limit)
     rows = _rows(session, Entry.user_id == owner_id, entry_visible_to(viewer_id), cursor=cursor, limit=limit + 1)
-    return _page(session, rows, viewer_id=viewer_id, limit=limit, fetched=limit + 1, group=False)
+    page = _page(session, rows, viewer_id=viewer_id, limit=limit, fetched=limit + 1, group=False)
+    if with_comments:
+        viewer = session.get(User, viewer_id) if viewer_id else None
+        threads = comments_for(session=session, viewer=viewer, entry_ids=[c.entry_id for c in page.postcards])
+        for card in page.postcards:
+            card.comments = threads.get(card.entry_id, [])
+    return page

@@ -9,8 +9,8 @@ from sqlmodel import Session, select
 
 from slice_of_culture.models import Entry, Follow, User
 from slice_of_culture.services.accounts import normalize_username
+from slice_of_culture.services.display import initials
 from slice_of_culture.services.errors import NotFound
-from slice_of_culture.services.postcards import initials
 from slice_of_culture.services.visibility import entry_visible_to
 
 

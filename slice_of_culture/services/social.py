@@ -13,8 +13,8 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from slice_of_culture.models import Comment, Entry, Follow, Item, Like, Notification, User, utcnow
+from slice_of_culture.services.display import initials
 from slice_of_culture.services.errors import NotFound, PermissionDenied, ValidationError
-from slice_of_culture.services.postcards import initials
 from slice_of_culture.services.text import clean_text
 from slice_of_culture.services.visibility import entry_visible_to
 

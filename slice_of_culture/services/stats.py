@@ -12,7 +12,7 @@ from datetime import date
 from sqlmodel import Session, select
 
 from slice_of_culture.models import Entry, Item
-from slice_of_culture.services.postcards import stars_text
+from slice_of_culture.services.display import stars_text
 from slice_of_culture.services.visibility import entry_visible_to
 
 MONTHS = 12

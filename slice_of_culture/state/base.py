@@ -13,8 +13,8 @@ from slice_of_culture import routes
 from slice_of_culture.config import get_settings
 from slice_of_culture.db import session_scope
 from slice_of_culture.models import User
-from slice_of_culture.services import accounts
-from slice_of_culture.services.postcards import initials
+from slice_of_culture.services import accounts, social
+from slice_of_culture.services.display import initials
 
 
 class SessionState(rx.State):
@@ -27,6 +27,8 @@ class SessionState(rx.State):
     display_name: str = ""
     user_initials: str = ""
     is_admin: bool = False
+    # Unread notifications, for the navbar badge.
+    unread: int = 0
     # False until the server has looked at the cookie once for this page.
     auth_checked: bool = False
 
@@ -38,12 +40,16 @@ class SessionState(rx.State):
         """The user the cookie's token belongs to, looked up now (never cached in the browser)."""
         return accounts.user_for_token(session=session, token=self.auth_token)
 
-    def _show(self, user: User | None) -> None:
+    def _show(self, user: User | None, session: Session | None = None) -> None:
         self.username = user.username if user else ""
         self.display_name = (user.display_name or user.username) if user else ""
         self.user_initials = initials(self.display_name) if user else ""
         self.is_admin = bool(user and user.is_admin)
         self.auth_checked = True
+        if user is None:
+            self.unread = 0
+        elif session is not None:
+            self.unread = social.unread_count(session=session, user=user)
 
     def sign_in(self, token: str, user: User) -> None:
         self.auth_token = token
@@ -54,7 +60,7 @@ class SessionState(rx.State):
         """on_load of every page: refresh the navbar from the server's view of the cookie."""
         with session_scope() as session:
             user = self.current_user(session)
-            self._show(user)
+            self._show(user, session)
         if user is None and self.auth_token:
             # Expired or logged out elsewhere: forget the stale token.
             self.auth_token = ""
@@ -64,7 +70,7 @@ class SessionState(rx.State):
         """on_load guard for pages that need a login: redirect to /login and come back after."""
         with session_scope() as session:
             user = self.current_user(session)
-            self._show(user)
+            self._show(user, session)
         if user is None:
             self.auth_token = ""
             return rx.redirect(routes.login_then(self.router.url.path or routes.HOME), replace=True)

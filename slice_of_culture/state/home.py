@@ -1,4 +1,4 @@
-"""The postcards feed on the home page."""
+"""The postcards feed on the home page: Following (you and who you follow) and Everyone."""
 
 from __future__ import annotations
 
@@ -6,29 +6,32 @@ import reflex as rx
 
 from slice_of_culture.db import session_scope
 from slice_of_culture.services import postcards
-from slice_of_culture.services.postcards import Postcard
+from slice_of_culture.services.postcards import PostcardPage
 from slice_of_culture.state.base import SessionState
+from slice_of_culture.state.postcards import PostcardListMixin
 
 
-class HomeState(rx.State):
-    cards: list[Postcard] = []
-    next_cursor: str = ""
-    loaded: bool = False
+class HomeState(PostcardListMixin, rx.State):
+    tab: str = "following"
 
-    async def _fetch(self, cursor: str) -> None:
+    async def _page(self, cursor: str) -> PostcardPage:
         session_state = await self.get_state(SessionState)
         with session_scope() as session:
             viewer = session_state.current_user(session)
-            page = postcards.everyone_feed(session=session, viewer_id=viewer.id if viewer else None, cursor=cursor)
-        self.cards = (self.cards if cursor else []) + page.postcards
-        self.next_cursor = page.next_cursor
-        self.loaded = True
+            if viewer is None:
+                self.tab = "everyone"
+                return postcards.everyone_feed(session=session, viewer_id=None, cursor=cursor)
+            if self.tab == "following":
+                return postcards.following_feed(session=session, viewer_id=viewer.id, cursor=cursor)
+            return postcards.everyone_feed(session=session, viewer_id=viewer.id, cursor=cursor)
 
     @rx.event
     async def load(self):
+        self.notice = ""
         await self._fetch("")
 
     @rx.event
-    async def load_more(self):
-        if self.next_cursor:
-            await self._fetch(self.next_cursor)
+    async def set_tab(self, tab: str):
+        self.tab = tab if tab in ("following", "everyone") else "everyone"
+        self.cards, self.loaded = [], False
+        await self._fetch("")

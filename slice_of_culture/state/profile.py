@@ -1,48 +1,159 @@
-"""A profile page: header and the owner's postcards the viewer may see."""
+"""A profile page: header, follow button, postcards with comments, stats and people lists."""
 
 from __future__ import annotations
 
 import reflex as rx
 
+from slice_of_culture import routes
 from slice_of_culture.db import session_scope
-from slice_of_culture.services import postcards, profiles
-from slice_of_culture.services.errors import NotFound
-from slice_of_culture.services.postcards import Postcard
+from slice_of_culture.models import User
+from slice_of_culture.services import entries, postcards, profiles, social, stats
+from slice_of_culture.services.errors import NotFound, ServiceError, ValidationError
+from slice_of_culture.services.postcards import PostcardPage
 from slice_of_culture.services.profiles import ProfileHeader
+from slice_of_culture.services.social import PersonRow
+from slice_of_culture.services.stats import ProfileStats
 from slice_of_culture.state.base import SessionState
+from slice_of_culture.state.postcards import PostcardListMixin
 
 
-class ProfileState(rx.State):
+class ProfileState(PostcardListMixin, rx.State):
     header: ProfileHeader | None = None
     not_found: bool = False
-    cards: list[Postcard] = []
-    next_cursor: str = ""
-    _owner_id: int = 0
+    stats: ProfileStats = ProfileStats()
+    followers: list[PersonRow] = []
+    following: list[PersonRow] = []
+    section: str = "activity"
+    comment_errors: dict[str, str] = {}
 
-    async def _fetch(self, cursor: str) -> None:
-        session_state = await self.get_state(SessionState)
-        name = self.router.page.params.get("profile_name", "")
+    def _name(self) -> str:
+        return str(self.router.page.params.get("profile_name", ""))
+
+    async def _viewer(self, session) -> User | None:  # noqa: ANN001
+        return (await self.get_state(SessionState)).current_user(session)
+
+    async def _page(self, cursor: str) -> PostcardPage:
         with session_scope() as session:
-            viewer = session_state.current_user(session)
+            viewer = await self._viewer(session)
             viewer_id = viewer.id if viewer else None
-            try:
-                header = profiles.profile_header(session=session, username=str(name), viewer_id=viewer_id)
-            except NotFound:
-                self.header, self.not_found, self.cards, self.next_cursor = None, True, [], ""
-                return
-            page = postcards.profile_postcards(
-                session=session, viewer_id=viewer_id, owner_id=header.user_id, cursor=cursor
+            header = profiles.profile_header(session=session, username=self._name(), viewer_id=viewer_id)
+            self.header = header
+            return postcards.profile_postcards(
+                session=session, viewer_id=viewer_id, owner_id=header.user_id, cursor=cursor, with_comments=True
             )
-        self.header, self.not_found, self._owner_id = header, False, header.user_id
-        self.cards = (self.cards if cursor else []) + page.postcards
-        self.next_cursor = page.next_cursor
 
     @rx.event
     async def load(self):
-        self.header, self.cards = None, []
-        await self._fetch("")
+        self.header, self.cards, self.not_found, self.notice = None, [], False, ""
+        self.section, self.comment_errors = "activity", {}
+        try:
+            await self._fetch("")
+        except NotFound:
+            self.not_found = True
+            return None
+        target = self.router.url.query_parameters.get("entry", "")
+        if target.isdigit():
+            return rx.scroll_to(f"entry-{target}")
+        return None
 
     @rx.event
-    async def load_more(self):
-        if self.next_cursor:
-            await self._fetch(self.next_cursor)
+    async def show(self, section: str):
+        """Switch between activity, stats, followers and following (loaded on first view)."""
+        if section not in ("activity", "stats", "followers", "following") or self.header is None:
+            return
+        self.section = section
+        with session_scope() as session:
+            viewer = await self._viewer(session)
+            owner_id = self.header.user_id
+            if section == "stats":
+                self.stats = stats.profile_stats(
+                    session=session, owner_id=owner_id, viewer_id=viewer.id if viewer else None
+                )
+            elif section == "followers":
+                self.followers = social.followers(session=session, user_id=owner_id)
+            elif section == "following":
+                self.following = social.following(session=session, user_id=owner_id)
+
+    @rx.event
+    async def toggle_follow(self):
+        if self.header is None:
+            return None
+        try:
+            with session_scope() as session:
+                viewer = await self._viewer(session)
+                if viewer is None:
+                    return rx.redirect(routes.login_then(self.router.url.path))
+                if self.header.viewer_follows:
+                    social.unfollow(session=session, follower=viewer, followee_id=self.header.user_id)
+                else:
+                    social.follow(session=session, follower=viewer, followee_id=self.header.user_id)
+                self.header = profiles.profile_header(
+                    session=session, username=self.header.username, viewer_id=viewer.id
+                )
+        except ServiceError as exc:
+            self.notice = exc.message
+        return None
+
+    async def _reload_cards(self) -> None:
+        # Re-read the cards shown so far (comments, counts), keeping the same length.
+        shown = max(len(self.cards), postcards.PAGE_SIZE)
+        with session_scope() as session:
+            viewer = await self._viewer(session)
+            page = postcards.profile_postcards(
+                session=session,
+                viewer_id=viewer.id if viewer else None,
+                owner_id=self.header.user_id,
+                limit=min(shown, 100),
+                with_comments=True,
+            )
+        self.cards, self.next_cursor = page.postcards, page.next_cursor
+
+    @rx.event
+    async def add_comment(self, form_data: dict):
+        entry_id = form_data.get("entry_id", "")
+        key = str(entry_id)
+        try:
+            with session_scope() as session:
+                viewer = await self._viewer(session)
+                if viewer is None:
+                    return rx.redirect(routes.login_then(self.router.url.path))
+                social.add_comment(
+                    session=session, user=viewer, entry_id=int(entry_id), text=form_data.get("comment", "")
+                )
+        except ValidationError as exc:
+            self.comment_errors = {key: exc.errors.get("comment", exc.message)}
+            return None
+        except (ServiceError, ValueError):
+            self.comment_errors = {key: "That postcard is not available."}
+            return None
+        self.comment_errors = {}
+        await self._reload_cards()
+        return rx.set_value(f"comment-{key}", "")
+
+    @rx.event
+    async def delete_comment(self, comment_id: int):
+        try:
+            with session_scope() as session:
+                viewer = await self._viewer(session)
+                if viewer is None:
+                    return rx.redirect(routes.login_then(self.router.url.path))
+                social.delete_comment(session=session, user=viewer, comment_id=comment_id)
+        except ServiceError as exc:
+            self.notice = exc.message
+            return None
+        await self._reload_cards()
+        return None
+
+    @rx.event
+    async def delete_entry(self, entry_id: int):
+        try:
+            with session_scope() as session:
+                viewer = await self._viewer(session)
+                if viewer is None:
+                    return rx.redirect(routes.login_then(self.router.url.path))
+                entries.delete_entry(session=session, user=viewer, entry_id=entry_id)
+        except ServiceError as exc:
+            self.notice = exc.message
+            return None
+        await self._fetch("")
+        return None

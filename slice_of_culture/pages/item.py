@@ -1,0 +1,119 @@
+"""Item page: /item/<id>: details, ratings, who you follow that logged it, reviews."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import reflex as rx
+
+from slice_of_culture.components import layout
+from slice_of_culture.components.layout import avatar, empty_state
+from slice_of_culture.components.postcard import kind_icon
+from slice_of_culture.state.item import ItemState
+
+
+def _review(r) -> rx.Component:  # noqa: ANN001
+    return rx.card(
+        rx.hstack(
+            avatar(r.initials, size="1"),
+            rx.link(r.display_name, href="/u/" + r.username + "?entry=" + r.entry_id.to_string()),
+            rx.text(r.stars, color="var(--amber-9)"),
+            rx.spacer(),
+            rx.moment(r.created_at, from_now=True, font_size="0.8rem"),
+            align="center",
+            width="100%",
+        ),
+        rx.text(r.review, size="2", white_space="pre-wrap", margin_top="0.5rem"),
+        width="100%",
+    )
+
+
+def _details() -> rx.Component:
+    it = ItemState.item
+    return rx.vstack(
+        rx.hstack(
+            rx.center(
+                kind_icon(it.kind, size=40),
+                width="110px",
+                height="150px",
+                background="var(--accent-a3)",
+                border_radius="10px",
+            ),
+            rx.vstack(
+                rx.badge(it.kind),
+                rx.heading(it.title, size="8", as_="h1"),
+                rx.text(it.creator, rx.cond(it.year != "", " · " + it.year, ""), color_scheme="gray", size="4"),
+                rx.hstack(
+                    rx.foreach(it.genres, lambda g: rx.badge(g, variant="soft", color_scheme="gray")), wrap="wrap"
+                ),
+                rx.cond(it.description != "", rx.text(it.description)),
+                spacing="2",
+                align="start",
+            ),
+            spacing="5",
+            align="start",
+        ),
+        rx.heading("Ratings", size="5", as_="h2"),
+        rx.cond(
+            it.rating_count > 0,
+            rx.vstack(
+                rx.text(
+                    rx.text.strong(it.average),
+                    " out of 5 from ",
+                    it.rating_count,
+                    " ratings (",
+                    it.entry_count,
+                    " entries)",
+                ),
+                rx.recharts.bar_chart(
+                    rx.recharts.bar(data_key="count", fill="var(--amber-9)", name="ratings"),
+                    rx.recharts.x_axis(data_key="label", font_size=11),
+                    rx.recharts.y_axis(allow_decimals=False, width=30),
+                    rx.recharts.graphing_tooltip(),
+                    data=it.distribution.to(list[dict[str, Any]]),
+                    width="100%",
+                    height=200,
+                ),
+                width="100%",
+            ),
+            rx.text("No ratings you can see yet.", color_scheme="gray"),
+        ),
+        rx.cond(
+            it.followed.length() > 0,
+            rx.vstack(
+                rx.heading("People you follow", size="5", as_="h2"),
+                rx.foreach(
+                    it.followed,
+                    lambda f: rx.hstack(
+                        avatar(f.initials, size="1"),
+                        rx.link(f.display_name, href="/u/" + f.username),
+                        rx.text(f.action.lower(), color_scheme="gray", size="2"),
+                        rx.text(f.stars, color="var(--amber-9)"),
+                        align="center",
+                    ),
+                ),
+                align="start",
+            ),
+        ),
+        rx.heading("Reviews", size="5", as_="h2"),
+        rx.cond(
+            it.reviews.length() > 0,
+            rx.vstack(rx.foreach(it.reviews, _review), width="100%"),
+            rx.text("No reviews yet.", color_scheme="gray"),
+        ),
+        rx.heading("Similar", size="5", as_="h2"),
+        rx.text("Similar items will appear here once the recommender is trained.", color_scheme="gray"),
+        spacing="4",
+        width="100%",
+        align="start",
+    )
+
+
+def item_page() -> rx.Component:
+    return layout(
+        rx.cond(
+            ItemState.not_found,
+            empty_state("Not in the catalog", "There is no item with that address.", icon="search_x"),
+            rx.cond(ItemState.item, _details(), rx.spinner()),
+        )
+    )

@@ -1,0 +1,41 @@
+"""Notifications: who liked, commented on or followed you."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from slice_of_culture.components import layout
+from slice_of_culture.components.layout import avatar, empty_state
+from slice_of_culture.state.notifications import NotificationsState
+
+
+def _row(n) -> rx.Component:  # noqa: ANN001
+    return rx.link(
+        rx.card(
+            rx.hstack(
+                avatar(n.actor_initials, size="2"),
+                rx.text(rx.text.strong(n.actor_name), " ", n.text),
+                rx.spacer(),
+                rx.cond(n.unread, rx.badge("new", color_scheme="red")),
+                rx.moment(n.created_at, from_now=True, font_size="0.8rem"),
+                align="center",
+                width="100%",
+            ),
+            width="100%",
+        ),
+        href=n.href,
+        underline="none",
+        color="inherit",
+        width="100%",
+    )
+
+
+def notifications_page() -> rx.Component:
+    return layout(
+        rx.heading("Notifications", size="7", as_="h1"),
+        rx.cond(
+            NotificationsState.notifications.length() > 0,
+            rx.vstack(rx.foreach(NotificationsState.notifications, _row), width="100%"),
+            empty_state("Nothing new", "Likes, comments and new followers show up here.", icon="bell"),
+        ),
+    )

@@ -1,0 +1,25 @@
+"""Small presentation helpers shared by services (initials for avatars, star text)."""
+
+from __future__ import annotations
+
+
+def initials(name: str) -> str:
+    """Up to two initials for a locally drawn avatar."""
+    parts = [p for p in name.replace("_", " ").split() if p]
+    letters = "".join(p[0] for p in parts[:2]) or "?"
+    return letters.upper()
+
+
+def stars_text(rating: int | None) -> str:
+    """Half-star rating (1–10) as text, e.g. 9 -> '★★★★½'."""
+    if not rating:
+        return ""
+    return "★" * (rating // 2) + ("½" if rating % 2 else "")
+
+
+def stars_label(rating: int | None) -> str:
+    """Half-star rating as words for screen readers, e.g. 9 -> '4.5 stars'."""
+    if not rating:
+        return "not rated"
+    value = rating / 2
+    return f"{value:g} star" + ("" if value == 1 else "s")

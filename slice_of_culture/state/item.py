@@ -1,0 +1,30 @@
+"""The item page."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from slice_of_culture.db import session_scope
+from slice_of_culture.services import items
+from slice_of_culture.services.errors import NotFound
+from slice_of_culture.services.items import ItemPage
+from slice_of_culture.state.base import SessionState
+
+
+class ItemState(rx.State):
+    item: ItemPage | None = None
+    not_found: bool = False
+
+    @rx.event
+    async def load(self):
+        self.item, self.not_found = None, False
+        raw = str(self.router.page.params.get("item_id", ""))
+        session_state = await self.get_state(SessionState)
+        with session_scope() as session:
+            viewer = session_state.current_user(session)
+            try:
+                if not raw.isdigit():
+                    raise NotFound("No such item.")
+                self.item = items.item_page(session=session, item_id=int(raw), viewer_id=viewer.id if viewer else None)
+            except NotFound:
+                self.not_found = True

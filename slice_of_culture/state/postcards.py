@@ -1,0 +1,61 @@
+"""What every list of postcards can do: load more, like and unlike."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from slice_of_culture import routes
+from slice_of_culture.db import session_scope
+from slice_of_culture.services import social
+from slice_of_culture.services.errors import ServiceError
+from slice_of_culture.services.postcards import Postcard, PostcardPage
+from slice_of_culture.state.base import SessionState
+
+
+class PostcardListMixin(rx.State, mixin=True):
+    """Holds the cards of one list; subclasses say how a page is fetched."""
+
+    cards: list[Postcard] = []
+    next_cursor: str = ""
+    loaded: bool = False
+    notice: str = ""
+
+    async def _page(self, cursor: str) -> PostcardPage:  # pragma: no cover - overridden
+        raise NotImplementedError
+
+    async def _fetch(self, cursor: str) -> None:
+        page = await self._page(cursor)
+        self.cards = (self.cards if cursor else []) + page.postcards
+        self.next_cursor = page.next_cursor
+        self.loaded = True
+
+    @rx.event
+    async def load_more(self):
+        if self.next_cursor:
+            await self._fetch(self.next_cursor)
+
+    @rx.event
+    async def toggle_like(self, entry_id: int):
+        """Like or unlike; the user comes from the session cookie, the entry is checked for visibility."""
+        session_state = await self.get_state(SessionState)
+        try:
+            with session_scope() as session:
+                user = session_state.current_user(session)
+                if user is None:
+                    return rx.redirect(routes.login_then(self.router.url.path or routes.HOME))
+                card = next((c for c in self.cards if c.entry_id == entry_id), None)
+                if card is not None and card.liked:
+                    changed = social.unlike(session=session, user=user, entry_id=entry_id)
+                    delta = -1 if changed else 0
+                else:
+                    changed = social.like(session=session, user=user, entry_id=entry_id)
+                    delta = 1 if changed else 0
+        except ServiceError as exc:
+            self.notice = exc.message
+            return None
+        for c in self.cards:
+            if c.entry_id == entry_id:
+                c.liked = delta > 0 or (delta == 0 and c.liked)
+                c.like_count = max(0, c.like_count + delta)
+        self.cards = list(self.cards)
+        return None
