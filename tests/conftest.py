@@ -73,7 +73,7 @@ def session(engine: Engine) -> Iterator[Session]:
 
 def pytest_terminal_summary(terminalreporter, exitstatus, config) -> None:  # noqa: ANN001, ARG001
     """Say how many tests ran on each real backend, so a silent skip cannot pass unnoticed."""
-    groups = {"PostgreSQL": "[postgresql", "SQLite": "[sqlite", "browser (Chromium)": "tests/browser/"}
+    groups = {"PostgreSQL": "postgresql", "SQLite": "sqlite", "browser (Chromium)": "tests/browser/"}
     lines = []
     for label, marker in groups.items():
         counts = {

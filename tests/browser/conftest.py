@@ -17,7 +17,7 @@ import pytest
 
 from slice_of_culture.config import PROJECT_ROOT
 from tests.conftest import IN_CI
-from tests.utils.db import migrate, sqlite_url
+from tests.utils.db import create_pg_database, drop_pg_database, migrate, pg_available, pg_url, sqlite_url
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -55,9 +55,11 @@ class RunningApp:
         self.log = log
 
 
-def start_app(data_dir: Path, *, extra_env: dict[str, str] | None = None) -> tuple[subprocess.Popen, RunningApp]:
+def start_app(
+    data_dir: Path, *, database_url: str | None = None, extra_env: dict[str, str] | None = None
+) -> tuple[subprocess.Popen, RunningApp]:
     port = _free_port()
-    database_url = sqlite_url(data_dir / "slice_of_culture.db")
+    database_url = database_url or sqlite_url(data_dir / "slice_of_culture.db")
     migrate(database_url)
     env = {
         **os.environ,
@@ -106,13 +108,22 @@ def stop_app(proc: subprocess.Popen) -> None:
             pass
 
 
-@pytest.fixture(scope="session")
-def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningApp]:
+@pytest.fixture(scope="session", params=["sqlite", "postgresql"])
+def app(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningApp]:
+    """The app on a fresh database of each kind (one at a time: pytest finishes one before the next)."""
     _need(Path(CHROMIUM).exists(), "Chromium is not installed (make test installs it)")
     _need(shutil.which("bun", path=str(PROJECT_ROOT / ".tools/node_modules/.bin")) is not None, "bun is missing")
-    proc, running = start_app(tmp_path_factory.mktemp("app"))
+    pg_name = None
+    database_url = None
+    if request.param == "postgresql":
+        _need(pg_available(), "PostgreSQL is not reachable on 127.0.0.1:5432")
+        pg_name = create_pg_database()
+        database_url = pg_url(pg_name)
+    proc, running = start_app(tmp_path_factory.mktemp("app"), database_url=database_url)
     yield running
     stop_app(proc)
+    if pg_name:
+        drop_pg_database(pg_name)
 
 
 @pytest.fixture(scope="session")

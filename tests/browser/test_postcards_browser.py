@@ -1,0 +1,94 @@
+"""Two people in two browsers: log, follow, see the postcard, open the profile, like, comment, get notified.
+
+Also: a private entry stays invisible to the other person, and HTML in a comment is shown as text.
+"""
+
+from __future__ import annotations
+
+import re
+import uuid
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from tests.browser.test_accounts_browser import _origin, nav, signup
+
+pytestmark = pytest.mark.browser
+
+XSS = "<img src=x onerror=alert(1)>"
+
+
+def log_new_book(page: Page, title: str, creator: str, *, stars: str, review: str, visibility: str = "public") -> None:
+    """Log a book that is not in the catalog yet, the way a person does it."""
+    nav(page).get_by_role("button", name="Log something").click()
+    dialog = page.get_by_role("dialog")
+    dialog.get_by_label("Search").fill(title)
+    expect(dialog.get_by_role("status")).to_have_text("Nothing in the catalog matches.")
+    dialog.get_by_role("button", name="Not in the catalog? Add it").click()
+    dialog.get_by_label("Kind").select_option("book")
+    dialog.get_by_label("Title").fill(title)
+    dialog.get_by_label("Creator").fill(creator)
+    dialog.get_by_label("Year").fill("2020")
+    dialog.get_by_role("button", name="Add to catalog").click()
+    radio = dialog.get_by_role("radio", name=stars, exact=True)
+    radio.click()
+    expect(radio).to_be_checked()
+    dialog.get_by_label("Review").fill(review)
+    dialog.get_by_label("Visibility").select_option(visibility)
+    dialog.get_by_role("button", name="Log it").click()
+    expect(page.get_by_role("dialog")).to_have_count(0)
+
+
+def test_follow_see_postcard_open_profile_like_comment_and_notify(new_page) -> None:
+    suffix = uuid.uuid4().hex[:6]
+    ana_name, bob_name = f"ana_{suffix}", f"bob_{suffix}"
+    ana = new_page("/")
+    signup(ana, ana_name)
+    expect(nav(ana).get_by_role("button", name="Log out")).to_be_visible()
+    log_new_book(ana, f"Piranesi {suffix}", "Susanna Clarke", stars="4.5 stars", review="A house of endless halls.")
+    expect(ana).to_have_url(re.compile(rf"/u/{ana_name}\?entry=\d+"))
+    card = ana.locator(".postcard").filter(has_text=f"Piranesi {suffix}")
+    expect(card.get_by_role("img", name="4.5 stars")).to_be_visible()
+    secret = f"Secret diary {uuid.uuid4().hex[:6]}"
+    log_new_book(ana, secret, "Ana", stars="2 stars", review="Only for me.", visibility="private")
+    expect(ana.locator(".postcard").filter(has_text=secret)).to_be_visible()
+
+    bob = new_page("/")
+    signup(bob, bob_name)
+    expect(nav(bob).get_by_role("button", name="Log out")).to_be_visible()
+    bob.goto(_origin(bob) + f"/u/{ana_name}")
+    bob.get_by_role("button", name="Follow", exact=True).click()
+    expect(bob.get_by_role("button", name="Unfollow")).to_be_visible()
+    # The private entry does not exist for Bob, on the profile or anywhere else.
+    expect(bob.locator(".postcard").filter(has_text=f"Piranesi {suffix}")).to_be_visible()
+    expect(bob.get_by_text(secret)).to_have_count(0)
+
+    nav(bob).get_by_role("link", name="Postcards").click()
+    expect(bob.get_by_role("tab", name="Following")).to_have_attribute("aria-selected", "true")
+    postcard = bob.get_by_role("link", name=re.compile(rf"Read Piranesi {suffix}"))
+    expect(postcard).to_be_visible()
+    expect(bob.get_by_text(secret)).to_have_count(0)
+    postcard.click()
+    expect(bob).to_have_url(re.compile(rf"/u/{ana_name}\?entry=\d+#entry-\d+"))
+    card = bob.locator(".postcard").filter(has_text=f"Piranesi {suffix}")
+    card.get_by_role("button", name="Like", exact=True).click()
+    expect(card.get_by_role("button", name="Unlike", exact=True)).to_be_visible()
+    card.get_by_label("Comment").fill(f"Loved it too {XSS}")
+    card.get_by_role("button", name="Comment", exact=True).click()
+    expect(card.get_by_text(f"Loved it too {XSS}")).to_be_visible()
+
+    dialogs: list[str] = []
+    ana.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    nav(ana).get_by_role("link", name="Postcards").click()
+    bell = nav(ana).get_by_role("link", name=re.compile(r"Notifications \(3 unread\)"))
+    expect(bell).to_be_visible()
+    bell.click()
+    expect(ana.get_by_text("started following you")).to_be_visible()
+    expect(ana.get_by_text(f"liked your postcard about Piranesi {suffix}")).to_be_visible()
+    expect(ana.get_by_text(f"commented on your postcard about Piranesi {suffix}")).to_be_visible()
+    expect(nav(ana).get_by_role("link", name="Notifications", exact=True)).to_be_visible()
+    ana.goto(_origin(ana) + f"/u/{ana_name}")
+    ana_card = ana.locator(".postcard").filter(has_text=f"Piranesi {suffix}")
+    expect(ana_card.get_by_text(f"Loved it too {XSS}")).to_be_visible()
+    assert ana.locator("img[src='x']").count() == 0
+    assert dialogs == []
