@@ -10,6 +10,7 @@ from slice_of_culture.models.common import (
 from slice_of_culture.models.entry import Entry
 from slice_of_culture.models.forum import Forum, ForumMembership, Message
 from slice_of_culture.models.item import Item
+from slice_of_culture.models.recs import MODEL_STATUSES, RecsModelVersion
 from slice_of_culture.models.social import Comment, Follow, Like, Notification
 from slice_of_culture.models.user import AuthSession, LoginFailure, User
 
@@ -28,7 +29,9 @@ __all__ = [
     "Like",
     "LoginFailure",
     "Message",
+    "MODEL_STATUSES",
     "Notification",
+    "RecsModelVersion",
     "User",
     "utcnow",
 ]
