@@ -35,3 +35,4 @@ NOTIFICATIONS = "/notifications"
 
 def item(item_id: int) -> str:
     return f"/item/{item_id}"
+ADMIN_RECS = "/admin/recs"

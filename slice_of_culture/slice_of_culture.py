@@ -5,6 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from slice_of_culture import routes
+from slice_of_culture.pages.admin import admin_recs_page
 from slice_of_culture.pages.auth import login_page, signup_page
 from slice_of_culture.pages.for_you import for_you_page
 from slice_of_culture.pages.forums import forums_page
@@ -13,8 +14,10 @@ from slice_of_culture.pages.item import item_page
 from slice_of_culture.pages.notifications import notifications_page
 from slice_of_culture.pages.profile import profile_page
 from slice_of_culture.pages.settings import settings_page
+from slice_of_culture.state.admin import AdminState
 from slice_of_culture.state.auth import LoginState, SignupState
 from slice_of_culture.state.base import SessionState
+from slice_of_culture.state.for_you import ForYouState
 from slice_of_culture.state.forums import ForumsState
 from slice_of_culture.state.home import HomeState
 from slice_of_culture.state.item import ItemState
@@ -48,7 +51,12 @@ app.add_page(
     title="Forums · Slice of Culture",
     on_load=[SessionState.sync_user, ForumsState.load],
 )
-app.add_page(for_you_page, route=routes.FOR_YOU, title="For you · Slice of Culture", on_load=SessionState.sync_user)
+app.add_page(
+    for_you_page,
+    route=routes.FOR_YOU,
+    title="For you · Slice of Culture",
+    on_load=[SessionState.sync_user, ForYouState.load],
+)
 app.add_page(
     profile_page,
     route=routes.PROFILE,
@@ -66,4 +74,10 @@ app.add_page(
     route=routes.NOTIFICATIONS,
     title="Notifications · Slice of Culture",
     on_load=[SessionState.require_login, NotificationsState.load],
+)
+app.add_page(
+    admin_recs_page,
+    route=routes.ADMIN_RECS,
+    title="Recommender · Slice of Culture",
+    on_load=[SessionState.require_login, AdminState.load],
 )

@@ -66,6 +66,7 @@ def navbar() -> rx.Component:
                 high_contrast=True,
                 aria_label="Your profile",
             ),
+            rx.cond(SessionState.is_admin, nav_link("Admin", routes.ADMIN_RECS, "brain")),
             nav_link("Settings", routes.SETTINGS, "settings"),
             rx.button("Log out", on_click=SessionState.logout, variant="soft", size="2"),
             spacing="4",

@@ -1,19 +1,131 @@
-"""For you: recommendations. Honest empty state until the recommender issue lands."""
+"""For you: recommendations from people with your taste, each with its reason."""
 
 from __future__ import annotations
 
 import reflex as rx
 
+from slice_of_culture import routes
 from slice_of_culture.components import layout
-from slice_of_culture.components.layout import empty_state
+from slice_of_culture.components.layout import avatar, empty_state
+from slice_of_culture.components.postcard import kind_icon
+from slice_of_culture.state.base import SessionState
+from slice_of_culture.state.for_you import ForYouState
+
+
+def _card(rec) -> rx.Component:  # noqa: ANN001
+    return rx.card(
+        rx.hstack(
+            rx.center(
+                kind_icon(rec.kind, size=24),
+                width="56px",
+                min_width="56px",
+                height="72px",
+                background="var(--accent-a3)",
+                border_radius="8px",
+                color="var(--accent-11)",
+            ),
+            rx.vstack(
+                rx.heading(
+                    rx.link(rec.title, href="/item/" + rec.item_id.to_string(), color="inherit"), size="4", as_="h3"
+                ),
+                rx.text(rec.creator, rx.cond(rec.year != "", " · " + rec.year, ""), size="2", color_scheme="gray"),
+                rx.text(rec.reason, size="2", class_name="reason"),
+                rx.cond(
+                    SessionState.logged_in,
+                    rx.hstack(
+                        rx.button(
+                            "Loved it",
+                            on_click=ForYouState.quick_log(rec.item_id, "loved"),
+                            size="1",
+                            variant="soft",
+                            aria_label="Loved " + rec.title,
+                        ),
+                        rx.button(
+                            "Want to",
+                            on_click=ForYouState.quick_log(rec.item_id, "want"),
+                            size="1",
+                            variant="ghost",
+                            aria_label="Want " + rec.title,
+                        ),
+                        spacing="3",
+                    ),
+                ),
+                spacing="1",
+                align="start",
+            ),
+            spacing="4",
+            align="start",
+            width="100%",
+        ),
+        width="100%",
+        class_name="recommendation",
+    )
+
+
+def _person(p) -> rx.Component:  # noqa: ANN001
+    return rx.link(
+        rx.hstack(
+            avatar(p.initials, size="2"),
+            rx.vstack(
+                rx.text(p.display_name, weight="bold", size="2"),
+                rx.cond(
+                    p.shared_titles.length() > 0,
+                    rx.text("Both loved: ", p.shared_titles.join(", "), size="1", color_scheme="gray"),
+                ),
+                spacing="0",
+            ),
+            align="center",
+        ),
+        href="/u/" + p.username,
+        underline="none",
+        color="inherit",
+    )
 
 
 def for_you_page() -> rx.Component:
     return layout(
         rx.heading("For you", size="7", as_="h1"),
-        empty_state(
-            "Recommendations are coming",
-            "Soon this page will find people with your taste and what they loved that you have not met yet.",
-            icon="sparkles",
+        rx.hstack(
+            rx.el.label("Show", html_for="for-you-kind", font_weight="500"),
+            rx.el.select(
+                rx.el.option("Everything", value=""),
+                rx.el.option("Movies", value="movie"),
+                rx.el.option("Books", value="book"),
+                rx.el.option("Music", value="music"),
+                id="for-you-kind",
+                value=ForYouState.kind,
+                on_change=ForYouState.set_kind,
+                style={"padding": "0.4rem", "border_radius": "6px"},
+            ),
+            align="center",
+        ),
+        rx.cond(ForYouState.notice != "", rx.callout(ForYouState.notice, icon="info", role="status")),
+        rx.cond(
+            ForYouState.status == "popular",
+            rx.callout(
+                rx.cond(
+                    SessionState.logged_in,
+                    "Pick a few favourites: press “Loved it” on things you enjoyed, and this page turns personal at once.",
+                    rx.fragment(
+                        "Popular lately. ",
+                        rx.link("Sign up", href=routes.SIGNUP),
+                        " and log what you love to get recommendations from people with your taste.",
+                    ),
+                ),
+                icon="sparkles",
+            ),
+        ),
+        rx.cond(
+            ForYouState.people.length() > 0,
+            rx.vstack(
+                rx.heading("People with similar taste", size="4", as_="h2"),
+                rx.flex(rx.foreach(ForYouState.people, _person), wrap="wrap", spacing="5"),
+                width="100%",
+            ),
+        ),
+        rx.cond(
+            ForYouState.loaded & (ForYouState.items.length() == 0),
+            empty_state("Nothing to suggest yet", "Log a few things you loved and come back.", icon="sparkles"),
+            rx.vstack(rx.foreach(ForYouState.items, _card), width="100%", spacing="3"),
         ),
     )

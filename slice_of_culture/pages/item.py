@@ -102,7 +102,32 @@ def _details() -> rx.Component:
             rx.text("No reviews yet.", color_scheme="gray"),
         ),
         rx.heading("Similar", size="5", as_="h2"),
-        rx.text("Similar items will appear here once the recommender is trained.", color_scheme="gray"),
+        rx.cond(
+            ItemState.similar.length() > 0,
+            rx.flex(
+                rx.foreach(
+                    ItemState.similar,
+                    lambda s: rx.link(
+                        rx.card(
+                            rx.hstack(
+                                kind_icon(s.kind, size=18),
+                                rx.vstack(
+                                    rx.text(s.title, weight="bold", size="2"),
+                                    rx.text(s.creator, size="1", color_scheme="gray"),
+                                    spacing="0",
+                                ),
+                            ),
+                        ),
+                        href="/item/" + s.item_id.to_string(),
+                        underline="none",
+                        color="inherit",
+                    ),
+                ),
+                wrap="wrap",
+                spacing="3",
+            ),
+            rx.text("Similar items appear here once the recommender has been trained.", color_scheme="gray"),
+        ),
         spacing="4",
         width="100%",
         align="start",

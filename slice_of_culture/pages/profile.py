@@ -238,6 +238,37 @@ def _people(rows: rx.Var, empty: str) -> rx.Component:
     )
 
 
+def _similar_people() -> rx.Component:
+    return rx.vstack(
+        rx.heading("People with similar taste", size="4", as_="h2"),
+        rx.flex(
+            rx.foreach(
+                ProfileState.similar_people,
+                lambda p: rx.link(
+                    rx.hstack(
+                        avatar(p.initials, size="2"),
+                        rx.vstack(
+                            rx.text(p.display_name, weight="bold", size="2"),
+                            rx.cond(
+                                p.shared_titles.length() > 0,
+                                rx.text("Both loved: ", p.shared_titles.join(", "), size="1", color_scheme="gray"),
+                            ),
+                            spacing="0",
+                        ),
+                        align="center",
+                    ),
+                    href="/u/" + p.username,
+                    underline="none",
+                    color="inherit",
+                ),
+            ),
+            wrap="wrap",
+            spacing="5",
+        ),
+        width="100%",
+    )
+
+
 def _sections() -> rx.Component:
     return rx.tabs.root(
         rx.tabs.list(
@@ -282,6 +313,7 @@ def profile_page() -> rx.Component:
                 rx.vstack(
                     _header(),
                     rx.cond(ProfileState.notice != "", rx.callout(ProfileState.notice, icon="info", role="status")),
+                    rx.cond(ProfileState.similar_people.length() > 0, _similar_people()),
                     _sections(),
                     spacing="5",
                     width="100%",

@@ -5,6 +5,8 @@ from __future__ import annotations
 import reflex as rx
 
 from slice_of_culture.db import session_scope
+from slice_of_culture.recs import serve
+from slice_of_culture.recs.serve import SimilarItem
 from slice_of_culture.services import items
 from slice_of_culture.services.errors import NotFound
 from slice_of_culture.services.items import ItemPage
@@ -14,6 +16,7 @@ from slice_of_culture.state.base import SessionState
 class ItemState(rx.State):
     item: ItemPage | None = None
     not_found: bool = False
+    similar: list[SimilarItem] = []
 
     @rx.event
     async def load(self):
@@ -28,3 +31,9 @@ class ItemState(rx.State):
                 self.item = items.item_page(session=session, item_id=int(raw), viewer_id=viewer.id if viewer else None)
             except NotFound:
                 self.not_found = True
+                return
+            try:
+                self.similar = serve.similar_items(session=session, item_id=int(raw))
+            except Exception:  # noqa: BLE001 - the page works without the recommender
+                serve.log.exception("similar items failed")
+                self.similar = []

@@ -7,6 +7,8 @@ import reflex as rx
 from slice_of_culture import routes
 from slice_of_culture.db import session_scope
 from slice_of_culture.models import User
+from slice_of_culture.recs import serve
+from slice_of_culture.recs.serve import SimilarPerson
 from slice_of_culture.services import entries, postcards, profiles, social, stats
 from slice_of_culture.services.errors import NotFound, ServiceError, ValidationError
 from slice_of_culture.services.postcards import PostcardPage
@@ -24,6 +26,7 @@ class ProfileState(PostcardListMixin, rx.State):
     followers: list[PersonRow] = []
     following: list[PersonRow] = []
     section: str = "activity"
+    similar_people: list[SimilarPerson] = []
     comment_errors: dict[str, str] = {}
 
     def _name(self) -> str:
@@ -51,6 +54,16 @@ class ProfileState(PostcardListMixin, rx.State):
         except NotFound:
             self.not_found = True
             return None
+        self.similar_people = []
+        with session_scope() as session:
+            viewer = await self._viewer(session)
+            owner = session.get(User, self.header.user_id)
+            try:
+                self.similar_people = serve.similar_people(
+                    session=session, owner=owner, viewer_id=viewer.id if viewer else None
+                )
+            except Exception:  # noqa: BLE001 - the profile works without the recommender
+                serve.log.exception("similar people failed")
         target = self.router.url.query_parameters.get("entry", "")
         if target.isdigit():
             return rx.scroll_to(f"entry-{target}")
