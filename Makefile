@@ -40,7 +40,7 @@ chromium:
 run: install
 	@echo "==> Database: migrations and demo data"
 	@$(PY) -m slice_of_culture.manage setup
-	@echo "==> Serving on http://localhost:$${FRONTEND_PORT:-3000}"
+	@echo "==> Serving on http://localhost:$${PORT:-3000}  (demo login: maria / culture-demo)"
 	@$(VENV)/bin/reflex run --env prod
 
 test: install chromium
