@@ -29,6 +29,10 @@ class Settings:
     database_url: str = ""
     # Redis for Reflex state shared between workers; unset = one worker, state in memory.
     redis_url: str = field(default_factory=lambda: os.environ.get("REDIS_URL", "").strip())
+    # Backend worker processes (granian). Without Redis state lives in one process's memory, so
+    # it is always 1; with Redis, unset = one per CPU core (async workers; Reflex's own default of
+    # 2×cores+1 suits blocking servers and only costs memory here).
+    web_workers: int = field(default_factory=lambda: int(_env("WEB_WORKERS", "0")))
     # Chroma server URL (http://host:port); unset = embedded Chroma under data/chroma.
     chroma_url: str = field(default_factory=lambda: os.environ.get("CHROMA_URL", "").strip())
     # Key for hashing session tokens (HMAC); must be set to a long random value in production.
@@ -47,11 +51,22 @@ class Settings:
     login_max_failures_per_client: int = field(default_factory=lambda: int(_env("LOGIN_MAX_FAILURES_PER_CLIENT", "20")))
     # "production" refuses the development secret.
     environment: str = field(default_factory=lambda: _env("SOC_ENV", "development"))
+    # Recommender refresh schedule, a crontab line (minute hour day month weekday); default nightly at 03:00.
+    recs_refresh_cron: str = field(default_factory=lambda: _env("RECS_REFRESH_CRON", "0 3 * * *"))
+    # Where the scheduled refresh runs: "app" = inside the web process (laptop default), "off" = not
+    # there (production, where `python -m slice_of_culture.recs worker` runs it).
+    recs_scheduler: str = field(default_factory=lambda: _env("RECS_SCHEDULER", "app").lower())
+    # Training epochs of a refresh; unset = the two-tower model's default (TwoTowerConfig.epochs).
+    recs_epochs: int | None = field(default_factory=lambda: int(v) if (v := _env("RECS_EPOCHS", "")) else None)
 
     def __post_init__(self) -> None:
         if not self.database_url:
             url = os.environ.get("DATABASE_URL", "").strip() or f"sqlite:///{self.data_dir / 'slice_of_culture.db'}"
             object.__setattr__(self, "database_url", url)
+        if not self.redis_url:
+            object.__setattr__(self, "web_workers", 1)
+        elif self.web_workers <= 0:
+            object.__setattr__(self, "web_workers", os.cpu_count() or 1)
         if self.environment == "production" and self.secret_key == _DEV_SECRET:
             raise RuntimeError("SECRET_KEY must be set in production")
 

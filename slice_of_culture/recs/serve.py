@@ -19,12 +19,14 @@ import logging
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import timedelta
+from functools import lru_cache
 
 import numpy as np
 from sqlalchemy import func
 from sqlmodel import Session, select
 
 from slice_of_culture.models import Entry, Item, RecsModelVersion, User, utcnow
+from slice_of_culture.recs.interactions import MIN_POSITIVE_RATING, POSITIVE_STATUSES, item_tokens
 from slice_of_culture.services.display import initials
 from slice_of_culture.services.visibility import entry_visible_to
 
@@ -32,9 +34,6 @@ log = logging.getLogger(__name__)
 
 # An entry counts as "loved" (a positive for explanations and candidates) from 4 stars up.
 LOVED_RATING = 8
-# What the model learned from counts as a positive: finished or in progress, not rated low.
-POSITIVE_STATUSES = ("finished", "in_progress")
-MIN_POSITIVE_RATING = 6
 NEIGHBOURS = 20
 # Blend of the two stages' evidence in the final score.
 NEIGHBOUR_WEIGHT = 0.65
@@ -86,7 +85,9 @@ class ForYou:
     version: int = 0
 
 
+@lru_cache(maxsize=1)
 def _store():
+    """One Chroma client per process (creating one per request would dominate the latency)."""
     from slice_of_culture.recs.store import VectorStore
 
     return VectorStore.from_settings()
@@ -132,21 +133,10 @@ def user_vector(session: Session, version: RecsModelVersion, user_id: int, store
     from slice_of_culture.recs.jobs import load_model
 
     model = load_model(version.version)
-    index = model_item_index(model)
-    known = [index[i] for i in loved if i in index]
+    known = [model.item_index[i] for i in loved if i in model.item_index]
     if not known:
         return stored
     return model.fold_in(known)
-
-
-def model_item_index(model) -> dict[int, int]:  # noqa: ANN001
-    """Item database id -> the model's item index (saved with the model)."""
-    cached = getattr(model, "_db_item_index", None)
-    if cached is None:
-        ids = model.metadata.get("item_db_ids") or []
-        cached = {int(db_id): i for i, db_id in enumerate(ids)}
-        model._db_item_index = cached
-    return cached
 
 
 def _neighbours(
@@ -256,8 +246,9 @@ def for_you(*, session: Session, user: User, kind: str | None = None, n: int = 2
         _, uid = max(lovers[item_id])
         person = users[uid]
         both = [titles[i].title for _, i in sorted(shared.get(uid, []), reverse=True)[:2] if i in titles]
+        handle = f"@{person.username}"
         if both:
-            reason = f"You and @{person.username} both loved {_join_titles(both)}; @{person.username} also loved {item.title}."
+            reason = f"You and {handle} both loved {_join_titles(both)}; {handle} also loved {item.title}."
         else:
             reason = f"@{person.username}, whose taste is close to yours, loved {item.title}."
         recs.append(
@@ -345,12 +336,13 @@ def similar_items(*, session: Session, item_id: int, n: int = 8, store=None) -> 
     store = store or _store()
     vec = store.get_item_vectors(version.version, [item_id]).get(item_id)
     if vec is None:
-        from slice_of_culture.recs.interactions import item_tokens
         from slice_of_culture.recs.jobs import load_model
 
         try:
-            vec = load_model(version.version).item_vector_from_content(item_tokens(item))
-        except ValueError:
+            vec = load_model(version.version).item_vector_from_content(
+                item_tokens(item.kind, item.genres, item.creator)
+            )
+        except (ValueError, FileNotFoundError):
             return []
     # Query with the bias coordinate zeroed: similarity of taste, not popularity.
     query = np.asarray(vec, dtype=np.float32).copy()

@@ -1,0 +1,119 @@
+"""Serving on a refreshed model: two-stage, explained recommendations from Chroma, on both databases.
+
+The app database has planted taste clusters (tests/recs/app_data.py); after a tiny training run,
+each person's neighbours and recommendations must come from their own cluster, explanations
+must name a neighbour and what you both loved, and nothing hidden may leak.
+"""
+
+from __future__ import annotations
+
+import pytest
+from sqlmodel import Session
+
+from slice_of_culture.config import get_settings
+from slice_of_culture.models import User
+from slice_of_culture.recs import jobs, serve
+from slice_of_culture.recs.store import VectorStore
+from tests.recs.app_data import make_planted_app
+from tests.utils.factories import make_entry, make_item, make_user
+
+TINY = {"epochs": 40, "dim": 16, "batch_size": 64, "learning_rate": 0.02}
+
+
+@pytest.fixture
+def served(engine, tmp_path, monkeypatch):
+    """A planted app database, refreshed once; settings point at this test's data folder."""
+    monkeypatch.setenv("SOC_DATA_DIR", str(tmp_path))
+    get_settings.cache_clear()
+    jobs._load_model.cache_clear()
+    store = VectorStore.embedded(tmp_path / "chroma")
+    with Session(engine, expire_on_commit=False) as session:
+        planted = make_planted_app(session)
+    row = jobs.refresh(engine=engine, store=store, data_dir=tmp_path, config_overrides=TINY, progress=False)
+    assert row is not None and row.status == "ready", row and row.error
+    yield planted, store
+    get_settings.cache_clear()
+    jobs._load_model.cache_clear()
+
+
+def test_for_you_recommends_from_your_cluster_and_explains_why(engine, served) -> None:
+    planted, store = served
+    with Session(engine) as session:
+        for user in planted.users[:6]:
+            user = session.get(User, user.id)
+            result = serve.for_you(session=session, user=user, store=store)
+            assert result.status == "personal"
+            assert result.items, user.username
+            logged = serve._met_item_ids(session, user.id)
+            cluster = planted.user_cluster[user.id]
+            for rec in result.items:
+                assert rec.item_id not in logged
+            assert planted.item_cluster[result.items[0].item_id] == cluster
+            top = result.items[0]
+            assert top.neighbour_username and top.neighbour_username != user.username
+            assert f"@{top.neighbour_username}" in top.reason and top.title in top.reason
+            assert top.shared_titles and "both loved" in top.reason
+            assert all(planted.user_cluster[_id(session, p.username)] == cluster for p in result.people[:3])
+
+
+def _id(session: Session, username: str) -> int:
+    from sqlmodel import select
+
+    return session.exec(select(User.id).where(User.username == username)).one()
+
+
+def test_opted_out_people_are_never_neighbours(engine, served) -> None:
+    planted, store = served
+    with Session(engine) as session:
+        hidden = session.get(User, planted.users[1].id)
+        hidden.discoverable = False
+        session.add(hidden)
+        session.commit()
+        for user in planted.users[:5]:
+            result = serve.for_you(session=session, user=session.get(User, user.id), store=store)
+            assert hidden.username not in {p.username for p in result.people}
+            assert all(r.neighbour_username != hidden.username for r in result.items)
+            assert all(f"@{hidden.username}" not in r.reason for r in result.items)
+
+
+def test_a_private_love_is_never_recommended_or_quoted(engine, served) -> None:
+    planted, store = served
+    with Session(engine, expire_on_commit=False) as session:
+        secret = make_item(session, "Secret album", kind="music", genres=["g0"], creator="Maker 0")
+        for mate in planted.users[1:5]:
+            make_entry(session, mate, secret, rating=10, visibility="private")
+        session.commit()
+        result = serve.for_you(session=session, user=session.get(User, planted.users[0].id), store=store)
+        assert secret.id not in {r.item_id for r in result.items}
+        assert all("Secret album" not in r.reason for r in result.items)
+
+
+def test_fold_in_gives_a_newcomer_personal_results_at_once(engine, served) -> None:
+    planted, store = served
+    with Session(engine, expire_on_commit=False) as session:
+        newcomer = make_user(session, "newcomer")
+        session.commit()
+        assert serve.for_you(session=session, user=newcomer, store=store).status == "popular"
+        cluster_two = [it for it in planted.items if planted.item_cluster[it.id] == 2]
+        for item in cluster_two[:3]:
+            make_entry(session, newcomer, item, status="finished", rating=10)
+        session.commit()
+        result = serve.for_you(session=session, user=newcomer, store=store)
+        assert result.status == "personal"
+        assert planted.item_cluster[result.items[0].item_id] == 2
+        assert all(planted.user_cluster[_id(session, p.username)] == 2 for p in result.people[:3])
+
+
+def test_kind_filter_and_similar_items_and_people(engine, served) -> None:
+    planted, store = served
+    with Session(engine) as session:
+        user = session.get(User, planted.users[0].id)
+        for kind in ("movie", "book", "music"):
+            assert all(r.kind == kind for r in serve.for_you(session=session, user=user, kind=kind, store=store).items)
+        item = planted.items[0]
+        similar = serve.similar_items(session=session, item_id=item.id, store=store)
+        assert similar and item.id not in {s.item_id for s in similar}
+        assert planted.item_cluster[similar[0].item_id] == planted.item_cluster[item.id]
+        people = serve.similar_people(session=session, owner=user, viewer_id=None, store=store)
+        assert people and planted.user_cluster[_id(session, people[0].username)] == 0
+        assert user.username not in {p.username for p in people}
