@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+
 import reflex as rx
 
 from slice_of_culture import routes
@@ -14,6 +16,7 @@ from slice_of_culture.pages.item import item_page
 from slice_of_culture.pages.notifications import notifications_page
 from slice_of_culture.pages.profile import profile_page
 from slice_of_culture.pages.settings import settings_page
+from slice_of_culture.recs.jobs import start_in_app
 from slice_of_culture.state.admin import AdminState
 from slice_of_culture.state.auth import LoginState, SignupState
 from slice_of_culture.state.base import SessionState
@@ -81,3 +84,21 @@ app.add_page(
     title="Recommender · Slice of Culture",
     on_load=[SessionState.require_login, AdminState.load],
 )
+
+
+@contextlib.asynccontextmanager
+async def recommender_schedule():
+    """Run the scheduled recommender refresh inside the app (RECS_SCHEDULER=app, the default).
+
+    The job trains in a child process, so this process never imports TensorFlow; with several
+    workers each schedules it and the refresh lock lets only one train.
+    """
+    scheduler = start_in_app()
+    try:
+        yield
+    finally:
+        if scheduler is not None:
+            scheduler.shutdown(wait=False)
+
+
+app.register_lifespan_task(recommender_schedule)

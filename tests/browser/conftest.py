@@ -49,10 +49,12 @@ def _need(condition: bool, why: str) -> None:
 class RunningApp:
     """The app under test: its URL, its database URL and its log."""
 
-    def __init__(self, url: str, database_url: str, log: Path) -> None:
+    def __init__(self, url: str, database_url: str, log: Path, data_dir: Path) -> None:
         self.url = url
         self.database_url = database_url
         self.log = log
+        # The app's SOC_DATA_DIR: its embedded Chroma and saved models live here.
+        self.data_dir = data_dir
 
 
 def start_app(
@@ -90,7 +92,7 @@ def start_app(
         try:
             with urllib.request.urlopen(url + "/ping", timeout=2) as r, urllib.request.urlopen(url, timeout=2) as r2:
                 if r.status == 200 and r2.status == 200:
-                    return proc, RunningApp(url, database_url, log)
+                    return proc, RunningApp(url, database_url, log, data_dir)
         except OSError:
             time.sleep(1)
     stop_app(proc)
