@@ -105,7 +105,8 @@ def for_you_page() -> rx.Component:
             rx.callout(
                 rx.cond(
                     SessionState.logged_in,
-                    "Pick a few favourites: press “Loved it” on things you enjoyed, and this page turns personal at once.",
+                    "Pick a few favourites: press “Loved it” on things you enjoyed, "
+                    "and this page turns personal at once.",
                     rx.fragment(
                         "Popular lately. ",
                         rx.link("Sign up", href=routes.SIGNUP),
