@@ -39,6 +39,8 @@ NEIGHBOURS = 20
 NEIGHBOUR_WEIGHT = 0.65
 ITEM_WEIGHT = 0.35
 POPULAR_WINDOW = timedelta(days=120)
+# Candidates from step 2 whose own fit to you is looked up in Chroma (by neighbour evidence).
+MAX_CANDIDATES = 150
 
 
 @dataclass
@@ -223,6 +225,10 @@ def for_you(*, session: Session, user: User, kind: str | None = None, n: int = 2
             people=_people(session, neighbours, shared, user.id),
             version=version.version,
         )
+    if len(candidates) > MAX_CANDIDATES:
+        # Only the best-supported candidates are worth a vector lookup.
+        keep = sorted(candidates, key=lambda i: -evidence[i])[:MAX_CANDIDATES]
+        candidates = {i: candidates[i] for i in keep}
     item_vecs = store.get_item_vectors(version.version, list(candidates))
     fit = {i: float(vector @ v) for i, v in item_vecs.items()}
     top_evidence = max(evidence[i] for i in candidates) or 1.0
