@@ -18,8 +18,9 @@ class Entry(SQLModel, table=True):
         CheckConstraint(sql_in("status", ENTRY_STATUSES), name="status"),
         CheckConstraint(sql_in("visibility", VISIBILITIES), name="visibility"),
         CheckConstraint("rating IS NULL OR (rating BETWEEN 1 AND 10)", name="rating"),
-        # A profile's entries and the following feed (user_id IN followees), newest first.
-        Index("ix_entry_user_created", "user_id", "created_at", "id"),
+        # A profile's entries and the following feed (per followee, newest first). On PostgreSQL the
+        # index also carries visibility, so the per-followee scan is index-only and stops early.
+        Index("ix_entry_user_created", "user_id", "created_at", "id", postgresql_include=["visibility"]),
         # The "Everyone" feed: latest public entries.
         Index("ix_entry_visibility_created", "visibility", "created_at", "id"),
     )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from sqlalchemy import and_, func, literal, or_, true
+from sqlalchemy import func, literal, true, tuple_
 from sqlmodel import Session, select
 
 from slice_of_culture.models import Comment, Entry, Follow, Item, Like, User
@@ -103,7 +103,8 @@ def _after(cursor: str):
     if after is None:
         return None
     stamp, last_id = after
-    return or_(Entry.created_at < stamp, and_(Entry.created_at == stamp, Entry.id < last_id))
+    # A row-value comparison, so the database can use it as an index bound (SQLite and PostgreSQL).
+    return tuple_(Entry.created_at, Entry.id) < tuple_(stamp, last_id)
 
 
 def _rows(session: Session, *conditions, cursor: str, limit: int) -> list[tuple[Entry, Item, User]]:

@@ -1,0 +1,606 @@
+"""Feed, profile and search query benchmark on PostgreSQL at 100k people and 1M entries.
+
+Usage:
+    .venv/bin/python -m bench.feed_bench [--users 100000 --items 200000 --entries 1000000
+                                          --follows 2000000] [--keep] [--regenerate]
+
+It creates the database `soc_bench` (next to the admin database named by BENCH_PG_ADMIN_URL,
+default postgresql://postgres@127.0.0.1:5432/postgres), applies our alembic migrations, fills it
+with COPY (`bench/feed_data.py`), then times the real service functions over 1,000 random
+users / queries, runs EXPLAIN (ANALYZE, BUFFERS) on one representative call of each, and
+writes a dated run to the "Feed, profile and search queries (PostgreSQL)" section of
+`bench/RESULTS.md` (newest first).
+
+Reuse: the database comment records the sizes, seed and generator version it was built from.
+With `--keep` the database stays after the run and the next run with the same sizes and seed
+reuses it (it only applies new migrations and re-analyzes), skipping generation (about 75 s
+here). Most of a run (about 20 minutes on 2 cores) is walking 1,000 following feeds 49 pages
+deep; `--samples` / `--deep-samples` make a quick run. `--regenerate` rebuilds the data anyway.
+Without `--keep` the database is dropped at the end (it takes about 600 MB).
+
+The goal (issue 3) is p95 <= 15 ms per query; this script reports, it never fails on a miss.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import re
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import psycopg
+from alembic.config import Config
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+from sqlmodel import Session
+from tqdm import tqdm
+
+from alembic import command
+from bench.feed_data import Generator, Signature, Sizes
+from slice_of_culture.config import PROJECT_ROOT
+from slice_of_culture.db import make_engine
+
+ADMIN_URL = os.environ.get("BENCH_PG_ADMIN_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
+RESULTS = Path(__file__).resolve().parent / "RESULTS.md"
+SECTION = "## Feed, profile and search queries (PostgreSQL)"
+# Issue 3: every query's p95 at most this many milliseconds.
+GOAL_P95_MS = 15.0
+PAGE = 20
+# "A page 50 deep": walk 49 pages by cursor (untimed), then time the 50th.
+DEEP_PAGE = 50
+# Untimed calls per query before measuring, so caches and the connection pool are warm.
+WARMUP = 50
+
+
+# Database lifecycle ---------------------------------------------------------------------------
+
+
+def db_url(name: str, *, driver: bool = False) -> str:
+    url = f"{ADMIN_URL.rsplit('/', 1)[0]}/{name}"
+    return url.replace("postgresql://", "postgresql+psycopg://", 1) if driver else url
+
+
+def database_comment(name: str) -> str | None:
+    """The comment on database `name`, or None when the database does not exist."""
+    with psycopg.connect(ADMIN_URL, autocommit=True) as conn:
+        row = conn.execute(
+            "SELECT coalesce(shobj_description(oid, 'pg_database'), '') FROM pg_database WHERE datname = %s", (name,)
+        ).fetchone()
+    return None if row is None else row[0]
+
+
+def recreate_database(name: str) -> None:
+    with psycopg.connect(ADMIN_URL, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{name}"')
+
+
+def drop_database(name: str) -> None:
+    with psycopg.connect(ADMIN_URL, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def migrate(name: str) -> None:
+    """Apply our alembic migrations to head, as `slice_of_culture.manage migrate` does."""
+    cfg = Config(str(PROJECT_ROOT / "alembic.ini"))
+    cfg.attributes["database_url"] = db_url(name, driver=True)
+    cfg.attributes["skip_logging"] = True
+    command.upgrade(cfg, "head")
+
+
+def prepare(name: str, signature: Signature, *, regenerate: bool) -> dict[str, Any]:
+    """A migrated database holding the data `signature` describes; returns generation timings."""
+    stored = database_comment(name)
+    previous = json.loads(stored) if stored else {}
+    if not regenerate and stored is not None and Signature.from_text(stored) == signature:
+        print(f"Reusing database {name} (same sizes, seed and generator); applying new migrations, if any.")
+        migrate(name)
+        with psycopg.connect(db_url(name), autocommit=True) as conn:
+            started = time.perf_counter()
+            conn.execute("ANALYZE")  # new indexes on expressions need statistics
+        print(f"ANALYZE {time.perf_counter() - started:.1f} s")
+        return previous.get("timings", {}) | {"reused": True}
+
+    print(f"Creating database {name} and generating {signature.sizes} with seed {signature.seed}.")
+    started = time.perf_counter()
+    recreate_database(name)
+    migrate(name)
+    timings: dict[str, float] = {"migrate": time.perf_counter() - started}
+    with psycopg.connect(db_url(name)) as conn:
+        Generator(conn=conn, sizes=signature.sizes, seed=signature.seed).run(
+            lambda step, seconds: timings.__setitem__(step, seconds)
+        )
+    with psycopg.connect(db_url(name), autocommit=True) as conn:
+        step = time.perf_counter()
+        print("VACUUM ANALYZE ...", flush=True)
+        conn.execute("VACUUM ANALYZE")
+        timings["vacuum_analyze"] = time.perf_counter() - step
+    timings["total"] = time.perf_counter() - started
+    comment = json.loads(signature.to_text()) | {"timings": {k: round(v, 1) for k, v in timings.items()}}
+    with psycopg.connect(ADMIN_URL, autocommit=True) as conn:
+        conn.execute(f"COMMENT ON DATABASE \"{name}\" IS '{json.dumps(comment)}'")
+    print("Generated in " + ", ".join(f"{k} {v:.1f} s" for k, v in timings.items()))
+    return {k: round(v, 1) for k, v in timings.items()} | {"reused": False}
+
+
+# Measuring ------------------------------------------------------------------------------------
+
+
+@dataclass
+class Statement:
+    sql: str
+    parameters: Any
+
+
+class Recorder:
+    """Grabs the SQL a service call sends, to EXPLAIN it afterwards and count statements."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.statements: list[Statement] = []
+        self.on = False
+        event.listen(engine, "before_cursor_execute", self._record)
+
+    def _record(self, _conn, _cursor, statement, parameters, _context, _executemany) -> None:  # noqa: ANN001
+        if self.on:
+            self.statements.append(Statement(statement, parameters))
+
+    def capture(self, call: Callable[[], Any]) -> list[Statement]:
+        self.statements, self.on = [], True
+        try:
+            call()
+        finally:
+            self.on = False
+        return self.statements
+
+
+@dataclass
+class Measurement:
+    """Timings of one query over many calls, plus the inputs of each call for EXPLAIN."""
+
+    name: str
+    description: str
+    times_ms: list[float] = field(default_factory=list)
+    calls: list[Callable[[Session], Any]] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    plans: list[tuple[str, list[str]]] = field(default_factory=list)
+    statements_per_call: int = 0
+    skipped: str = ""
+
+    def add(self, ms: float, call: Callable[[Session], Any]) -> None:
+        self.times_ms.append(ms)
+        self.calls.append(call)
+
+    def pct(self, q: float) -> float:
+        return float(np.percentile(self.times_ms, q)) if self.times_ms else float("nan")
+
+    def call_near(self, q: float) -> Callable[[Session], Any]:
+        """The call whose time is closest to the q-th percentile: a representative to EXPLAIN."""
+        target = self.pct(q)
+        return self.calls[int(np.argmin([abs(t - target) for t in self.times_ms]))]
+
+
+def timed(engine: Engine, call: Callable[[Session], Any]) -> tuple[float, Any]:
+    """Milliseconds around the service call alone (the session is opened and closed outside)."""
+    with Session(engine) as session:
+        started = time.perf_counter()
+        result = call(session)
+        elapsed = (time.perf_counter() - started) * 1000
+        session.rollback()
+    return elapsed, result
+
+
+def untimed(engine: Engine, call: Callable[[Session], Any]) -> Any:
+    return timed(engine, call)[1]
+
+
+class Bench:
+    """Samples inputs from the generated data and measures each query."""
+
+    def __init__(self, *, engine: Engine, samples: int, deep_samples: int, seed: int) -> None:
+        self.engine = engine
+        self.samples = samples
+        self.deep_samples = deep_samples
+        self.warmup = min(WARMUP, samples)
+        self.rng = np.random.default_rng(seed + 1)
+        self.recorder = Recorder(engine)
+        with psycopg.connect(engine.url.render_as_string(hide_password=False).replace("+psycopg", "")) as conn:
+            self.user_ids = np.array([r[0] for r in conn.execute('SELECT id FROM "user"')])
+            self.followers = np.array([r[0] for r in conn.execute("SELECT DISTINCT follower_id FROM follow")])
+            self.owners = np.array([r[0] for r in conn.execute("SELECT DISTINCT user_id FROM entry")])
+            self.item_count = conn.execute("SELECT max(id) FROM item").fetchone()[0]
+            self.titles = self._titles(conn)
+
+    def _titles(self, conn: psycopg.Connection) -> list[tuple[str, str]]:
+        ids = [int(i) for i in self.rng.integers(1, self.item_count + 1, 2 * (self.samples + self.warmup))]
+        return conn.execute("SELECT title, creator FROM item WHERE id = ANY(%s)", (ids,)).fetchall()
+
+    def measure(self, m: Measurement, inputs: list[Callable[[Session], Any]], *, reuse: bool = False) -> Measurement:
+        """Warm up on the first inputs untimed, then time the rest (`reuse`: time all of them)."""
+        for call in inputs[: self.warmup]:
+            untimed(self.engine, call)
+        for call in tqdm(inputs if reuse else inputs[self.warmup :], desc=m.name, unit="call"):
+            m.add(timed(self.engine, call)[0], call)
+        return m
+
+    # Feeds and profile ----------------------------------------------------------------------------
+
+    def first_pages(self, name: str, description: str, feed: Callable, viewers: np.ndarray) -> Measurement:
+        picks = self.rng.choice(viewers, self.samples + self.warmup)
+        calls = [lambda s, v=int(v): feed(session=s, viewer_id=v, cursor="", limit=PAGE) for v in picks]
+        return self.measure(Measurement(name, description), calls)
+
+    def walk(self, feed: Callable, viewer: int) -> str:
+        """The cursor for page 50: 49 pages walked by next_cursor, untimed ("" if the feed ends sooner)."""
+        cursor = ""
+        for _ in range(DEEP_PAGE - 1):
+            call = lambda s, c=cursor: feed(session=s, viewer_id=viewer, cursor=c, limit=PAGE)  # noqa: E731
+            cursor = untimed(self.engine, call).next_cursor
+            if not cursor:
+                break
+        return cursor
+
+    def deep_pages(
+        self, name: str, description: str, feed: Callable, viewers: np.ndarray, *, same_for_all: bool = False
+    ) -> Measurement:
+        """Page 50 by cursor for users whose feed reaches that deep; others are skipped and counted.
+
+        `same_for_all`: the feed's entries do not depend on the viewer (Everyone), so the walk is
+        done for two viewers, checked to give the same cursor, and that cursor is used for all.
+        """
+        m = Measurement(name, description)
+        # Walks are the slow part (49 calls each), so the warm-up reuses the first walked users.
+        wanted = self.deep_samples
+        calls: list[Callable[[Session], Any]] = []
+        if same_for_all:
+            first, second, *_ = (int(v) for v in self.rng.choice(viewers, 2, replace=False))
+            cursor = self.walk(feed, first)
+            assert cursor and cursor == self.walk(feed, second), "page 50's cursor differs between viewers"
+            picks = self.rng.choice(viewers, wanted)
+            calls = [lambda s, v=int(v): feed(session=s, viewer_id=v, cursor=cursor, limit=PAGE) for v in picks]
+            m.notes.append("page 50's cursor is the same for every viewer, so it was walked once and checked twice")
+            return self.measure(m, calls, reuse=True)
+        short = 0
+        with tqdm(total=wanted, desc=f"{name} (walking 49 pages)", unit="user") as bar:
+            for viewer in self.rng.permutation(viewers):
+                if len(calls) >= wanted:
+                    break
+                if not (cursor := self.walk(feed, int(viewer))):
+                    short += 1
+                    continue
+                calls.append(lambda s, v=int(viewer), c=cursor: feed(session=s, viewer_id=v, cursor=c, limit=PAGE))
+                bar.update(1)
+        if short:
+            m.notes.append(f"{short} sampled users skipped: their feed ends before page {DEEP_PAGE}")
+        return self.measure(m, calls, reuse=True)
+
+    def profiles(self, profile: Callable) -> Measurement:
+        viewers = self.rng.choice(self.user_ids, self.samples + self.warmup)
+        owners = self.rng.choice(self.owners, self.samples + self.warmup)
+        calls = [
+            lambda s, v=int(v), o=int(o): profile(session=s, viewer_id=v, owner_id=o, cursor="", limit=PAGE)
+            for v, o in zip(viewers, owners, strict=True)
+        ]
+        description = "profile_postcards, first page: random viewer, random owner with at least one entry"
+        return self.measure(Measurement("profile first page", description), calls)
+
+    # Search ---------------------------------------------------------------------------------------
+
+    def queries(self) -> list[str]:
+        """Search strings as people type them: words, two words, prefixes, typos, creator names."""
+        rng = self.rng
+        out: list[str] = []
+        for title, creator in self.titles:
+            tokens = [t for t in re.findall(r"[A-Za-z]+", title) if len(t) >= 3 and t.lower() not in {"the", "and"}]
+            if not tokens:
+                continue
+            roll = rng.random()
+            word = tokens[int(rng.integers(len(tokens)))].lower()
+            if roll < 0.35:
+                query = word
+            elif roll < 0.60 and len(tokens) >= 2:
+                a, b = rng.choice(len(tokens), 2, replace=False)
+                query = f"{tokens[a]} {tokens[b]}".lower()
+            elif roll < 0.80:
+                # Typing in progress: an optional whole word, then the start of another.
+                prefix = word[: int(rng.integers(3, max(4, len(word))))]
+                query = f"{tokens[0].lower()} {prefix}" if len(tokens) >= 2 and rng.random() < 0.5 else prefix
+            elif roll < 0.95 and len(word) >= 5:
+                query = typo(word, rng)
+            else:
+                query = creator.split()[-1].lower() if creator else word
+            out.append(query)
+            if len(out) == self.samples + self.warmup:
+                break
+        return out
+
+    def search(self, search_items: Callable) -> Measurement:
+        queries = self.queries()
+        calls = [lambda s, q=q: search_items(session=s, query=q, kind=None, limit=PAGE) for q in queries]
+        description = (
+            "search_items, 20 results, kind=None: 35% one word, 25% two words, 20% prefix, 15% one typo, 5% creator"
+        )
+        m = self.measure(Measurement("catalog search", description), calls)
+        m.notes.append("sample queries: " + ", ".join(f"`{q}`" for q in queries[self.warmup : self.warmup + 8]))
+        return m
+
+    # EXPLAIN --------------------------------------------------------------------------------------
+
+    def explain(self, m: Measurement) -> None:
+        """EXPLAIN (ANALYZE, BUFFERS) every statement of the median call (and the p95 call on a miss)."""
+        picks = [("median call", m.call_near(50))]
+        if m.pct(95) > GOAL_P95_MS:
+            picks.append(("p95 call", m.call_near(95)))
+        for label, call in picks:
+            statements = self.recorder.capture(lambda call=call: untimed(self.engine, call))
+            m.statements_per_call = m.statements_per_call or len(statements)
+            with self.engine.connect() as conn:
+                for number, statement in enumerate(statements, 1):
+                    sql = " ".join(statement.sql.split())
+                    if not re.match(r"\s*(SELECT|WITH)\b", statement.sql, re.IGNORECASE):
+                        # e.g. a SET the service issues first: replay it so the plans match the call.
+                        conn.exec_driver_sql(statement.sql, statement.parameters)
+                        continue
+                    rows = conn.exec_driver_sql("EXPLAIN (ANALYZE, BUFFERS) " + statement.sql, statement.parameters)
+                    plan = [r[0] for r in rows]
+                    m.plans.append((f"{label}, statement {number} of {len(statements)}", [sql, "", *plan]))
+                conn.rollback()
+
+
+def typo(word: str, rng: np.random.Generator) -> str:
+    """One typing slip inside a word: swap two neighbours, drop a letter, or hit a wrong key."""
+    i = int(rng.integers(1, len(word) - 1))
+    kind = rng.integers(3)
+    if kind == 0:
+        return word[:i] + word[i + 1] + word[i] + word[i + 2 :]
+    if kind == 1:
+        return word[:i] + word[i + 1 :]
+    return word[:i] + "qwertyuiopasdfghjklzxcvbnm"[int(rng.integers(26))] + word[i + 1 :]
+
+
+SCAN = re.compile(
+    r"(Index Only Scan Backward|Index Only Scan|Index Scan Backward|Index Scan|"
+    r"Bitmap Index Scan|Seq Scan)"
+)
+
+
+def index_lines(plan: list[str]) -> list[str]:
+    """The scans of a plan, shortened: which indexes (or sequential scans) a query used, and how much."""
+    out = []
+    for line in plan:
+        if not (scan := SCAN.search(line)):
+            continue
+        target = re.search(r"(?:using|on) (\S+)(?: on (\S+))?", line[scan.end() :])
+        actual = re.search(r"actual time=\S+ rows=(\d+) loops=(\d+)|never executed", line)
+        name = " on ".join(g for g in (target.groups() if target else ()) if g)
+        rows = "never executed" if actual and not actual.group(1) else f"rows={actual.group(1)} loops={actual.group(2)}"
+        out.append(f"{scan.group(1)} {name} ({rows})" if actual else f"{scan.group(1)} {name}")
+    return out
+
+
+def execution_ms(plan: list[str]) -> float:
+    found = [float(m.group(1)) for line in plan if (m := re.search(r"Execution Time: ([\d.]+) ms", line))]
+    return found[0] if found else 0.0
+
+
+# Report ---------------------------------------------------------------------------------------
+
+
+def machine() -> str:
+    cores = os.cpu_count()
+    memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
+    return f"{cores} cores, {memory:.0f} GiB RAM, {platform.system()} {platform.release()}"
+
+
+def server_facts(name: str) -> dict[str, str]:
+    with psycopg.connect(db_url(name)) as conn:
+        facts = {"version": conn.execute("SHOW server_version").fetchone()[0]}
+        for setting in ("shared_buffers", "work_mem", "effective_cache_size", "random_page_cost", "jit"):
+            facts[setting] = conn.execute(f"SHOW {setting}").fetchone()[0]
+        facts["size"] = conn.execute("SELECT pg_size_pretty(pg_database_size(current_database()))").fetchone()[0]
+    return facts
+
+
+def git_commit() -> str:
+    try:
+        head = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, cwd=PROJECT_ROOT)
+        return head.stdout.strip() or "unknown"
+    except OSError:
+        return "unknown"
+
+
+def render(
+    *, measurements: list[Measurement], sizes: Sizes, seed: int, timings: dict, facts: dict, elapsed: float
+) -> str:
+    now = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
+    if timings.get("reused"):
+        generation = "reused a database generated earlier by this script in " + _timing_text(timings)
+    else:
+        generation = _timing_text(timings)
+    lines = [
+        f"### {now} (commit {git_commit()} plus uncommitted work in the checkout)",
+        "",
+        f"- Machine: {machine()}, shared with other work while measuring; "
+        f"PostgreSQL {facts['version']} with default settings (shared_buffers {facts['shared_buffers']}, "
+        f"work_mem {facts['work_mem']}, effective_cache_size {facts['effective_cache_size']}, "
+        f"random_page_cost {facts['random_page_cost']}, jit {facts['jit']}).",
+        f"- Data: {sizes.users:,} users, {sizes.items:,} items, {sizes.entries:,} entries, {sizes.follows:,} follows "
+        f"(seed {seed}; database {facts['size']}). Entry activity, follower counts and item popularity are "
+        "Zipf-skewed; 85% public / 10% followers / 5% private; 10% of entries arrive in bursts; "
+        "no likes or comments (their count queries run on empty tables).",
+        f"- Generation (COPY via psycopg, then VACUUM ANALYZE): {generation}.",
+        f"- Method: {WARMUP} untimed warm-up calls per query, then time.perf_counter around the service call "
+        "(a fresh SQLModel Session per call, pooled connection) on an engine from "
+        "`slice_of_culture.db.make_engine`. Warm cache: the data fits in RAM. "
+        f"Whole run {elapsed / 60:.1f} min.",
+        "",
+        f"| query | calls | p50 ms | p95 ms | max ms | SQL statements per call | goal p95 <= {GOAL_P95_MS:g} ms |",
+        "|---|---:|---:|---:|---:|---:|---|",
+    ]
+    for m in measurements:
+        if m.skipped:
+            lines.append(f"| {m.name} | 0 | | | | | not measured: {m.skipped} |")
+            continue
+        verdict = "met" if m.pct(95) <= GOAL_P95_MS else "**missed**"
+        lines.append(
+            f"| {m.name} | {len(m.times_ms)} | {m.pct(50):.1f} | {m.pct(95):.1f} | {max(m.times_ms):.1f} "
+            f"| {m.statements_per_call} | {verdict} |"
+        )
+    lines += ["", "What each query is:", ""]
+    for m in measurements:
+        notes = "; ".join(m.notes)
+        lines.append(f"- **{m.name}**: {m.description}" + (f" ({notes})" if notes else "") + ".")
+    lines += [
+        "",
+        "Indexes used by the slowest statement of the median call (and of the p95 call where the goal is missed):",
+        "",
+    ]
+    for m in measurements:
+        calls: dict[str, tuple[str, list[str]]] = {}
+        for label, plan in m.plans:
+            call = label.split(",")[0]
+            if call not in calls or execution_ms(plan) > execution_ms(calls[call][1]):
+                calls[call] = (label, plan)
+        for label, plan in calls.values():
+            used = "; ".join(index_lines(plan[2:]))
+            lines.append(f"- {m.name}, {label} ({execution_ms(plan):.1f} ms in the server): {used}")
+    lines += ["", "<details><summary>EXPLAIN (ANALYZE, BUFFERS) plans</summary>", ""]
+    for m in measurements:
+        for label, plan in m.plans:
+            lines += [f"**{m.name}**, {label}:", "", "```", *plan, "```", ""]
+    lines += ["</details>", ""]
+    return "\n".join(lines)
+
+
+def _timing_text(timings: dict) -> str:
+    parts = [f"{k.replace('_', ' ')} {v:.0f} s" for k, v in timings.items() if k not in ("total", "reused")]
+    total = timings.get("total")
+    return (f"{total:.0f} s in all (" + ", ".join(parts) + ")") if total else "unknown time"
+
+
+def write_results(block: str) -> None:
+    """Put this run first in our section of RESULTS.md, leaving every other section alone."""
+    text = RESULTS.read_text() if RESULTS.exists() else "# Benchmark results\n"
+    if SECTION in text:
+        head, tail = text.split(SECTION, 1)
+        text = f"{head}{SECTION}\n\n{block.rstrip()}\n\n{tail.lstrip(chr(10))}"
+    else:
+        text = f"{text.rstrip()}\n\n{SECTION}\n\n{block.rstrip()}\n"
+    RESULTS.write_text(text.rstrip() + "\n")
+
+
+# Main -----------------------------------------------------------------------------------------
+
+
+def run(args: argparse.Namespace) -> int:
+    from slice_of_culture.services import postcards
+
+    started = time.perf_counter()
+    sizes = Sizes(users=args.users, items=args.items, entries=args.entries, follows=args.follows)
+    timings = prepare(args.database, Signature(sizes=sizes, seed=args.seed), regenerate=args.regenerate)
+    engine = make_engine(db_url(args.database, driver=True))
+    deep_samples = args.deep_samples or args.samples
+    bench = Bench(engine=engine, samples=args.samples, deep_samples=deep_samples, seed=args.seed)
+    following_feed = getattr(postcards, "following_feed", None)
+    try:
+        from slice_of_culture.services.search import search_items
+    except ImportError:
+        search_items = None
+
+    measurements: list[Measurement] = []
+    missing = "not importable yet"
+    if following_feed:
+        measurements += [
+            bench.first_pages(
+                "following feed, first page",
+                "following_feed for a random user who follows someone",
+                following_feed,
+                bench.followers,
+            ),
+            bench.deep_pages(
+                "following feed, page 50",
+                "following_feed page 50 by cursor (49 pages walked untimed first)",
+                following_feed,
+                bench.followers,
+            ),
+        ]
+    else:
+        measurements += [Measurement("following feed, first page", "", skipped=missing)]
+        measurements += [Measurement("following feed, page 50", "", skipped=missing)]
+    measurements += [
+        bench.first_pages(
+            "everyone feed, first page", "everyone_feed for a random viewer", postcards.everyone_feed, bench.user_ids
+        ),
+        bench.deep_pages(
+            "everyone feed, page 50",
+            "everyone_feed page 50 by cursor (49 pages walked untimed first)",
+            postcards.everyone_feed,
+            bench.user_ids,
+            same_for_all=True,
+        ),
+        bench.profiles(postcards.profile_postcards),
+    ]
+    if search_items:
+        measurements.append(bench.search(search_items))
+    else:
+        measurements.append(Measurement("catalog search", "", skipped=missing))
+
+    for m in measurements:
+        if not m.skipped:
+            bench.explain(m)
+    engine.dispose()
+
+    facts = server_facts(args.database)
+    block = render(
+        measurements=measurements,
+        sizes=sizes,
+        seed=args.seed,
+        timings=timings,
+        facts=facts,
+        elapsed=time.perf_counter() - started,
+    )
+    print(block)
+    if args.write:
+        write_results(block)
+        print(f"Wrote this run to {RESULTS.relative_to(PROJECT_ROOT)}")
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench.feed_bench", description=__doc__.split("\n\n")[0])
+    parser.add_argument("--users", type=int, default=Sizes.users)
+    parser.add_argument("--items", type=int, default=Sizes.items)
+    parser.add_argument("--entries", type=int, default=Sizes.entries)
+    parser.add_argument("--follows", type=int, default=Sizes.follows)
+    parser.add_argument("--seed", type=int, default=42)
+    parser.add_argument("--samples", type=int, default=1000, help="timed calls per query (default 1000)")
+    parser.add_argument(
+        "--deep-samples",
+        type=int,
+        default=0,
+        help="users walked 49 pages deep in the following feed (default: samples)",
+    )
+    parser.add_argument("--database", default="soc_bench", help="name of the benchmark database")
+    parser.add_argument("--keep", action="store_true", help="keep the database for the next run to reuse")
+    parser.add_argument("--regenerate", action="store_true", help="rebuild the data even if a kept one matches")
+    parser.add_argument("--no-write", dest="write", action="store_false", help="print results, leave RESULTS.md")
+    args = parser.parse_args(argv)
+    try:
+        return run(args)
+    finally:
+        if not args.keep:
+            print(f"Dropping database {args.database} (use --keep to reuse it next time).")
+            drop_database(args.database)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
