@@ -46,7 +46,7 @@ WORD_SIMILARITY_THRESHOLD = 0.4
 # Query text shorter than this does not use trigrams: one or two letters match almost everything.
 MIN_TRIGRAM_QUERY = 3
 # PostgreSQL rows ranked at most per way of matching (see postgres_search_statement).
-CANDIDATE_CAP = 400
+CANDIDATE_CAP = 200
 # Spelling correction on SQLite: corrections kept per word.
 MAX_CORRECTIONS = 8
 
