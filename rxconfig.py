@@ -1,10 +1,19 @@
 """Reflex configuration; every value comes from slice_of_culture.config (environment variables)."""
 
+import os
+
 import reflex as rx
 
 from slice_of_culture.config import get_settings
 
 _settings = get_settings()
+
+# Reflex's production server (granian) takes its worker count from GRANIAN_WORKERS; ours is
+# WEB_WORKERS (always 1 without Redis, where state lives in one process).
+os.environ["GRANIAN_WORKERS"] = str(_settings.web_workers)
+# Without Redis Reflex keeps per-tab and live-room state on disk: keep it with the data it belongs
+# to, so apps on different databases (a dev server, each test run) never read each other's rooms.
+os.environ.setdefault("REFLEX_STATES_WORKDIR", str(_settings.data_dir / "reflex-states"))
 
 config = rx.Config(
     app_name="slice_of_culture",

@@ -35,4 +35,12 @@ NOTIFICATIONS = "/notifications"
 
 def item(item_id: int) -> str:
     return f"/item/{item_id}"
+
+
 ADMIN_RECS = "/admin/recs"
+
+FORUM = "/forums/[slug]"
+
+
+def forum(slug: str, message_id: int | None = None) -> str:
+    return f"/forums/{slug}" + (f"?message={message_id}" if message_id else "")

@@ -10,6 +10,7 @@ from slice_of_culture import routes
 from slice_of_culture.pages.admin import admin_recs_page
 from slice_of_culture.pages.auth import login_page, signup_page
 from slice_of_culture.pages.for_you import for_you_page
+from slice_of_culture.pages.forum_room import forum_room_page
 from slice_of_culture.pages.forums import forums_page
 from slice_of_culture.pages.home import home_page
 from slice_of_culture.pages.item import item_page
@@ -21,6 +22,7 @@ from slice_of_culture.state.admin import AdminState
 from slice_of_culture.state.auth import LoginState, SignupState
 from slice_of_culture.state.base import SessionState
 from slice_of_culture.state.for_you import ForYouState
+from slice_of_culture.state.forum_room import ForumRoom, sweep_presence
 from slice_of_culture.state.forums import ForumsState
 from slice_of_culture.state.home import HomeState
 from slice_of_culture.state.item import ItemState
@@ -84,6 +86,14 @@ app.add_page(
     title="Recommender · Slice of Culture",
     on_load=[SessionState.require_login, AdminState.load],
 )
+app.add_page(
+    forum_room_page,
+    route=routes.FORUM,
+    title="Forum · Slice of Culture",
+    on_load=[SessionState.sync_user, ForumRoom.join],
+)
+# Live rooms forget tabs that closed without saying goodbye (see state/forum_room.py).
+app.register_lifespan_task(sweep_presence)
 
 
 @contextlib.asynccontextmanager

@@ -1,19 +1,146 @@
-"""Forums list. Live chat rooms come with the forums issue; the rooms are listed honestly."""
+"""Forums list, /forums: every open room with who is in it, its last message and your unread
+count; admins also create, rename, archive and reopen forums here."""
 
 from __future__ import annotations
 
 import reflex as rx
 
 from slice_of_culture.components import layout
+from slice_of_culture.components.forms import field, form_error
+from slice_of_culture.components.layout import empty_state
+from slice_of_culture.services.forums import ForumSummary
+from slice_of_culture.state.base import SessionState
 from slice_of_culture.state.forums import ForumsState
 
 
-def _row(forum) -> rx.Component:  # noqa: ANN001
+def _admin_buttons(forum: ForumSummary) -> rx.Component:
+    return rx.cond(
+        SessionState.is_admin,
+        rx.hstack(
+            rx.button("Rename", variant="soft", size="1", on_click=ForumsState.start_edit(forum.slug)),
+            rx.cond(
+                forum.archived,
+                rx.button("Reopen", variant="soft", size="1", on_click=ForumsState.set_archived(forum.slug, False)),
+                rx.button(
+                    "Archive",
+                    variant="soft",
+                    color_scheme="gray",
+                    size="1",
+                    on_click=ForumsState.set_archived(forum.slug, True),
+                ),
+            ),
+            spacing="2",
+        ),
+    )
+
+
+def _edit_form() -> rx.Component:
+    return rx.form(
+        rx.vstack(
+            field(
+                "Name", "edit-name", error=ForumsState.edit_errors.get("name", ""), default_value=ForumsState.edit_name
+            ),
+            field(
+                "Description",
+                "edit-description",
+                error=ForumsState.edit_errors.get("description", ""),
+                default_value=ForumsState.edit_description,
+                required=False,
+            ),
+            rx.hstack(
+                rx.button("Save", type="submit", size="2"),
+                rx.button("Cancel", type="button", variant="soft", size="2", on_click=ForumsState.cancel_edit),
+            ),
+            width="100%",
+        ),
+        on_submit=ForumsState.save_edit,
+        reset_on_submit=False,
+        width="100%",
+    )
+
+
+def _row(forum: ForumSummary) -> rx.Component:
     return rx.card(
         rx.vstack(
-            rx.heading(forum.name, size="4", as_="h2"),
+            rx.hstack(
+                rx.link(rx.heading(forum.name, size="4", as_="h2"), href="/forums/" + forum.slug, underline="hover"),
+                rx.cond(forum.archived, rx.badge("Archived", color_scheme="gray")),
+                rx.cond(
+                    forum.unread > 0,
+                    rx.badge(
+                        forum.unread.to_string() + " unread",
+                        color_scheme="red",
+                        variant="solid",
+                        radius="full",
+                        data_testid="forum-unread",
+                    ),
+                ),
+                rx.spacer(),
+                rx.cond(
+                    forum.present > 0,
+                    rx.hstack(
+                        rx.icon("users", size=14),
+                        rx.text(forum.present.to_string() + " here now", size="1"),
+                        spacing="1",
+                        align="center",
+                        color="var(--green-11)",
+                    ),
+                ),
+                align="center",
+                width="100%",
+                spacing="3",
+            ),
             rx.text(forum.description, color_scheme="gray", size="2"),
-            spacing="1",
+            rx.cond(
+                forum.last_at != "",
+                rx.hstack(
+                    rx.text(forum.last_author + ": ", weight="medium", size="2", white_space="nowrap"),
+                    rx.text(forum.last_preview, size="2", color_scheme="gray", trim="both", truncate=True),
+                    rx.spacer(),
+                    rx.moment(forum.last_at, from_now=True, font_size="0.75rem", color="var(--gray-10)"),
+                    width="100%",
+                    align="baseline",
+                    spacing="1",
+                ),
+                rx.text("No messages yet.", size="2", color_scheme="gray"),
+            ),
+            rx.cond(ForumsState.edit_slug == forum.slug, _edit_form(), _admin_buttons(forum)),
+            spacing="2",
+            width="100%",
+        ),
+        width="100%",
+        data_testid="forum-row",
+    )
+
+
+def _create_form() -> rx.Component:
+    errors = ForumsState.create_errors
+    return rx.card(
+        rx.form(
+            rx.vstack(
+                rx.heading("New forum", size="4", as_="h2"),
+                form_error(errors.get("form", "")),
+                field(
+                    "Address",
+                    "new-slug",
+                    error=errors.get("slug", ""),
+                    hint="e.g. film-noir → /forums/film-noir",
+                    max_length=40,
+                ),
+                field("Name", "new-name", error=errors.get("name", ""), max_length=80),
+                field(
+                    "Description",
+                    "new-description",
+                    error=errors.get("description", ""),
+                    required=False,
+                    max_length=500,
+                ),
+                rx.button("Create forum", type="submit", size="2"),
+                width="100%",
+            ),
+            on_submit=ForumsState.create,
+            reset_on_submit=False,
+            width="100%",
         ),
         width="100%",
     )
@@ -22,6 +149,12 @@ def _row(forum) -> rx.Component:  # noqa: ANN001
 def forums_page() -> rx.Component:
     return layout(
         rx.heading("Forums", size="7", as_="h1"),
-        rx.callout("Live chat in these rooms is on its way; for now, here is what we will talk about.", icon="info"),
+        rx.text("Topic rooms that update live. Say hello, mention people with @name, paste a link to a postcard."),
+        rx.cond(ForumsState.notice != "", rx.callout(ForumsState.notice, icon="info")),
+        rx.cond(
+            ForumsState.loaded & (ForumsState.forums.length() == 0),
+            empty_state("No forums yet", "An admin can open the first one.", icon="messages_square"),
+        ),
         rx.foreach(ForumsState.forums, _row),
+        rx.cond(SessionState.is_admin, _create_form()),
     )

@@ -40,7 +40,7 @@ NEIGHBOUR_WEIGHT = 0.65
 ITEM_WEIGHT = 0.35
 POPULAR_WINDOW = timedelta(days=120)
 # Candidates from step 2 whose own fit to you is looked up in Chroma (by neighbour evidence).
-MAX_CANDIDATES = 150
+MAX_CANDIDATES = 100
 
 
 @dataclass
@@ -100,42 +100,54 @@ def current_version(session: Session) -> RecsModelVersion | None:
     return session.exec(select(RecsModelVersion).where(RecsModelVersion.is_current)).first()
 
 
-def loved_item_ids(session: Session, user_id: int, *, min_rating: int = MIN_POSITIVE_RATING) -> list[int]:
-    """Items the user liked enough to count as a positive (never from private entries)."""
+@dataclass
+class History:
+    """What a person has met, from one query: positives (as the model learns them) and loves."""
+
+    positives: list[int]  # finished / in progress, not rated low, not private
+    loved: set[int]  # rated 4 stars or more, not private
+    met: set[int]  # everything logged in any way: never recommended back
+    newest_positive: object  # created_at of the newest positive entry (None without positives)
+
+
+def history(session: Session, user_id: int) -> History:
+    """The person's entries folded per item (one query)."""
     rows = session.exec(
-        select(Entry.item_id, func.max(Entry.created_at))
-        .where(
-            Entry.user_id == user_id,
-            Entry.visibility != "private",
-            Entry.status.in_(POSITIVE_STATUSES),
-            (Entry.rating.is_(None)) | (Entry.rating >= min_rating),
+        select(Entry.item_id, Entry.status, Entry.rating, Entry.visibility, Entry.created_at).where(
+            Entry.user_id == user_id
         )
-        .group_by(Entry.item_id)
     ).all()
-    return [item_id for item_id, _ in rows]
+    positives: dict[int, object] = {}
+    loved: set[int] = set()
+    met: set[int] = set()
+    for item_id, status, rating, visibility, created_at in rows:
+        met.add(item_id)
+        if visibility == "private":
+            continue  # private entries never speak for anyone, not even in their owner's vector
+        if status in POSITIVE_STATUSES and (rating is None or rating >= MIN_POSITIVE_RATING):
+            positives[item_id] = max(positives.get(item_id, created_at), created_at)
+        if rating is not None and rating >= LOVED_RATING:
+            loved.add(item_id)
+    return History(
+        positives=list(positives), loved=loved, met=met, newest_positive=max(positives.values(), default=None)
+    )
 
 
-def _met_item_ids(session: Session, user_id: int) -> set[int]:
-    """Everything the user has logged in any way: never recommended back."""
-    return set(session.exec(select(Entry.item_id).where(Entry.user_id == user_id).distinct()).all())
-
-
-def user_vector(session: Session, version: RecsModelVersion, user_id: int, store=None) -> np.ndarray | None:  # noqa: ANN001
+def user_vector(  # noqa: ANN001
+    session: Session, version: RecsModelVersion, user_id: int, store=None, past: History | None = None
+) -> np.ndarray | None:
     """The stored vector if training saw all the user's positives; otherwise fold-in from history now."""
     store = store or _store()
-    loved = loved_item_ids(session, user_id)
-    if not loved:
+    past = past or history(session, user_id)
+    if not past.positives:
         return None
-    newest = session.exec(
-        select(func.max(Entry.created_at)).where(Entry.user_id == user_id, Entry.item_id.in_(loved))
-    ).one()
     stored = store.get_user_vectors(version.version, [user_id]).get(user_id)
-    if stored is not None and newest is not None and newest <= version.started_at:
+    if stored is not None and past.newest_positive <= version.started_at:
         return stored
     from slice_of_culture.recs.jobs import load_model
 
     model = load_model(version.version)
-    known = [model.item_index[i] for i in loved if i in model.item_index]
+    known = [model.item_index[i] for i in past.positives if i in model.item_index]
     if not known:
         return stored
     return model.fold_in(known)
@@ -150,7 +162,9 @@ def _neighbours(
     n: int,
     store,  # noqa: ANN001
 ) -> list[tuple[User, float]]:
-    hits = store.query_users(version.version, vector, n=n + 5, where={"discoverable": True})
+    # No metadata filter in Chroma: a filtered HNSW query is ~40x slower there (bench/RESULTS.md).
+    # Over-fetch instead; the opt-out is applied from the database just below.
+    hits = store.query_users(version.version, vector, n=2 * n + 10)
     ids = [uid for uid, _ in hits if uid != exclude]
     if not ids:
         return []
@@ -176,10 +190,12 @@ def _loved_by(
 
 
 def _items(session: Session, ids) -> dict[int, Item]:  # noqa: ANN001
+    """Just the columns a recommendation shows (full ORM rows cost more than the query)."""
     ids = list(ids)
     if not ids:
         return {}
-    return {i.id: i for i in session.exec(select(Item).where(Item.id.in_(ids))).all()}
+    rows = session.exec(select(Item.id, Item.kind, Item.title, Item.creator, Item.year).where(Item.id.in_(ids)))
+    return {r.id: r for r in rows.all()}
 
 
 def _join_titles(titles: list[str]) -> str:
@@ -195,29 +211,28 @@ def for_you(*, session: Session, user: User, kind: str | None = None, n: int = 2
     if version is None:
         return ForYou(status="popular", items=popular_items(session=session, user=user, kind=kind, n=n))
     store = store or _store()
-    vector = user_vector(session, version, user.id, store)
+    past = history(session, user.id)
+    vector = user_vector(session, version, user.id, store, past)
     if vector is None:
         return ForYou(status="popular", items=popular_items(session=session, user=user, kind=kind, n=n))
 
     neighbours = _neighbours(session, version, vector, exclude=user.id, n=NEIGHBOURS, store=store)
-    met = _met_item_ids(session, user.id)
-    mine = set(loved_item_ids(session, user.id, min_rating=LOVED_RATING))
+    met, mine = past.met, past.loved
     sim = {u.id: max(s - 1.0, 0.0) for u, s in neighbours}  # user vectors carry a constant 1: ip = cos + 1
     loved = _loved_by(session, list(sim), user.id)
 
     evidence: dict[int, float] = defaultdict(float)
     lovers: dict[int, list[tuple[float, int]]] = defaultdict(list)
     shared: dict[int, list[tuple[int, int]]] = defaultdict(list)
-    for uid, item_id, rating, _ in loved:
+    for uid, item_id, rating, item_kind in loved:
         if item_id in mine:
             shared[uid].append((rating, item_id))
-        if item_id in met:
+        if item_id in met or (kind and item_kind != kind):
             continue
         evidence[item_id] += sim[uid] * rating / 10
         lovers[item_id].append((sim[uid], uid))
-    candidates = _items(session, evidence)
-    if kind:
-        candidates = {i: it for i, it in candidates.items() if it.kind == kind}
+    # Only the best-supported candidates are worth loading and a vector lookup.
+    candidates = _items(session, sorted(evidence, key=lambda i: -evidence[i])[:MAX_CANDIDATES])
     if not candidates:
         return ForYou(
             status="personal",
@@ -225,10 +240,6 @@ def for_you(*, session: Session, user: User, kind: str | None = None, n: int = 2
             people=_people(session, neighbours, shared, user.id),
             version=version.version,
         )
-    if len(candidates) > MAX_CANDIDATES:
-        # Only the best-supported candidates are worth a vector lookup.
-        keep = sorted(candidates, key=lambda i: -evidence[i])[:MAX_CANDIDATES]
-        candidates = {i: candidates[i] for i in keep}
     item_vecs = store.get_item_vectors(version.version, list(candidates))
     fit = {i: float(vector @ v) for i, v in item_vecs.items()}
     top_evidence = max(evidence[i] for i in candidates) or 1.0
@@ -296,9 +307,9 @@ def _people(session: Session, neighbours, shared, viewer_id: int, n: int = 6) ->
 
 def _nearest_items(session, version, vector, *, met, mine, kind, n, store) -> list[Recommendation]:  # noqa: ANN001
     """Fallback when no neighbour loved anything new: the items nearest to your own vector."""
-    hits = store.query_items(version.version, vector, n=n + len(met) + 10, where={"kind": kind} if kind else None)
-    fresh = [(i, s) for i, s in hits if i not in met][:n]
-    items = _items(session, [i for i, _ in fresh])
+    hits = store.query_items(version.version, vector, n=3 * n + len(met) + 10)
+    items = _items(session, [i for i, _ in hits if i not in met])
+    fresh = [(i, s) for i, s in hits if i in items and (not kind or items[i].kind == kind)][:n]
     loved_titles = [t.title for t in _items(session, list(mine)[:2]).values()]
     because = f"Close to {_join_titles(loved_titles)}, which you loved." if loved_titles else "Close to your taste."
     return [
@@ -321,11 +332,12 @@ def similar_people(
     if version is None:
         return []
     store = store or _store()
-    vector = user_vector(session, version, owner.id, store)
+    past = history(session, owner.id)
+    vector = user_vector(session, version, owner.id, store, past)
     if vector is None:
         return []
     neighbours = _neighbours(session, version, vector, exclude=owner.id, n=n, store=store)
-    mine = set(loved_item_ids(session, owner.id, min_rating=LOVED_RATING))
+    mine = past.loved
     shared: dict[int, list[tuple[int, int]]] = defaultdict(list)
     for uid, item_id, rating, _ in _loved_by(session, [u.id for u, _ in neighbours], viewer_id):
         if item_id in mine:
@@ -377,7 +389,7 @@ def popular_items(*, session: Session, user: User | None, kind: str | None = Non
     if kind:
         stmt = stmt.join(Item, Item.id == Entry.item_id).where(Item.kind == kind)
     rows = session.exec(stmt).all()
-    met = _met_item_ids(session, user.id) if user else set()
+    met = history(session, user.id).met if user else set()
     items = _items(session, [i for i, _ in rows])
     out = []
     for item_id, fans in rows:

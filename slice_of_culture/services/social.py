@@ -15,6 +15,7 @@ from sqlmodel import Session, select
 from slice_of_culture.models import Comment, Entry, Follow, Item, Like, Notification, User, utcnow
 from slice_of_culture.services.display import initials
 from slice_of_culture.services.errors import NotFound, PermissionDenied, ValidationError
+from slice_of_culture.services.forums import mention_targets
 from slice_of_culture.services.text import clean_text
 from slice_of_culture.services.visibility import entry_visible_to
 
@@ -293,17 +294,24 @@ def notifications(*, session: Session, user: User, limit: int = 50) -> list[Noti
             select(Entry.id, Item.title).join(Item, Item.id == Entry.item_id).where(Entry.id.in_(entry_ids))
         ).all()
     )
+    # Mentions lead to the message in its forum (the forums service knows where that is).
+    mentions = mention_targets(
+        session=session, message_ids=[int(n.target.split(":")[1]) for n, _ in rows if n.target.startswith("message:")]
+    )
     views = []
     for n, actor in rows:
         name = actor.display_name or actor.username
         about = titles.get(int(n.target.split(":")[1]), "") if n.target.startswith("entry:") else ""
+        mention = mentions.get(int(n.target.split(":")[1])) if n.target.startswith("message:") else None
         text = {
             "like": f"liked your postcard about {about}",
             "comment": f"commented on your postcard about {about}",
             "follow": "started following you",
-            "mention": "mentioned you in a forum",
+            "mention": f"mentioned you in {mention.forum_name}" if mention else "mentioned you in a forum",
         }.get(n.kind, n.kind)
         href = f"/u/{user.username}#entry-{n.target.split(':')[1]}" if about else f"/u/{actor.username}"
+        if mention:
+            href = mention.href
         views.append(
             NotificationView(
                 notification_id=n.id,

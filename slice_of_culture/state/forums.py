@@ -1,18 +1,128 @@
-"""The forums list."""
+"""The forums list: each room with who is in it now, its last message and your unread count;
+for admins, creating, renaming and archiving forums (the rules are in services/forums.py)."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import reflex as rx
+from reflex.istate.manager import get_state_manager
 
 from slice_of_culture.db import session_scope
 from slice_of_culture.services import forums
+from slice_of_culture.services.errors import ServiceError, ValidationError
 from slice_of_culture.services.forums import ForumSummary
+from slice_of_culture.state.base import SessionState
+from slice_of_culture.state.forum_room import presence_counts, refresh_room_meta
 
 
 class ForumsState(rx.State):
     forums: list[ForumSummary] = []
+    loaded: bool = False
+    # Admin forms: errors per field, and a note about the last action.
+    create_errors: dict[str, str] = {}
+    edit_slug: str = ""
+    edit_name: str = ""
+    edit_description: str = ""
+    edit_errors: dict[str, str] = {}
+    notice: str = ""
+
+    async def _reload(self) -> None:
+        session_state = await self.get_state(SessionState)
+        with session_scope() as session:
+            rows = forums.list_forums(session=session, viewer=session_state.current_user(session))
+        # Who is in each room now comes from the live rooms, not the database.
+        present = await presence_counts([r.slug for r in rows])
+        for row in rows:
+            row.present = present.get(row.slug, 0)
+        self.forums = rows
+        self.loaded = True
 
     @rx.event
-    def load(self):
+    async def load(self):
+        self.notice, self.create_errors, self.edit_slug = "", {}, ""
+        await self._reload()
+
+    async def _admin_action(self, action: Any) -> forums.RoomView:
+        """Run an admin service call (it checks the caller is an admin); returns the forum."""
+        session_state = await self.get_state(SessionState)
         with session_scope() as session:
-            self.forums = forums.list_forums(session=session)
+            admin = session_state.current_user(session)
+            forum = action(session, admin)
+            return forums.room_for(session=session, viewer=admin, slug=forum.slug)
+
+    @rx.event
+    async def create(self, form_data: dict[str, Any]):
+        try:
+            room = await self._admin_action(
+                lambda session, admin: forums.create_forum(
+                    session=session,
+                    admin=admin,
+                    slug=form_data.get("new-slug", ""),
+                    name=form_data.get("new-name", ""),
+                    description=form_data.get("new-description", ""),
+                )
+            )
+        except ValidationError as exc:
+            self.create_errors = exc.errors
+            return None
+        except ServiceError as exc:
+            self.create_errors = {"form": exc.message}
+            return None
+        self.create_errors = {}
+        self.notice = f"Created {room.name}."
+        await self._reload()
+        return None
+
+    @rx.event
+    def start_edit(self, slug: str):
+        row = next((f for f in self.forums if f.slug == slug), None)
+        if row is not None:
+            self.edit_slug, self.edit_name, self.edit_description, self.edit_errors = (
+                slug,
+                row.name,
+                row.description,
+                {},
+            )
+
+    @rx.event
+    def cancel_edit(self):
+        self.edit_slug, self.edit_errors = "", {}
+
+    @rx.event
+    async def save_edit(self, form_data: dict[str, Any]):
+        slug = self.edit_slug
+        try:
+            room = await self._admin_action(
+                lambda session, admin: forums.update_forum(
+                    session=session,
+                    admin=admin,
+                    slug=slug,
+                    name=form_data.get("edit-name", ""),
+                    description=form_data.get("edit-description", ""),
+                )
+            )
+        except ValidationError as exc:
+            self.edit_errors = exc.errors
+            return
+        except ServiceError as exc:
+            self.edit_errors = {"name": exc.message}
+            return
+        self.edit_slug, self.edit_errors = "", {}
+        await refresh_room_meta(get_state_manager(), room)
+        self.notice = f"Saved {room.name}."
+        await self._reload()
+
+    @rx.event
+    async def set_archived(self, slug: str, archived: bool):
+        try:
+            room = await self._admin_action(
+                lambda session, admin: forums.set_archived(session=session, admin=admin, slug=slug, archived=archived)
+            )
+        except ServiceError as exc:
+            self.notice = exc.message
+            return
+        # People in the room see the archive banner (and lose the composer) at once.
+        await refresh_room_meta(get_state_manager(), room)
+        self.notice = f"{room.name} is {'archived' if room.archived else 'open again'}."
+        await self._reload()

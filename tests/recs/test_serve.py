@@ -44,7 +44,7 @@ def test_for_you_recommends_from_your_cluster_and_explains_why(engine, served) -
             result = serve.for_you(session=session, user=user, store=store)
             assert result.status == "personal"
             assert result.items, user.username
-            logged = serve._met_item_ids(session, user.id)
+            logged = serve.history(session, user.id).met
             cluster = planted.user_cluster[user.id]
             for rec in result.items:
                 assert rec.item_id not in logged

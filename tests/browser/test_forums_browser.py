@@ -1,0 +1,228 @@
+"""Forums in Chromium against the real app: live chat between two browsers, history for people
+who come later, HTML shown as text, presence, unread counts, edit/delete, flood control,
+archived forums, and the login rule for reading rooms."""
+
+from __future__ import annotations
+
+import re
+import time
+import uuid
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from slice_of_culture.db import make_engine, session_scope
+from slice_of_culture.services import accounts, forums
+from tests.browser.test_accounts_browser import PASSWORD, _origin, login, nav, signup
+
+pytestmark = pytest.mark.browser
+
+XSS = "<img src=x onerror=alert(1)>"
+
+
+def _suffix() -> str:
+    return uuid.uuid4().hex[:6]
+
+
+def person(new_page, prefix: str) -> tuple[Page, str]:  # noqa: ANN001
+    """A new person signed up in a browser context of their own."""
+    page = new_page("/")
+    name = f"{prefix}_{_suffix()}"
+    signup(page, name)
+    expect(nav(page).get_by_role("button", name="Log out")).to_be_visible()
+    return page, name
+
+
+def open_room(page: Page, slug: str) -> None:
+    page.goto(_origin(page) + f"/forums/{slug}")
+    expect(page.get_by_label("Message")).to_be_editable()
+
+
+def send(page: Page, text: str, *, enter: bool = True) -> None:
+    box = page.get_by_label("Message")
+    box.fill(text)
+    if enter:
+        box.press("Enter")
+    else:
+        page.get_by_role("button", name="Send").click()
+
+
+def conversation(page: Page):
+    return page.get_by_role("log", name="Conversation")
+
+
+def test_two_people_chat_live_and_latecomers_get_the_history(new_page) -> None:
+    a, a_name = person(new_page, "ana")
+    b, b_name = person(new_page, "bob")
+    open_room(a, "books")
+    open_room(b, "books")
+    # Each sees the other in "Here now".
+    expect(a.get_by_test_id("present-person").filter(has_text=b_name)).to_be_visible()
+
+    hello, reply = f"Anyone read Piranesi? {_suffix()}", f"Yes, loved it {_suffix()}"
+    send(a, hello)
+    # B sees it live, within a second (plus a little slack for a loaded CI machine).
+    started = time.monotonic()
+    expect(conversation(b).get_by_text(hello)).to_be_visible(timeout=3_000)
+    assert time.monotonic() - started < 1.5
+    expect(a.get_by_label("Message")).to_have_value("")
+    send(b, reply, enter=False)
+    expect(conversation(a).get_by_text(reply)).to_be_visible(timeout=3_000)
+
+    c, _ = person(new_page, "cy")
+    open_room(c, "books")
+    for text in (hello, reply):
+        expect(conversation(c).get_by_text(text)).to_be_visible()
+    c.reload()
+    expect(conversation(c).get_by_text(reply)).to_be_visible()
+    expect(conversation(c).get_by_text(hello)).to_be_visible()
+    # In order, with who said what.
+    rows = conversation(c).get_by_test_id("message")
+    texts = rows.all_inner_texts()
+    assert next(i for i, t in enumerate(texts) if hello in t) < next(i for i, t in enumerate(texts) if reply in t)
+    expect(rows.filter(has_text=reply).get_by_role("link", name=b_name)).to_be_visible()
+
+    # B leaves by the "All forums" link: A's "Here now" drops B.
+    b.get_by_role("link", name="All forums").click()
+    expect(b).to_have_url(re.compile(r"/forums/?$"))
+    expect(a.get_by_test_id("present-person").filter(has_text=b_name)).to_have_count(0)
+    assert a_name  # A is still here
+    expect(a.get_by_test_id("present-person").filter(has_text=a_name)).to_be_visible()
+
+
+def test_html_in_a_message_is_shown_as_text_to_the_other_person(new_page) -> None:
+    a, _ = person(new_page, "eve")
+    b, _ = person(new_page, "fay")
+    dialogs: list[str] = []
+    b.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    open_room(a, "music")
+    open_room(b, "music")
+    text = f"{XSS} {_suffix()}"
+    send(a, text)
+    expect(conversation(b).get_by_text(text)).to_be_visible(timeout=3_000)
+    assert conversation(b).locator("img").count() == 0
+    b.reload()
+    expect(conversation(b).get_by_text(text)).to_be_visible()
+    assert b.locator("img[src='x']").count() == 0
+    assert dialogs == []
+
+
+def test_visitors_see_the_list_but_must_log_in_to_read_or_post(new_page) -> None:
+    page = new_page("/forums")
+    expect(page.get_by_role("heading", name="Books")).to_be_visible()
+    page.goto(_origin(page) + "/forums/books")
+    expect(page).to_have_url(re.compile(r"/login/?\?next=/forums/books"))
+    expect(page.get_by_label("Message")).to_have_count(0)
+    # ... and come back to the room after logging in.
+    _, name = person(new_page, "gus")
+    page.goto(_origin(page) + "/login?next=/forums/books")
+    login(page, name, PASSWORD)
+    expect(page).to_have_url(re.compile(r"/forums/books/?$"))
+    expect(page.get_by_label("Message")).to_be_editable()
+
+
+def test_edit_and_delete_own_messages_live(new_page) -> None:
+    a, _ = person(new_page, "hal")
+    b, _ = person(new_page, "ivy")
+    open_room(a, "jazz")
+    open_room(b, "jazz")
+    text = f"Kind of Blue is overrated {_suffix()}"
+    send(a, text)
+    mine = conversation(a).get_by_test_id("message").filter(has_text=text)
+    expect(mine).to_be_visible()
+    # B cannot edit or delete A's message.
+    theirs = conversation(b).get_by_test_id("message").filter(has_text=text)
+    expect(theirs).to_be_visible()
+    expect(theirs.get_by_role("button", name="Edit")).to_have_count(0)
+    expect(theirs.get_by_role("button", name="Delete")).to_have_count(0)
+
+    mine.get_by_role("button", name="Edit").click()
+    edited = text.replace("overrated", "perfect")
+    a.get_by_label("Edit message").fill(edited)
+    a.get_by_label("Edit message").press("Enter")
+    expect(conversation(b).get_by_test_id("message").filter(has_text=edited)).to_contain_text("(edited)")
+
+    conversation(a).get_by_test_id("message").filter(has_text=edited).get_by_role("button", name="Delete").click()
+    expect(conversation(b).get_by_text(edited)).to_have_count(0)
+    expect(conversation(b).get_by_text("message deleted").last).to_be_visible()
+
+
+def test_too_long_and_too_fast_are_refused_with_a_note(new_page) -> None:
+    a, _ = person(new_page, "jo")
+    open_room(a, "science-fiction")
+    send(a, "x" * 2001)
+    expect(a.get_by_role("alert")).to_contain_text("at most 2,000 characters")
+    # The words are given back, not lost.
+    expect(a.get_by_label("Message")).to_have_value("x" * 2001)
+    tag = _suffix()
+    for i in range(6):
+        send(a, f"flood {tag} {i}")
+        if i < 5:
+            expect(conversation(a).get_by_text(f"flood {tag} {i}")).to_be_visible()
+    expect(a.get_by_role("alert")).to_contain_text("too fast")
+    expect(conversation(a).get_by_text(f"flood {tag} 5")).to_have_count(0)
+
+
+def test_unread_counts_show_on_the_list_and_clear_when_read(new_page) -> None:
+    a, _ = person(new_page, "kim")
+    b, _ = person(new_page, "lou")
+    open_room(b, "movies")  # B is a member now
+    b.get_by_role("link", name="All forums").click()
+    open_room(a, "movies")
+    send(a, f"Dune part two tonight? {_suffix()}")
+    send(a, f"Seven o'clock {_suffix()}")
+    expect(conversation(a).get_by_test_id("message")).not_to_have_count(0)
+    b.reload()
+    row = b.get_by_test_id("forum-row").filter(has=b.get_by_role("heading", name="Movies"))
+    expect(row.get_by_test_id("forum-unread")).to_have_text("2 unread")
+    row.get_by_role("link", name="Movies").click()
+    expect(b.get_by_label("Message")).to_be_editable()
+    b.get_by_role("link", name="All forums").click()
+    expect(row.get_by_test_id("forum-unread")).to_have_count(0)
+
+
+def _make_admin(database_url: str) -> str:
+    name = f"admin_{_suffix()}"
+    engine = make_engine(database_url)
+    try:
+        with session_scope(engine) as session:
+            accounts.create_user(
+                session=session, username=name, email=f"{name}@example.com", password=PASSWORD, is_admin=True
+            )
+    finally:
+        engine.dispose()
+    return name
+
+
+def test_archived_forum_refuses_messages_and_admins_reopen_it(new_page, app) -> None:
+    b, _ = person(new_page, "max")
+    open_room(b, "horror")
+    # Archived behind the room's back (e.g. by a script, or another admin on another worker).
+    admin_name = _make_admin(app.database_url)
+    engine = make_engine(app.database_url)
+    try:
+        with session_scope(engine) as session:
+            admin = accounts.get_user_by_username(session=session, username=admin_name)
+            forums.set_archived(session=session, admin=admin, slug="horror", archived=True)
+    finally:
+        engine.dispose()
+    send(b, "Still here?")
+    expect(b.get_by_role("alert")).to_contain_text("archived")
+    b.reload()
+    expect(b.get_by_text("This forum is archived")).to_be_visible()
+    expect(b.get_by_label("Message")).to_have_count(0)
+    b.goto(_origin(b) + "/forums")
+    expect(b.get_by_role("heading", name="Books")).to_be_visible()
+    expect(b.get_by_role("heading", name="Horror")).to_have_count(0)
+
+    # An admin sees it marked, and reopens it: people in the room get the composer back live.
+    admin_page = new_page("/login")
+    login(admin_page, admin_name, PASSWORD)
+    expect(nav(admin_page).get_by_role("button", name="Log out")).to_be_visible()
+    b.goto(_origin(b) + "/forums/horror")
+    expect(b.get_by_text("This forum is archived")).to_be_visible()
+    admin_page.goto(_origin(admin_page) + "/forums")
+    row = admin_page.get_by_test_id("forum-row").filter(has=admin_page.get_by_role("heading", name="Horror"))
+    row.get_by_role("button", name="Reopen").click()
+    expect(row.get_by_role("button", name="Archive")).to_be_visible()
+    expect(b.get_by_text("This forum is archived")).to_have_count(0)
