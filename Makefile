@@ -50,8 +50,11 @@ test: install chromium
 lint: install
 	@$(VENV)/bin/ruff check . && $(VENV)/bin/ruff format --check .
 
+# Benchmarks print figures and write them to bench/RESULTS.md (they take a while; see bench/README.md).
 bench: install
-	@$(PY) -m bench
+	@$(PY) -m bench.feed_bench --keep
+	@$(PY) -m bench.recs_serve_bench --keep
+	@$(PY) -m bench.forum_bench --write
 
 clean:
 	rm -rf .web .states
