@@ -56,3 +56,43 @@ def form_error(message: rx.Var) -> rx.Component:
         rx.callout(message, icon="triangle_alert", color_scheme="red", role="alert", width="100%"),
         rx.fragment(),
     )
+
+
+# Options shared by every form that asks for them.
+KIND_OPTIONS = [("movie", "Movie"), ("book", "Book"), ("music", "Music")]
+VISIBILITY_OPTIONS = [("public", "Public"), ("followers", "Followers"), ("private", "Private")]
+STATUS_OPTIONS = [("finished", "Finished"), ("in_progress", "In progress"), ("want", "Want to"), ("dropped", "Dropped")]
+_SELECT_STYLE = {"padding": "0.45rem", "border_radius": "6px", "border": "1px solid var(--gray-a7)"}
+
+
+def select_field(
+    label: str,
+    id: str,
+    options: list[tuple[str, str]],
+    *,
+    value: rx.Var | None = None,
+    on_change=None,  # noqa: ANN001
+    name: str | None = None,
+    default_value: str | None = None,
+    error: rx.Var | str = "",
+    inline: bool = False,
+) -> rx.Component:
+    """A native select with a real label: controlled (value + on_change) or a plain form field (name)."""
+    props = {"value": value, "on_change": on_change} if value is not None else {"default_value": default_value}
+    select = rx.el.select(
+        *[rx.el.option(text, value=v) for v, text in options],
+        id=id,
+        name=name,
+        style=_SELECT_STYLE | ({} if inline else {"width": "100%"}),
+        **props,
+    )
+    caption = rx.el.label(label, html_for=id, font_weight="500", font_size="0.9rem")
+    if inline:
+        return rx.hstack(caption, select, align="center")
+    return rx.vstack(
+        caption,
+        select,
+        rx.cond(error != "", rx.text(error, id=f"{id}-error", color_scheme="red", size="2", role="alert")),
+        spacing="1",
+        width="100%",
+    )

@@ -4,12 +4,18 @@ from __future__ import annotations
 
 import reflex as rx
 
-from slice_of_culture.components.forms import field, form_error
+from slice_of_culture.components.forms import (
+    KIND_OPTIONS,
+    STATUS_OPTIONS,
+    VISIBILITY_OPTIONS,
+    field,
+    form_error,
+    select_field,
+)
 from slice_of_culture.components.postcard import kind_icon
 from slice_of_culture.state.log_entry import LogState
 
 _LABEL = {"font_weight": "500", "font_size": "0.9rem"}
-_SELECT = {"padding": "0.45rem", "border_radius": "6px", "border": "1px solid var(--gray-a7)", "width": "100%"}
 
 
 def _error(key: str) -> rx.Component:
@@ -54,19 +60,14 @@ def _search_step() -> rx.Component:
                 spacing="1",
                 flex="1",
             ),
-            rx.vstack(
-                rx.el.label("Kind", html_for="catalog-kind", style=_LABEL),
-                rx.el.select(
-                    rx.el.option("All", value=""),
-                    rx.el.option("Movies", value="movie"),
-                    rx.el.option("Books", value="book"),
-                    rx.el.option("Music", value="music"),
-                    id="catalog-kind",
+            rx.box(
+                select_field(
+                    "Kind",
+                    "catalog-kind",
+                    [("", "All"), ("movie", "Movies"), ("book", "Books"), ("music", "Music")],
                     value=LogState.kind,
                     on_change=LogState.set_kind,
-                    style=_SELECT,
                 ),
-                spacing="1",
             ),
             width="100%",
             align="end",
@@ -91,19 +92,8 @@ def _add_step() -> rx.Component:
     return rx.form(
         rx.vstack(
             form_error(errors.get("form", "")),
-            rx.vstack(
-                rx.el.label("Kind", html_for="new-kind", style=_LABEL),
-                rx.el.select(
-                    rx.el.option("Movie", value="movie"),
-                    rx.el.option("Book", value="book"),
-                    rx.el.option("Music", value="music"),
-                    id="new-kind",
-                    name="kind",
-                    default_value="book",
-                    style=_SELECT,
-                ),
-                spacing="1",
-                width="100%",
+            select_field(
+                "Kind", "new-kind", KIND_OPTIONS, name="kind", default_value="book", error=errors.get("kind", "")
             ),
             field("Title", "title", error=errors.get("title", ""), max_length=300),
             rx.cond(
@@ -224,21 +214,13 @@ def _entry_step() -> rx.Component:
                 width="100%",
                 align="center",
             ),
-            rx.vstack(
-                rx.el.label("Status", html_for="entry-status", style=_LABEL),
-                rx.el.select(
-                    rx.el.option("Finished", value="finished"),
-                    rx.el.option("In progress", value="in_progress"),
-                    rx.el.option("Want to", value="want"),
-                    rx.el.option("Dropped", value="dropped"),
-                    id="entry-status",
-                    value=LogState.status,
-                    on_change=LogState.set_status,
-                    style=_SELECT,
-                ),
-                _error("status"),
-                spacing="1",
-                width="100%",
+            select_field(
+                "Status",
+                "entry-status",
+                STATUS_OPTIONS,
+                value=LogState.status,
+                on_change=LogState.set_status,
+                error=LogState.errors.get("status", ""),
             ),
             rx.cond(LogState.status != "want", _stars()),
             rx.vstack(
@@ -269,20 +251,13 @@ def _entry_step() -> rx.Component:
                 spacing="1",
                 width="100%",
             ),
-            rx.vstack(
-                rx.el.label("Visibility", html_for="entry-visibility", style=_LABEL),
-                rx.el.select(
-                    rx.el.option("Public", value="public"),
-                    rx.el.option("Followers", value="followers"),
-                    rx.el.option("Private", value="private"),
-                    id="entry-visibility",
-                    value=LogState.visibility,
-                    on_change=LogState.set_visibility,
-                    style=_SELECT,
-                ),
-                _error("visibility"),
-                spacing="1",
-                width="100%",
+            select_field(
+                "Visibility",
+                "entry-visibility",
+                VISIBILITY_OPTIONS,
+                value=LogState.visibility,
+                on_change=LogState.set_visibility,
+                error=LogState.errors.get("visibility", ""),
             ),
             rx.button(rx.cond(LogState.editing_entry_id > 0, "Save changes", "Log it"), type="submit", size="3"),
             spacing="3",

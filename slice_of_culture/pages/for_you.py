@@ -6,7 +6,9 @@ import reflex as rx
 
 from slice_of_culture import routes
 from slice_of_culture.components import layout
-from slice_of_culture.components.layout import avatar, empty_state
+from slice_of_culture.components.forms import select_field
+from slice_of_culture.components.layout import empty_state
+from slice_of_culture.components.people import similar_person
 from slice_of_culture.components.postcard import kind_icon
 from slice_of_culture.state.base import SessionState
 from slice_of_culture.state.for_you import ForYouState
@@ -62,42 +64,16 @@ def _card(rec) -> rx.Component:  # noqa: ANN001
     )
 
 
-def _person(p) -> rx.Component:  # noqa: ANN001
-    return rx.link(
-        rx.hstack(
-            avatar(p.initials, size="2"),
-            rx.vstack(
-                rx.text(p.display_name, weight="bold", size="2"),
-                rx.cond(
-                    p.shared_titles.length() > 0,
-                    rx.text("Both loved: ", p.shared_titles.join(", "), size="1", color_scheme="gray"),
-                ),
-                spacing="0",
-            ),
-            align="center",
-        ),
-        href="/u/" + p.username,
-        underline="none",
-        color="inherit",
-    )
-
-
 def for_you_page() -> rx.Component:
     return layout(
         rx.heading("For you", size="7", as_="h1"),
-        rx.hstack(
-            rx.el.label("Show", html_for="for-you-kind", font_weight="500"),
-            rx.el.select(
-                rx.el.option("Everything", value=""),
-                rx.el.option("Movies", value="movie"),
-                rx.el.option("Books", value="book"),
-                rx.el.option("Music", value="music"),
-                id="for-you-kind",
-                value=ForYouState.kind,
-                on_change=ForYouState.set_kind,
-                style={"padding": "0.4rem", "border_radius": "6px"},
-            ),
-            align="center",
+        select_field(
+            "Show",
+            "for-you-kind",
+            [("", "Everything"), ("movie", "Movies"), ("book", "Books"), ("music", "Music")],
+            value=ForYouState.kind,
+            on_change=ForYouState.set_kind,
+            inline=True,
         ),
         rx.cond(ForYouState.notice != "", rx.callout(ForYouState.notice, icon="info", role="status")),
         rx.cond(
@@ -120,7 +96,7 @@ def for_you_page() -> rx.Component:
             ForYouState.people.length() > 0,
             rx.vstack(
                 rx.heading("People with similar taste", size="4", as_="h2"),
-                rx.flex(rx.foreach(ForYouState.people, _person), wrap="wrap", spacing="5"),
+                rx.flex(rx.foreach(ForYouState.people, similar_person), wrap="wrap", spacing="5"),
                 width="100%",
             ),
         ),

@@ -8,6 +8,7 @@ import reflex as rx
 
 from slice_of_culture.components import layout, postcard_list
 from slice_of_culture.components.layout import avatar, empty_state
+from slice_of_culture.components.people import similar_person
 from slice_of_culture.state.base import SessionState
 from slice_of_culture.state.log_entry import LogState
 from slice_of_culture.state.profile import ProfileState
@@ -242,26 +243,7 @@ def _similar_people() -> rx.Component:
     return rx.vstack(
         rx.heading("People with similar taste", size="4", as_="h2"),
         rx.flex(
-            rx.foreach(
-                ProfileState.similar_people,
-                lambda p: rx.link(
-                    rx.hstack(
-                        avatar(p.initials, size="2"),
-                        rx.vstack(
-                            rx.text(p.display_name, weight="bold", size="2"),
-                            rx.cond(
-                                p.shared_titles.length() > 0,
-                                rx.text("Both loved: ", p.shared_titles.join(", "), size="1", color_scheme="gray"),
-                            ),
-                            spacing="0",
-                        ),
-                        align="center",
-                    ),
-                    href="/u/" + p.username,
-                    underline="none",
-                    color="inherit",
-                ),
-            ),
+            rx.foreach(ProfileState.similar_people, similar_person),
             wrap="wrap",
             spacing="5",
         ),

@@ -5,7 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from slice_of_culture.components import field, layout
-from slice_of_culture.components.forms import form_error
+from slice_of_culture.components.forms import VISIBILITY_OPTIONS, form_error, select_field
 from slice_of_culture.state.base import SessionState
 from slice_of_culture.state.settings import SettingsState
 
@@ -36,18 +36,13 @@ def _form() -> rx.Component:
                 required=False,
                 hint="Leave empty to show your initials.",
             ),
-            rx.vstack(
-                rx.el.label("Default visibility", html_for="default_visibility", font_weight="500"),
-                rx.el.select(
-                    rx.el.option("Public", value="public"),
-                    rx.el.option("Followers", value="followers"),
-                    rx.el.option("Private", value="private"),
-                    id="default_visibility",
-                    value=SettingsState.default_visibility,
-                    on_change=SettingsState.set_default_visibility,
-                    style={"padding": "0.4rem", "border_radius": "6px"},
-                ),
-                spacing="1",
+            select_field(
+                "Default visibility",
+                "default_visibility",
+                VISIBILITY_OPTIONS,
+                value=SettingsState.default_visibility,
+                on_change=SettingsState.set_default_visibility,
+                error=SettingsState.errors.get("default_visibility", ""),
             ),
             rx.el.label(
                 rx.hstack(
