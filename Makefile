@@ -54,7 +54,7 @@ lint: install
 bench: install
 	@$(PY) -m bench.feed_bench --keep
 	@$(PY) -m bench.recs_serve_bench --keep
-	@$(PY) -m bench.forum_bench --write
+	@$(PY) -m bench.forum_bench
 
 clean:
 	rm -rf .web .states

@@ -4,7 +4,7 @@ workers sharing state through Redis.
 
 Usage:
     .venv/bin/python -m bench.forum_bench [--clients 2 10 50] [--messages 30] [--configs 1w 3w]
-                                          [--redis-db 14] [--write]
+                                          [--redis-db 14]
 
 It starts the real app (`reflex run --env prod`, as the browser tests do) on a fresh PostgreSQL
 database for each configuration: "1w" = one worker, no Redis (Reflex's default disk/memory state
