@@ -129,7 +129,8 @@ def refresh(
 
 
 def _config(overrides: dict[str, Any] | None) -> TwoTowerConfig:
-    base: dict[str, Any] = {}
+    # The app's signal is graded (ratings, unrated, likes): weight positives by it.
+    base: dict[str, Any] = {"weighted_positives": True}
     if (epochs := get_settings().recs_epochs) is not None:
         base["epochs"] = epochs
     return TwoTowerConfig(**(base | (overrides or {})))
