@@ -154,10 +154,11 @@ def test_messages_reach_browsers_on_every_worker_and_survive_a_restart(browser, 
     probe = _logged_in_page(browser, workers_app)
     assert _open_room(probe, room) not in by_worker
 
+    # Freshly started workers may still be importing the app when the first reloads arrive.
     for page in pages + [probe]:
         page.reload()
-        expect(page.get_by_label("Message")).to_be_editable()
-    _expect_all(pages + [probe], texts)
+        expect(page.get_by_label("Message")).to_be_editable(timeout=30_000)
+    _expect_all(pages + [probe], texts, timeout=15_000)
     # Live again, across whatever workers the browsers reconnected to.
     after = f"after the restart {uuid.uuid4().hex[:6]}"
     _send(probe, after)
