@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 import argparse
+import subprocess
 import sys
 
 from alembic.config import Config
@@ -34,6 +35,32 @@ def seed(*, force: bool = False) -> None:
     print("Seeded demo community: " + ", ".join(f"{v} {k}" for k, v in counts.items()))
 
 
+def first_model() -> None:
+    """With people in the database and no recommender model yet, train one in the background.
+
+    The app serves at once; "For you" shows popular items until the model is ready (about a
+    minute on the demo community), then personal, explained recommendations.
+    """
+    from slice_of_culture.recs.versions import list_versions
+    from slice_of_culture.services import demo
+
+    with session_scope() as session:
+        if demo.database_is_empty(session=session) or list_versions(session):
+            return
+    log = get_settings().data_dir / "recs-first-training.log"
+    log.parent.mkdir(parents=True, exist_ok=True)
+    with log.open("ab") as out:
+        subprocess.Popen(
+            [sys.executable, "-m", "slice_of_culture.recs", "train", "--trigger", "setup", "--no-progress"],
+            cwd=PROJECT_ROOT,
+            stdin=subprocess.DEVNULL,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,  # keeps training if this command's terminal goes away
+        )
+    print(f"Training the first recommender model in the background (log: {log}).")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m slice_of_culture.manage")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -47,6 +74,8 @@ def main(argv: list[str] | None = None) -> int:
         migrate()
     if args.command in ("seed", "setup"):
         seed()
+    if args.command == "setup":
+        first_model()
     return 0
 
 

@@ -13,6 +13,8 @@ from slice_of_culture.state.postcards import PostcardListMixin
 
 class HomeState(PostcardListMixin, rx.State):
     tab: str = "following"
+    # Set once the person picks a tab; until then a logged-in person starts on "Following".
+    _tab_chosen: bool = False
 
     async def _page(self, cursor: str) -> PostcardPage:
         session_state = await self.get_state(SessionState)
@@ -21,6 +23,8 @@ class HomeState(PostcardListMixin, rx.State):
             if viewer is None:
                 self.tab = "everyone"
                 return postcards.everyone_feed(session=session, viewer_id=None, cursor=cursor)
+            if not self._tab_chosen:
+                self.tab = "following"
             if self.tab == "following":
                 return postcards.following_feed(session=session, viewer_id=viewer.id, cursor=cursor)
             return postcards.everyone_feed(session=session, viewer_id=viewer.id, cursor=cursor)
@@ -33,5 +37,6 @@ class HomeState(PostcardListMixin, rx.State):
     @rx.event
     async def set_tab(self, tab: str):
         self.tab = tab if tab in ("following", "everyone") else "everyone"
+        self._tab_chosen = True
         self.cards, self.loaded = [], False
         await self._fetch("")

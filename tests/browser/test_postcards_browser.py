@@ -54,6 +54,8 @@ def test_follow_see_postcard_open_profile_like_comment_and_notify(new_page) -> N
     expect(ana.locator(".postcard").filter(has_text=secret)).to_be_visible()
 
     bob = new_page("/")
+    # Logged out, Bob sees the Everyone feed first; once he has an account, home opens on Following.
+    expect(bob.get_by_role("link", name=re.compile(rf"Read Piranesi {suffix}"))).to_be_visible()
     signup(bob, bob_name)
     expect(nav(bob).get_by_role("button", name="Log out")).to_be_visible()
     bob.goto(_origin(bob) + f"/u/{ana_name}")
