@@ -7,6 +7,7 @@ from typing import Any
 import reflex as rx
 
 from slice_of_culture.components import layout
+from slice_of_culture.components.charts import BLUE, TOMATO
 from slice_of_culture.components.layout import empty_state
 from slice_of_culture.state.admin import AdminState
 
@@ -39,8 +40,8 @@ def admin_recs_page() -> rx.Component:
             AdminState.versions.length() > 0,
             rx.vstack(
                 rx.recharts.line_chart(
-                    rx.recharts.line(data_key="recall20", name="Recall@20", stroke="var(--accent-9)"),
-                    rx.recharts.line(data_key="ndcg20", name="NDCG@20", stroke="var(--blue-9)"),
+                    rx.recharts.line(data_key="recall20", name="Recall@20", stroke=TOMATO),
+                    rx.recharts.line(data_key="ndcg20", name="NDCG@20", stroke=BLUE),
                     rx.recharts.x_axis(data_key="version", reversed=True),
                     rx.recharts.y_axis(width=40),
                     rx.recharts.legend(),

@@ -7,6 +7,7 @@ from typing import Any
 import reflex as rx
 
 from slice_of_culture.components import layout
+from slice_of_culture.components.charts import AMBER
 from slice_of_culture.components.layout import avatar, empty_state
 from slice_of_culture.components.postcard import kind_icon
 from slice_of_culture.state.item import ItemState
@@ -66,7 +67,7 @@ def _details() -> rx.Component:
                     " entries)",
                 ),
                 rx.recharts.bar_chart(
-                    rx.recharts.bar(data_key="count", fill="var(--amber-9)", name="ratings"),
+                    rx.recharts.bar(data_key="count", fill=AMBER, name="ratings"),
                     rx.recharts.x_axis(data_key="label", font_size=11),
                     rx.recharts.y_axis(allow_decimals=False, width=30),
                     rx.recharts.graphing_tooltip(),

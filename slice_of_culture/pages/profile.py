@@ -7,13 +7,12 @@ from typing import Any
 import reflex as rx
 
 from slice_of_culture.components import layout, postcard_list
+from slice_of_culture.components.charts import AMBER, KIND_COLORS, TOMATO
 from slice_of_culture.components.layout import avatar, empty_state
 from slice_of_culture.components.people import similar_person
 from slice_of_culture.state.base import SessionState
 from slice_of_culture.state.log_entry import LogState
 from slice_of_culture.state.profile import ProfileState
-
-KIND_COLORS = {"movie": "var(--tomato-9)", "book": "var(--blue-9)", "music": "var(--grass-9)"}
 
 
 def _count(value: rx.Var, label: str, section: str) -> rx.Component:
@@ -176,7 +175,7 @@ def _stats() -> rx.Component:
             _chart_card(
                 "Ratings",
                 rx.recharts.bar_chart(
-                    rx.recharts.bar(data_key="count", fill="var(--amber-9)", name="entries"),
+                    rx.recharts.bar(data_key="count", fill=AMBER, name="entries"),
                     rx.recharts.x_axis(data_key="name", font_size=10),
                     rx.recharts.y_axis(allow_decimals=False, width=30),
                     rx.recharts.graphing_tooltip(),
@@ -188,7 +187,7 @@ def _stats() -> rx.Component:
             _chart_card(
                 "Top genres",
                 rx.recharts.bar_chart(
-                    rx.recharts.bar(data_key="count", fill="var(--accent-9)", name="entries"),
+                    rx.recharts.bar(data_key="count", fill=TOMATO, name="entries"),
                     rx.recharts.x_axis(type_="number", allow_decimals=False),
                     rx.recharts.y_axis(data_key="name", type_="category", width=110, font_size=11),
                     rx.recharts.graphing_tooltip(),
