@@ -16,7 +16,7 @@ from sqlmodel import Session, select
 
 from slice_of_culture.config import get_settings
 from slice_of_culture.models import VISIBILITIES, AuthSession, LoginFailure, User, utcnow
-from slice_of_culture.services.errors import ValidationError
+from slice_of_culture.services.errors import PermissionDenied, ValidationError
 from slice_of_culture.services.text import clean_text
 
 USERNAME_RE = re.compile(r"^[a-z0-9_]{3,30}$")
@@ -209,6 +209,13 @@ def logout(*, session: Session, token: str | None) -> None:
     auth = session.exec(select(AuthSession).where(AuthSession.token_hash == _token_hash(token))).first()
     if auth is not None:
         session.delete(auth)
+
+
+def require_admin(user: User | None) -> User:
+    """The user, if they are an active administrator; PermissionDenied otherwise."""
+    if user is None or not user.is_active or not user.is_admin:
+        raise PermissionDenied("Only administrators can do that.")
+    return user
 
 
 def deactivate_user(*, session: Session, user_id: int) -> None:

@@ -53,15 +53,29 @@ def create_item(
     kind: str,
     title: str,
     creator: str = "",
-    year: int | None = None,
-    genres: list[str] | None = None,
+    year: int | str | None = None,
+    genres: list[str] | str | None = None,
     description: str = "",
     image_url: str = "",
     external_ids: dict[str, str] | None = None,
     created_by_id: int | None = None,
 ) -> Item:
-    """Validate and add an item. A duplicate raises ValidationError naming the existing item."""
+    """Validate and add an item. A duplicate raises DuplicateItem naming the existing item.
+
+    Form input is accepted as typed: `year` may be text ("1999"), `genres` a comma-separated string.
+    """
     errors: dict[str, str] = {}
+    if isinstance(year, str):
+        year = year.strip()
+        if not year:
+            year = None
+        elif year.isdigit():
+            year = int(year)
+        else:
+            errors["year"] = "Year must be a number like 1999."
+            year = None
+    if isinstance(genres, str):
+        genres = genres.split(",")
     try:
         title = clean_text(title, max_length=MAX_TITLE)
         creator = clean_text(creator, max_length=MAX_CREATOR)
@@ -77,7 +91,9 @@ def create_item(
         errors["title"] = f"Title must be at most {MAX_TITLE} characters."
     if len(creator) > MAX_CREATOR:
         errors["creator"] = f"Creator must be at most {MAX_CREATOR} characters."
-    if year is not None and (not isinstance(year, int) or not 1000 <= year <= date.today().year + 1):
+    if year is not None and (
+        isinstance(year, bool) or not isinstance(year, int) or not 1000 <= year <= date.today().year + 1
+    ):
         errors["year"] = f"Year must be between 1000 and {date.today().year + 1}."
     genres = [g for g in dict.fromkeys(genres) if g]
     if len(genres) > MAX_GENRES or any(len(g) > MAX_GENRE for g in genres):

@@ -9,6 +9,8 @@ import reflex as rx
 from slice_of_culture import routes
 from slice_of_culture.db import session_scope
 from slice_of_culture.models import RecsModelVersion, User
+from slice_of_culture.services import accounts
+from slice_of_culture.services.errors import PermissionDenied
 from slice_of_culture.state.base import SessionState
 
 
@@ -51,8 +53,10 @@ class AdminState(rx.State):
     notice: str = ""
 
     def _admin(self, session, session_state: SessionState) -> User | None:  # noqa: ANN001
-        user = session_state.current_user(session)
-        return user if user is not None and user.is_admin else None
+        try:
+            return accounts.require_admin(session_state.current_user(session))
+        except PermissionDenied:
+            return None
 
     @rx.event
     async def load(self):

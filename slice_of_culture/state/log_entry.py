@@ -117,11 +117,6 @@ class LogState(rx.State):
     async def add_item(self, form_data: dict):
         """Add a missing item to the catalog; a duplicate offers the existing one instead."""
         session_state = await self.get_state(SessionState)
-        year_text = str(form_data.get("year", "")).strip()
-        if year_text and not year_text.isdigit():
-            self.add_errors = {"year": "Year must be a number like 1999."}
-            return
-        genres = [g for g in str(form_data.get("genres", "")).split(",") if g.strip()]
         try:
             with session_scope() as session:
                 user = session_state.current_user(session)
@@ -133,8 +128,8 @@ class LogState(rx.State):
                     kind=form_data.get("kind", ""),
                     title=form_data.get("title", ""),
                     creator=form_data.get("creator", ""),
-                    year=int(year_text) if year_text else None,
-                    genres=genres,
+                    year=form_data.get("year", ""),
+                    genres=form_data.get("genres", ""),
                     created_by_id=user.id,
                 )
                 self._select(item)

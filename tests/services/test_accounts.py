@@ -165,3 +165,17 @@ def test_profile_update_keeps_html_as_text_and_refuses_script_urls(session) -> N
             discoverable=True,
         )
     assert set(exc.value.errors) == {"display_name", "bio", "avatar_url", "default_visibility"}
+
+
+def test_only_active_admins_pass_require_admin(session) -> None:
+    from slice_of_culture.services.errors import PermissionDenied
+
+    admin = make_user(session, "boss", is_admin=True)
+    member = make_user(session, "member")
+    assert accounts.require_admin(admin) is admin
+    for user in (member, None):
+        with pytest.raises(PermissionDenied):
+            accounts.require_admin(user)
+    accounts.deactivate_user(session=session, user_id=admin.id)
+    with pytest.raises(PermissionDenied):
+        accounts.require_admin(admin)

@@ -1,0 +1,54 @@
+"""The recommender's admin page: administrators only (checked on the server), versions listed."""
+
+from __future__ import annotations
+
+import re
+import uuid
+
+import pytest
+from playwright.sync_api import expect
+
+from slice_of_culture.db import make_engine, session_scope
+from slice_of_culture.services import accounts
+from tests.browser.test_accounts_browser import nav
+
+pytestmark = pytest.mark.browser
+
+
+def _person_page(browser, app, *, admin: bool):  # noqa: ANN001
+    """A browser context logged in as a new person (session made in the database)."""
+    name = f"{'boss' if admin else 'member'}_{uuid.uuid4().hex[:6]}"
+    engine = make_engine(app.database_url)
+    try:
+        with session_scope(engine) as session:
+            user = accounts.create_user(
+                session=session, username=name, email=f"{name}@example.com", password="a-long-enough-password"
+            )
+            user.is_admin = admin
+            token = accounts.create_session(session=session, user=user)
+    finally:
+        engine.dispose()
+    context = browser.new_context()
+    context.set_default_timeout(15_000)
+    context.add_cookies([{"name": "soc_session", "value": token, "url": app.url}])
+    return context, context.new_page()
+
+
+def test_only_administrators_reach_the_recommender_page(browser, app) -> None:
+    context, page = _person_page(browser, app, admin=False)
+    try:
+        page.goto(app.url + "/admin/recs")
+        expect(page).to_have_url(re.compile(r"localhost:\d+/?$"))
+        expect(nav(page).get_by_role("link", name="Admin")).to_have_count(0)
+    finally:
+        context.close()
+
+    context, page = _person_page(browser, app, admin=True)
+    try:
+        page.goto(app.url + "/")
+        nav(page).get_by_role("link", name="Admin").click()
+        expect(page.get_by_role("heading", name="Recommender")).to_be_visible()
+        page.get_by_role("button", name="Retrain now").click()
+        expect(page.get_by_role("status")).to_contain_text("Training started")
+    finally:
+        context.close()
