@@ -36,7 +36,13 @@ def _result(hit) -> rx.Component:  # noqa: ANN001
         variant="ghost",
         width="100%",
         justify="start",
-        style={"height": "auto", "padding": "0.5rem", "text_align": "left"},
+        style={
+            "height": "auto",
+            "padding": "0.5rem",
+            "text_align": "left",
+            "justify_content": "flex-start",
+            "margin": "0",
+        },
         aria_label="Choose " + hit.title + " by " + hit.creator,
     )
 
@@ -72,10 +78,12 @@ def _search_step() -> rx.Component:
             width="100%",
             align="end",
         ),
-        rx.scroll_area(
+        # A plain scrolling box: Radix's scroll area collapses when its height is not fixed.
+        rx.box(
             rx.vstack(rx.foreach(LogState.results, _result), spacing="1", width="100%"),
             max_height="18rem",
-            type="auto",
+            overflow_y="auto",
+            width="100%",
         ),
         rx.cond(
             LogState.searched & (LogState.results.length() == 0),

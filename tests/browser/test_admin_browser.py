@@ -48,7 +48,19 @@ def test_only_administrators_reach_the_recommender_page(browser, app) -> None:
         page.goto(app.url + "/")
         nav(page).get_by_role("link", name="Admin").click()
         expect(page.get_by_role("heading", name="Recommender")).to_be_visible()
+        rows = page.get_by_role("row")
+        before = rows.count()
         page.get_by_role("button", name="Retrain now").click()
         expect(page.get_by_role("status")).to_contain_text("Training started")
+        # The run (a child process of the app) ends as a new version row: ready, or failed with
+        # its reason when this database has nothing to learn from yet. Wait for it, so no later
+        # test finds the refresh lock taken.
+        for _ in range(90):
+            page.get_by_role("button", name="Refresh").click()
+            page.wait_for_timeout(1000)
+            if rows.count() > max(before, 1) and "training" not in page.get_by_role("table").inner_text():
+                break
+        assert rows.count() > max(before, 1), "no model version appeared after Retrain now"
+        expect(page.get_by_role("table")).to_contain_text(re.compile(r"ready|failed"))
     finally:
         context.close()
