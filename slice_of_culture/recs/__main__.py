@@ -19,7 +19,7 @@ import sys
 from datetime import UTC, datetime
 
 from slice_of_culture.recs.data import Split, load_csv_split, load_movielens_100k
-from slice_of_culture.recs.harness import MODELS, compare, format_table, to_json
+from slice_of_culture.recs.harness import MODELS, compare, format_standing, format_table, standing, to_json
 
 DATASETS = ("movielens-100k",)
 
@@ -59,6 +59,9 @@ def _evaluate(args: argparse.Namespace) -> int:
         for r in results:
             if r.params:
                 print(f"  {r.model}: {r.params}")
+        verdict = format_standing(standing(results))
+        if verdict:
+            print(verdict)
     return 0
 
 

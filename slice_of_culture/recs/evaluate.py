@@ -13,7 +13,7 @@ scored by the same code: a model only has to produce a score for every (user, it
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 
 import numpy as np
 import scipy.sparse as sp
@@ -63,6 +63,21 @@ def top_k(scores: np.ndarray, k: int, *, exclude: sp.csr_matrix | None = None) -
     return np.take_along_axis(part, order, axis=1)
 
 
+def _rankings(
+    score_fn: ScoreFn, seen: sp.csr_matrix, relevant: sp.csr_matrix, k: int, batch_size: int
+) -> Iterator[tuple[list[int], set[int]]]:
+    """(top-k items, relevant items) of each user with a relevant item, in user order."""
+    relevant = relevant.tocsr()
+    seen = seen.tocsr()
+    users = np.flatnonzero(np.diff(relevant.indptr) > 0)
+    for start in range(0, len(users), batch_size):
+        batch = users[start : start + batch_size]
+        ranked = top_k(score_fn(batch), k, exclude=seen[batch])
+        for row, user in enumerate(batch):
+            rel = set(relevant.indices[relevant.indptr[user] : relevant.indptr[user + 1]].tolist())
+            yield ranked[row].tolist(), rel
+
+
 def evaluate_scores(
     score_fn: ScoreFn,
     *,
@@ -78,25 +93,54 @@ def evaluate_scores(
     `seen` (users x items) is removed from every ranking; `relevant` (users x items) holds
     the held-out positives. Users without a relevant item are not counted.
     """
-    relevant = relevant.tocsr()
-    seen = seen.tocsr()
-    users = np.flatnonzero(np.diff(relevant.indptr) > 0)
     max_k = max([*ks, *ndcg_ks, coverage_k])
     sums = {f"recall@{k}": 0.0 for k in ks} | {f"ndcg@{k}": 0.0 for k in ndcg_ks}
     shown: set[int] = set()
-    for start in range(0, len(users), batch_size):
-        batch = users[start : start + batch_size]
-        ranked = top_k(score_fn(batch), max_k, exclude=seen[batch])
-        for row, user in enumerate(batch):
-            rel = set(relevant.indices[relevant.indptr[user] : relevant.indptr[user + 1]].tolist())
-            items = ranked[row].tolist()
-            for k in ks:
-                sums[f"recall@{k}"] += recall_at_k(items, rel, k)
-            for k in ndcg_ks:
-                sums[f"ndcg@{k}"] += ndcg_at_k(items, rel, k)
-            shown.update(items[:coverage_k])
-    n = max(len(users), 1)
-    result = {name: total / n for name, total in sums.items()}
+    n = 0
+    for items, rel in _rankings(score_fn, seen, relevant, max_k, batch_size):
+        n += 1
+        for k in ks:
+            sums[f"recall@{k}"] += recall_at_k(items, rel, k)
+        for k in ndcg_ks:
+            sums[f"ndcg@{k}"] += ndcg_at_k(items, rel, k)
+        shown.update(items[:coverage_k])
+    result = {name: total / max(n, 1) for name, total in sums.items()}
     result[f"coverage@{coverage_k}"] = len(shown) / max(seen.shape[1], 1)
-    result["users"] = float(len(users))
+    result["users"] = float(n)
     return result
+
+
+def per_user_metrics(
+    score_fn: ScoreFn, *, seen: sp.csr_matrix, relevant: sp.csr_matrix, k: int = 20, batch_size: int = 1024
+) -> dict[str, np.ndarray]:
+    """Recall@k and NDCG@k of each user with a relevant item (same users and order as
+    `evaluate_scores`), for paired comparisons of two models on one split."""
+    pairs = list(_rankings(score_fn, seen, relevant, k, batch_size))
+    return {
+        f"recall@{k}": np.array([recall_at_k(items, rel, k) for items, rel in pairs]),
+        f"ndcg@{k}": np.array([ndcg_at_k(items, rel, k) for items, rel in pairs]),
+    }
+
+
+def paired_bootstrap(
+    a: np.ndarray, b: np.ndarray, *, samples: int = 2000, confidence: float = 0.95, seed: int = 0
+) -> tuple[float, float, float]:
+    """Mean of a - b over the same users, and a percentile bootstrap interval around it.
+
+    Resampling users (not metrics) keeps each user's pair together, so the interval says
+    whether a difference between two models on one test split is bigger than its noise.
+    """
+    diff = np.asarray(a, dtype=np.float64) - np.asarray(b, dtype=np.float64)
+    if diff.size == 0:
+        raise ValueError("no users to compare")
+    rng = np.random.default_rng(seed)
+    # In chunks, so that many users times many samples never builds one huge index array.
+    means = np.concatenate(
+        [
+            diff[rng.integers(0, diff.size, size=(min(200, samples - done), diff.size))].mean(axis=1)
+            for done in range(0, samples, 200)
+        ]
+    )
+    tail = (1.0 - confidence) / 2 * 100
+    low, high = np.percentile(means, [tail, 100 - tail])
+    return float(diff.mean()), float(low), float(high)

@@ -49,3 +49,24 @@ def test_training_history_hides_the_target() -> None:
     rows, cols = _history_batch(indptr, indices, np.array([0]), np.array([2]), 0.0, np.random.default_rng(0))
     assert sorted(cols.tolist()) == [0, 1, 3, 4]
     assert rows.tolist() == [0, 0, 0, 0]
+
+
+def test_standing_compares_the_two_tower_with_the_best_baseline_user_by_user() -> None:
+    from slice_of_culture.recs.harness import ModelResult, format_standing, standing
+
+    rng = np.random.default_rng(0)
+    ease = rng.random(400)
+    ials = ease + 0.02  # the better baseline on both metrics
+    tower = ials - 0.05  # clearly behind it
+
+    def result(name: str, per_user: np.ndarray) -> ModelResult:
+        metrics = {"recall@20": float(per_user.mean()), "ndcg@20": float(per_user.mean())}
+        return ModelResult(name, metrics, 0.0, 0.0, per_user={"recall@20": per_user, "ndcg@20": per_user})
+
+    rows = standing([result("EASE", ease), result("iALS", ials), result("two-tower", tower)])
+    assert [r.baseline for r in rows] == ["iALS", "iALS"]
+    assert rows[0].difference == pytest.approx(-0.05)
+    assert rows[0].high < 0 and rows[0].verdict == "behind"
+    assert "vs iALS" in format_standing(rows)
+    # Without a two-tower row there is nothing to compare.
+    assert standing([result("EASE", ease)]) == []

@@ -8,7 +8,15 @@ import numpy as np
 import pytest
 import scipy.sparse as sp
 
-from slice_of_culture.recs.evaluate import coverage_at_k, evaluate_scores, ndcg_at_k, recall_at_k, top_k
+from slice_of_culture.recs.evaluate import (
+    coverage_at_k,
+    evaluate_scores,
+    ndcg_at_k,
+    paired_bootstrap,
+    per_user_metrics,
+    recall_at_k,
+    top_k,
+)
 
 
 def test_recall_is_normalized_by_the_smaller_of_k_and_relevant() -> None:
@@ -65,3 +73,33 @@ def test_users_without_relevant_items_are_not_counted() -> None:
     result = evaluate_scores(lambda u: scores[u], seen=sp.csr_matrix((2, 2)), relevant=relevant, ks=(1,), ndcg_ks=(1,))
     assert result["recall@1"] == 1.0
     assert result["users"] == 1
+
+
+def test_per_user_metrics_average_to_the_reported_means() -> None:
+    rng = np.random.default_rng(3)
+    scores = rng.random((30, 12))
+    seen = sp.csr_matrix((rng.random((30, 12)) < 0.2).astype(np.float32))
+    relevant = sp.csr_matrix(((rng.random((30, 12)) < 0.2) & (seen.toarray() == 0)).astype(np.float32))
+    overall = evaluate_scores(lambda u: scores[u], seen=seen, relevant=relevant)
+    each = per_user_metrics(lambda u: scores[u], seen=seen, relevant=relevant, k=20)
+    assert len(each["ndcg@20"]) == overall["users"]
+    assert each["recall@20"].mean() == pytest.approx(overall["recall@20"])
+    assert each["ndcg@20"].mean() == pytest.approx(overall["ndcg@20"])
+
+
+def test_paired_bootstrap_tells_a_real_difference_from_noise() -> None:
+    rng = np.random.default_rng(0)
+    base = rng.random(500)
+    # Most users a little better: the interval sits above zero, around the mean difference.
+    better = base + 0.05 + rng.normal(0, 0.05, 500)
+    diff, low, high = paired_bootstrap(better, base)
+    assert diff == pytest.approx(float((better - base).mean()))
+    assert 0 < low < diff < high
+    # Pure noise around the same mean: the interval straddles zero.
+    noisy = base + rng.normal(0, 0.2, 500)
+    noisy += base.mean() - noisy.mean()
+    diff, low, high = paired_bootstrap(noisy, base)
+    assert abs(diff) < 1e-9
+    assert low < 0 < high
+    with pytest.raises(ValueError):
+        paired_bootstrap(np.array([]), np.array([]))

@@ -94,3 +94,12 @@ def test_the_package_imports_without_tensorflow() -> None:
         "assert 'tensorflow' not in sys.modules, 'TensorFlow imported at import time'\n"
     )
     subprocess.run([sys.executable, "-c", code], check=True, cwd=Path(__file__).parents[2])
+
+
+def test_stop_after_ends_early_on_the_long_schedule(planted: Planted) -> None:
+    config = TwoTowerConfig(dim=8, epochs=6, stop_after=2, batch_size=256, seed=1)
+    model = TwoTower(config=config, progress=False).fit(planted.train, validation=planted.test)
+    assert [p["epoch"] for p in model.history_curve] == [1, 2]
+    # The stored parameters say which schedule it was cut from, so a refit can repeat it.
+    assert model.metadata["params"]["epochs"] == 6
+    assert model.metadata["params"]["stop_after"] == 2
