@@ -7,6 +7,8 @@ from urllib.parse import quote
 HOME = "/"
 LOGIN = "/login"
 SIGNUP = "/signup"
+# Right after sign-up: choose kinds and a few favourites.
+WELCOME = "/welcome"
 SETTINGS = "/settings"
 FORUMS = "/forums"
 FOR_YOU = "/for-you"

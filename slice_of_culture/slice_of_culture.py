@@ -17,6 +17,7 @@ from slice_of_culture.pages.item import item_page
 from slice_of_culture.pages.notifications import notifications_page
 from slice_of_culture.pages.profile import profile_page
 from slice_of_culture.pages.settings import settings_page
+from slice_of_culture.pages.welcome import welcome_page
 from slice_of_culture.recs.jobs import start_in_app
 from slice_of_culture.state.admin import AdminState
 from slice_of_culture.state.auth import LoginState, SignupState
@@ -29,6 +30,7 @@ from slice_of_culture.state.item import ItemState
 from slice_of_culture.state.notifications import NotificationsState
 from slice_of_culture.state.profile import ProfileState
 from slice_of_culture.state.settings import SettingsState
+from slice_of_culture.state.welcome import WelcomeState
 
 app = rx.App(theme=rx.theme(accent_color="tomato", radius="large"))
 
@@ -40,6 +42,12 @@ app.add_page(
     route=routes.SIGNUP,
     title="Sign up · Slice of Culture",
     on_load=[SessionState.sync_user, SignupState.load],
+)
+app.add_page(
+    welcome_page,
+    route=routes.WELCOME,
+    title="Welcome · Slice of Culture",
+    on_load=[SessionState.require_login, WelcomeState.load],
 )
 app.add_page(
     login_page, route=routes.LOGIN, title="Log in · Slice of Culture", on_load=[SessionState.sync_user, LoginState.load]

@@ -60,6 +60,7 @@ def form_error(message: rx.Var) -> rx.Component:
 
 # Options shared by every form that asks for them.
 KIND_OPTIONS = [("movie", "Movie"), ("book", "Book"), ("music", "Music")]
+KIND_PLURALS = [("movie", "Movies"), ("book", "Books"), ("music", "Music")]
 VISIBILITY_OPTIONS = [("public", "Public"), ("followers", "Followers"), ("private", "Private")]
 STATUS_OPTIONS = [("finished", "Finished"), ("in_progress", "In progress"), ("want", "Want to"), ("dropped", "Dropped")]
 _SELECT_STYLE = {"padding": "0.45rem", "border_radius": "6px", "border": "1px solid var(--gray-a7)"}
@@ -95,4 +96,30 @@ def select_field(
         rx.cond(error != "", rx.text(error, id=f"{id}-error", color_scheme="red", size="2", role="alert")),
         spacing="1",
         width="100%",
+    )
+
+
+def kind_checkboxes(legend: str, id_prefix: str, chosen: rx.Var, on_toggle) -> rx.Component:  # noqa: ANN001
+    """One native checkbox per kind, each with its own label; `on_toggle(kind, checked)` on change."""
+
+    def _box(kind: str, text: str) -> rx.Component:
+        box_id = f"{id_prefix}-{kind}"
+        return rx.hstack(
+            rx.el.input(
+                type="checkbox",
+                id=box_id,
+                value=kind,
+                checked=chosen.contains(kind),
+                on_change=lambda checked: on_toggle(kind, checked),
+                style={"width": "1.1rem", "height": "1.1rem", "margin": "0", "accent_color": "var(--accent-9)"},
+            ),
+            rx.el.label(text, html_for=box_id),
+            spacing="2",
+            align="center",
+        )
+
+    return rx.el.fieldset(
+        rx.el.legend(legend, font_weight="500", font_size="0.9rem", margin_bottom="0.4rem"),
+        rx.hstack(*[_box(kind, text) for kind, text in KIND_PLURALS], spacing="5", wrap="wrap"),
+        style={"border": "none", "padding": "0", "margin": "0"},
     )

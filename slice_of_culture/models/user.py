@@ -26,6 +26,9 @@ class User(SQLModel, table=True):
     default_visibility: str = Field(default="public", max_length=10)
     # Opt-out of being shown to others as "people with similar taste".
     discoverable: bool = Field(default=True)
+    # The kinds chosen at sign-up or in settings, e.g. "book,music" ("" = everything); a cold
+    # start shows what is popular in these (services/onboarding.py reads and writes it).
+    preferred_kinds: str = Field(default="", max_length=30, sa_column_kwargs={"server_default": ""})
     is_admin: bool = Field(default=False)
     is_active: bool = Field(default=True)
     created_at: datetime = Field(default_factory=utcnow)

@@ -6,61 +6,37 @@ import reflex as rx
 
 from slice_of_culture import routes
 from slice_of_culture.components import layout
-from slice_of_culture.components.forms import select_field
+from slice_of_culture.components.forms import KIND_PLURALS, select_field
 from slice_of_culture.components.layout import empty_state
 from slice_of_culture.components.people import similar_person
-from slice_of_culture.components.postcard import kind_icon
+from slice_of_culture.components.recommendation import recommendation_card
 from slice_of_culture.state.base import SessionState
 from slice_of_culture.state.for_you import ForYouState
 
 
 def _card(rec) -> rx.Component:  # noqa: ANN001
-    return rx.card(
-        rx.hstack(
-            rx.center(
-                kind_icon(rec.kind, size=24),
-                width="56px",
-                min_width="56px",
-                height="72px",
-                background="var(--accent-a3)",
-                border_radius="8px",
-                color="var(--accent-11)",
-            ),
-            rx.vstack(
-                rx.heading(
-                    rx.link(rec.title, href="/item/" + rec.item_id.to_string(), color="inherit"), size="4", as_="h3"
+    return recommendation_card(
+        rec,
+        rx.cond(
+            SessionState.logged_in,
+            rx.hstack(
+                rx.button(
+                    "Loved it",
+                    on_click=ForYouState.quick_log(rec.item_id, "loved"),
+                    size="1",
+                    variant="soft",
+                    aria_label="Loved " + rec.title,
                 ),
-                rx.text(rec.creator, rx.cond(rec.year != "", " · " + rec.year, ""), size="2", color_scheme="gray"),
-                rx.text(rec.reason, size="2", class_name="reason"),
-                rx.cond(
-                    SessionState.logged_in,
-                    rx.hstack(
-                        rx.button(
-                            "Loved it",
-                            on_click=ForYouState.quick_log(rec.item_id, "loved"),
-                            size="1",
-                            variant="soft",
-                            aria_label="Loved " + rec.title,
-                        ),
-                        rx.button(
-                            "Want to",
-                            on_click=ForYouState.quick_log(rec.item_id, "want"),
-                            size="1",
-                            variant="ghost",
-                            aria_label="Want " + rec.title,
-                        ),
-                        spacing="3",
-                    ),
+                rx.button(
+                    "Want to",
+                    on_click=ForYouState.quick_log(rec.item_id, "want"),
+                    size="1",
+                    variant="ghost",
+                    aria_label="Want " + rec.title,
                 ),
-                spacing="1",
-                align="start",
+                spacing="3",
             ),
-            spacing="4",
-            align="start",
-            width="100%",
         ),
-        width="100%",
-        class_name="recommendation",
     )
 
 
@@ -70,7 +46,7 @@ def for_you_page() -> rx.Component:
         select_field(
             "Show",
             "for-you-kind",
-            [("", "Everything"), ("movie", "Movies"), ("book", "Books"), ("music", "Music")],
+            [("", "Everything"), *KIND_PLURALS],
             value=ForYouState.kind,
             on_change=ForYouState.set_kind,
             inline=True,
@@ -81,8 +57,18 @@ def for_you_page() -> rx.Component:
             rx.callout(
                 rx.cond(
                     SessionState.logged_in,
-                    "Pick a few favourites: press “Loved it” on things you enjoyed, "
-                    "and this page turns personal at once.",
+                    rx.fragment(
+                        "Pick a few favourites: press “Loved it” on things you enjoyed, "
+                        "and this page turns personal at once.",
+                        rx.cond(
+                            (ForYouState.kind == "") & (ForYouState.preferred_kinds.length() > 0),
+                            rx.fragment(
+                                " Showing the kinds you chose (",
+                                rx.link("change them in Settings", href=routes.SETTINGS),
+                                ").",
+                            ),
+                        ),
+                    ),
                     rx.fragment(
                         "Popular lately. ",
                         rx.link("Sign up", href=routes.SIGNUP),

@@ -5,7 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from slice_of_culture.components import field, layout
-from slice_of_culture.components.forms import VISIBILITY_OPTIONS, form_error, select_field
+from slice_of_culture.components.forms import VISIBILITY_OPTIONS, form_error, kind_checkboxes, select_field
 from slice_of_culture.state.base import SessionState
 from slice_of_culture.state.settings import SettingsState
 
@@ -43,6 +43,22 @@ def _form() -> rx.Component:
                 value=SettingsState.default_visibility,
                 on_change=SettingsState.set_default_visibility,
                 error=SettingsState.errors.get("default_visibility", ""),
+            ),
+            rx.vstack(
+                kind_checkboxes(
+                    "What do you like? (none: everything)",
+                    "settings-kind",
+                    SettingsState.preferred_kinds,
+                    SettingsState.choose_kind,
+                ),
+                rx.text(
+                    "For you shows what is popular in these kinds until it knows your taste.",
+                    size="1",
+                    color_scheme="gray",
+                ),
+                rx.text(SettingsState.errors.get("kinds", ""), color_scheme="red", size="2"),
+                spacing="1",
+                width="100%",
             ),
             rx.el.label(
                 rx.hstack(

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import logging
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
 from functools import lru_cache
@@ -28,6 +29,7 @@ from sqlmodel import Session, select
 from slice_of_culture.models import Entry, Item, RecsModelVersion, User, utcnow
 from slice_of_culture.recs.interactions import MIN_POSITIVE_RATING, POSITIVE_STATUSES, item_tokens
 from slice_of_culture.services.display import initials
+from slice_of_culture.services.onboarding import preferred_kinds
 from slice_of_culture.services.visibility import entry_visible_to
 
 log = logging.getLogger(__name__)
@@ -376,8 +378,27 @@ def similar_items(*, session: Session, item_id: int, n: int = 8, store=None) -> 
     ]
 
 
-def popular_items(*, session: Session, user: User | None, kind: str | None = None, n: int = 20) -> list[Recommendation]:
-    """Cold start: what many people loved lately (public entries), minus what you have met."""
+def _cold_start_kinds(user: User | None, kind: str | None, kinds: Sequence[str] | None) -> list[str]:
+    """The kinds a cold start shows: the filter chosen on the page, else the person's own choice."""
+    if kind:
+        return [kind]
+    if kinds:
+        return list(kinds)
+    return preferred_kinds(user)
+
+
+def popular_items(
+    *,
+    session: Session,
+    user: User | None,
+    kind: str | None = None,
+    n: int = 20,
+    kinds: Sequence[str] | None = None,
+) -> list[Recommendation]:
+    """Cold start: what many people loved lately (public entries), minus what you have met.
+
+    Restricted to `kind`, else to `kinds`, else to the kinds the person chose at sign-up (none: all).
+    """
     since = utcnow() - POPULAR_WINDOW
     stmt = (
         select(Entry.item_id, func.count().label("fans"))
@@ -386,8 +407,8 @@ def popular_items(*, session: Session, user: User | None, kind: str | None = Non
         .order_by(func.count().desc(), Entry.item_id)
         .limit(n * 4)
     )
-    if kind:
-        stmt = stmt.join(Item, Item.id == Entry.item_id).where(Item.kind == kind)
+    if only := _cold_start_kinds(user, kind, kinds):
+        stmt = stmt.join(Item, Item.id == Entry.item_id).where(Item.kind.in_(only))
     rows = session.exec(stmt).all()
     met = history(session, user.id).met if user else set()
     items = _items(session, [i for i, _ in rows])
@@ -404,4 +425,38 @@ def popular_items(*, session: Session, user: User | None, kind: str | None = Non
         )  # fmt: skip
         if len(out) >= n:
             break
+    return out
+
+
+def starter_items(
+    *, session: Session, user: User | None, kinds: Sequence[str] | None = None, n: int = 12
+) -> list[Recommendation]:
+    """Things to pick favourites from at sign-up: `popular_items`, and while the community is too
+    small to fill the list, the catalog's most logged items (public entries), then the rest."""
+    out = popular_items(session=session, user=user, n=n, kinds=kinds)
+    if len(out) >= n:
+        return out
+    logs = func.count(Entry.id)
+    stmt = (
+        select(Item.id, Item.kind, Item.title, Item.creator, Item.year, logs.label("logs"))
+        .select_from(Item)
+        .outerjoin(Entry, (Entry.item_id == Item.id) & (Entry.visibility == "public"))
+        .group_by(Item.id, Item.kind, Item.title, Item.creator, Item.year)
+        .order_by(logs.desc(), Item.id)
+        .limit(n - len(out))
+    )
+    if only := _cold_start_kinds(user, None, kinds):
+        stmt = stmt.where(Item.kind.in_(only))
+    if out:
+        stmt = stmt.where(Item.id.not_in([r.item_id for r in out]))
+    if user is not None:
+        stmt = stmt.where(Item.id.not_in(select(Entry.item_id).where(Entry.user_id == user.id)))
+    for it in session.exec(stmt).all():
+        reason = f"Logged by {it.logs} {'person' if it.logs == 1 else 'people'}." if it.logs else "From the catalog."
+        out.append(
+            Recommendation(
+                item_id=it.id, kind=it.kind, title=it.title, creator=it.creator, year=str(it.year or ""),
+                score=float(it.logs), reason=reason,
+            )
+        )  # fmt: skip
     return out

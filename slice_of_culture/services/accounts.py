@@ -16,6 +16,7 @@ from sqlmodel import Session, select
 
 from slice_of_culture.config import get_settings
 from slice_of_culture.models import VISIBILITIES, AuthSession, LoginFailure, User, utcnow
+from slice_of_culture.services import onboarding
 from slice_of_culture.services.errors import PermissionDenied, ValidationError
 from slice_of_culture.services.text import clean_text
 
@@ -238,8 +239,10 @@ def update_profile(
     avatar_url: str,
     default_visibility: str,
     discoverable: bool,
+    preferred_kinds: list[str] | None = None,
 ) -> User:
-    """Change the editable profile fields. Raises ValidationError with a message per field."""
+    """Change the editable profile fields (`preferred_kinds` None: unchanged).
+    Raises ValidationError with a message per field."""
     errors: dict[str, str] = {}
     try:
         display_name = clean_text(display_name, max_length=60)
@@ -257,6 +260,12 @@ def update_profile(
         errors["avatar_url"] = "Avatar must be an https:// address or a path on this site."
     if default_visibility not in VISIBILITIES:
         errors["default_visibility"] = "Choose public, followers or private."
+    kinds = user.preferred_kinds
+    if preferred_kinds is not None:
+        try:
+            kinds = ",".join(onboarding.clean_kinds(preferred_kinds))
+        except ValidationError as exc:
+            errors.update(exc.errors)
     if errors:
         raise ValidationError(errors)
     user.display_name = display_name
@@ -264,6 +273,7 @@ def update_profile(
     user.avatar_url = avatar_url
     user.default_visibility = default_visibility
     user.discoverable = bool(discoverable)
+    user.preferred_kinds = kinds
     session.add(user)
     session.flush()
     return user

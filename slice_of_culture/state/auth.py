@@ -51,7 +51,7 @@ class SignupState(rx.State):
             return None
         (await self.get_state(SessionState)).sign_in(token, user)
         self.username = self.email = ""
-        return rx.redirect(routes.HOME)
+        return rx.redirect(routes.WELCOME)
 
 
 class LoginState(rx.State):

@@ -9,7 +9,7 @@ from slice_of_culture.db import session_scope
 from slice_of_culture.models import ITEM_KINDS
 from slice_of_culture.recs import serve
 from slice_of_culture.recs.serve import Recommendation, SimilarPerson
-from slice_of_culture.services import entries
+from slice_of_culture.services import entries, onboarding
 from slice_of_culture.services.entries import EntryInput
 from slice_of_culture.services.errors import ServiceError
 from slice_of_culture.state.base import SessionState
@@ -22,11 +22,14 @@ class ForYouState(rx.State):
     people: list[SimilarPerson] = []
     loaded: bool = False
     notice: str = ""
+    # The kinds the person chose (shown with the cold start, which is limited to them).
+    preferred_kinds: list[str] = []
 
     async def _refresh(self) -> None:
         session_state = await self.get_state(SessionState)
         with session_scope() as session:
             user = session_state.current_user(session)
+            self.preferred_kinds = onboarding.preferred_kinds(user)
             if user is None:
                 result = serve.ForYou(
                     status="popular", items=serve.popular_items(session=session, user=None, kind=self.kind or None)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from slice_of_culture.db import session_scope
-from slice_of_culture.services import accounts
+from slice_of_culture.services import accounts, onboarding
 from slice_of_culture.services.errors import ValidationError
 from slice_of_culture.state.base import SessionState
 
@@ -16,6 +16,7 @@ class SettingsState(rx.State):
     avatar_url: str = ""
     default_visibility: str = "public"
     discoverable: bool = True
+    preferred_kinds: list[str] = []
     errors: dict[str, str] = {}
     saved: bool = False
 
@@ -28,6 +29,7 @@ class SettingsState(rx.State):
                 return
             self.display_name, self.bio, self.avatar_url = user.display_name, user.bio, user.avatar_url
             self.default_visibility, self.discoverable = user.default_visibility, user.discoverable
+            self.preferred_kinds = onboarding.preferred_kinds(user)
         self.errors, self.saved = {}, False
 
     @rx.event
@@ -37,6 +39,10 @@ class SettingsState(rx.State):
     @rx.event
     def set_discoverable(self, value: bool):
         self.discoverable = bool(value)
+
+    @rx.event
+    def choose_kind(self, kind: str, checked: bool):
+        self.preferred_kinds = onboarding.toggle_kind(self.preferred_kinds, kind, bool(checked))
 
     @rx.event
     async def save(self, form_data: dict):
@@ -56,6 +62,7 @@ class SettingsState(rx.State):
                     avatar_url=form_data.get("avatar_url", ""),
                     default_visibility=self.default_visibility,
                     discoverable=self.discoverable,
+                    preferred_kinds=self.preferred_kinds,
                 )
         except ValidationError as exc:
             self.errors = exc.errors
