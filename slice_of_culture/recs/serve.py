@@ -177,17 +177,16 @@ def _neighbours(
     return [(users[uid], sim) for uid, sim in hits if uid in users][:n]
 
 
-def _loved_by(
-    session: Session, user_ids: list[int], viewer_id: int | None, kind: str | None = None
-) -> list[tuple[int, int, int, object]]:
-    """(user id, item id, rating, created_at) of loved entries the viewer may see."""
+def _loved_by(session: Session, user_ids: list[int], viewer_id: int | None) -> list[tuple[int, int, int, str]]:
+    """(user id, item id, rating, item kind) of loved entries the viewer may see. Every kind:
+    what you both loved explains a recommendation of any kind."""
     if not user_ids:
         return []
-    stmt = select(Entry.user_id, Entry.item_id, Entry.rating, Entry.created_at).where(
-        Entry.user_id.in_(user_ids), Entry.rating >= LOVED_RATING, entry_visible_to(viewer_id)
+    stmt = (
+        select(Entry.user_id, Entry.item_id, Entry.rating, Item.kind)
+        .join(Item, Item.id == Entry.item_id)
+        .where(Entry.user_id.in_(user_ids), Entry.rating >= LOVED_RATING, entry_visible_to(viewer_id))
     )
-    if kind:
-        stmt = stmt.join(Item, Item.id == Entry.item_id).where(Item.kind == kind)
     return list(session.exec(stmt).all())
 
 

@@ -110,6 +110,12 @@ def test_kind_filter_and_similar_items_and_people(engine, served) -> None:
         user = session.get(User, planted.users[0].id)
         for kind in ("movie", "book", "music"):
             assert all(r.kind == kind for r in serve.for_you(session=session, user=user, kind=kind, store=store).items)
+        # Filtered to the kind their cluster loves, recommendations still come from neighbours,
+        # explained by what they both loved (not a fallback to nearest items).
+        own_kind = planted.items[0].kind
+        filtered = serve.for_you(session=session, user=user, kind=own_kind, store=store).items
+        assert filtered and all(r.kind == own_kind for r in filtered)
+        assert filtered[0].neighbour_username and "both loved" in filtered[0].reason
         item = planted.items[0]
         similar = serve.similar_items(session=session, item_id=item.id, store=store)
         assert similar and item.id not in {s.item_id for s in similar}
