@@ -27,11 +27,15 @@ class Message(SQLModel, table=True):
     """A chat message; deleting keeps the row and sets `deleted_at` ("message deleted")."""
 
     __tablename__ = "message"
-    __table_args__ = (Index("ix_message_forum_created", "forum_id", "created_at", "id"),)
+    __table_args__ = (
+        Index("ix_message_forum_created", "forum_id", "created_at", "id"),
+        # Flood control counts one person's messages of the last seconds; also serves user_id lookups.
+        Index("ix_message_user_created", "user_id", "created_at"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     forum_id: int = Field(foreign_key="forum.id", ondelete="CASCADE")
-    user_id: int = Field(foreign_key="user.id", index=True, ondelete="CASCADE")
+    user_id: int = Field(foreign_key="user.id", ondelete="CASCADE")
     text: str = Field(max_length=2000)
     created_at: datetime = Field(default_factory=utcnow)
     edited_at: datetime | None = Field(default=None)
