@@ -22,21 +22,31 @@ def kind_icon(kind: rx.Var, size: int = 28) -> rx.Component:
     )
 
 
-def cover(card) -> rx.Component:  # noqa: ANN001
+def kind_tile(kind: rx.Var, *children: rx.Component, width: str, height: str, icon_size: int = 28) -> rx.Component:
+    """Where a cover would be: the kind's icon on a tinted tile (or `children`, e.g. a cover image)."""
     return rx.center(
+        *(children or (kind_icon(kind, size=icon_size),)),
+        width=width,
+        min_width=width,
+        height=height,
+        border_radius="8px",
+        background="var(--accent-a3)",
+        color="var(--accent-11)",
+        overflow="hidden",
+        aria_hidden="true",
+    )
+
+
+def cover(card) -> rx.Component:  # noqa: ANN001
+    return kind_tile(
+        card.kind,
         rx.cond(
             card.image_url != "",
             rx.image(src=card.image_url, alt="", width="100%", height="100%", object_fit="cover"),
             kind_icon(card.kind),
         ),
         width="72px",
-        min_width="72px",
         height="96px",
-        border_radius="8px",
-        background="var(--accent-a3)",
-        color="var(--accent-11)",
-        overflow="hidden",
-        aria_hidden="true",
     )
 
 

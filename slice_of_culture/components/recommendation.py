@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
-from slice_of_culture.components.postcard import kind_icon
+from slice_of_culture.components.postcard import kind_tile
 
 
 def recommendation_card(rec, *actions: rx.Component, linked: bool = True, class_name: str = "recommendation"):  # noqa: ANN001, ANN201
@@ -12,15 +12,7 @@ def recommendation_card(rec, *actions: rx.Component, linked: bool = True, class_
     title = rx.link(rec.title, href="/item/" + rec.item_id.to_string(), color="inherit") if linked else rec.title
     return rx.card(
         rx.hstack(
-            rx.center(
-                kind_icon(rec.kind, size=24),
-                width="56px",
-                min_width="56px",
-                height="72px",
-                background="var(--accent-a3)",
-                border_radius="8px",
-                color="var(--accent-11)",
-            ),
+            kind_tile(rec.kind, width="56px", height="72px", icon_size=24),
             rx.vstack(
                 rx.heading(title, size="4", as_="h3"),
                 rx.text(rec.creator, rx.cond(rec.year != "", " · " + rec.year, ""), size="2", color_scheme="gray"),

@@ -9,7 +9,7 @@ import reflex as rx
 from slice_of_culture.components import layout
 from slice_of_culture.components.charts import AMBER
 from slice_of_culture.components.layout import avatar, empty_state
-from slice_of_culture.components.postcard import kind_icon
+from slice_of_culture.components.postcard import kind_icon, kind_tile
 from slice_of_culture.state.item import ItemState
 
 
@@ -33,13 +33,7 @@ def _details() -> rx.Component:
     it = ItemState.item
     return rx.vstack(
         rx.hstack(
-            rx.center(
-                kind_icon(it.kind, size=40),
-                width="110px",
-                height="150px",
-                background="var(--accent-a3)",
-                border_radius="10px",
-            ),
+            kind_tile(it.kind, width="110px", height="150px", icon_size=40),
             rx.vstack(
                 rx.badge(it.kind),
                 rx.heading(it.title, size="8", as_="h1"),
