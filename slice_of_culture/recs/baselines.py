@@ -172,15 +172,18 @@ def tune(
     validation: Interactions,
     item_features: dict[int, list[str]] | None = None,
     metric: str = "ndcg@20",
+    score: Callable[[dict[str, float]], float] | None = None,
 ) -> TuneResult:
-    """Fit `make(**point)` on `train` for each point and keep the best `metric` on `validation`."""
+    """Fit `make(**point)` on `train` for each point and keep the best `metric` on `validation`
+    (or the best `score(metrics)` when a score function is given; `metric` then names it)."""
     start = time.perf_counter()
     seen = train.seen()
     relevant = validation.positives()
     trials: list[tuple[dict[str, Any], float]] = []
     for point in points:
         model = make(**point).fit(train, item_features=item_features)
-        value = evaluate_scores(model.scores, seen=seen, relevant=relevant)[metric]
+        metrics = evaluate_scores(model.scores, seen=seen, relevant=relevant)
+        value = score(metrics) if score is not None else metrics[metric]
         trials.append((point, value))
     best, value = max(trials, key=lambda t: t[1])
     return TuneResult(params=best, metric=metric, value=value, trials=trials, seconds=time.perf_counter() - start)

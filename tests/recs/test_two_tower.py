@@ -103,3 +103,25 @@ def test_stop_after_ends_early_on_the_long_schedule(planted: Planted) -> None:
     # The stored parameters say which schedule it was cut from, so a refit can repeat it.
     assert model.metadata["params"]["epochs"] == 6
     assert model.metadata["params"]["stop_after"] == 2
+
+
+def test_user_id_weight_blends_the_id_into_known_users_only(planted: Planted) -> None:
+    config = TwoTowerConfig(dim=8, epochs=2, batch_size=256, seed=1, user_id_weight=0.5)  # not the default
+    model = TwoTower(config=config, progress=False).fit(
+        planted.train, validation=planted.test, validation_id_weights=(0.0, 0.5, 1.0)
+    )
+    history = planted.train.seen()
+    user = 3
+    items = history.indices[history.indptr[user] : history.indptr[user + 1]]
+    # At weight 0 a known user is scored exactly as a fold-in of their history.
+    model.config.user_id_weight = 0.0
+    model._refresh_vectors()
+    np.testing.assert_allclose(model.user_vectors[user], model.fold_in(items), atol=1e-5)
+    model.config.user_id_weight = 1.0
+    model._refresh_vectors()
+    assert not np.allclose(model.user_vectors[user], model.fold_in(items), atol=1e-3)
+    # Validation is recorded at every weight asked for, and at the configured one on top.
+    for point in model.history_curve:
+        assert set(point["by_id_weight"]) == {0.0, 0.5, 1.0}
+        assert point["by_id_weight"][0.5] == {k: point[k] for k in ("val_recall@20", "val_ndcg@20")}
+        assert all(0.0 <= v <= 1.0 for m in point["by_id_weight"].values() for v in m.values())
