@@ -43,7 +43,10 @@ def make_engine(url: str) -> Engine:
             cur.close()
 
         return engine
-    return create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=10)
+    # JIT off: our queries are short and indexed; PostgreSQL's JIT kicked in on the For you
+    # query over heavy users' entries and spent ~7 ms compiling for a 40 ms query.
+    connect_args = {"options": "-c jit=off"} if url.startswith("postgresql") else {}
+    return create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=10, connect_args=connect_args)
 
 
 @lru_cache(maxsize=4)

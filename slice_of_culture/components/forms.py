@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import reflex as rx
 
+from slice_of_culture.services import display
+
 
 def field(
     label: str,
@@ -60,7 +62,7 @@ def form_error(message: rx.Var) -> rx.Component:
 
 # Options shared by every form that asks for them.
 KIND_OPTIONS = [("movie", "Movie"), ("book", "Book"), ("music", "Music")]
-KIND_PLURALS = [("movie", "Movies"), ("book", "Books"), ("music", "Music")]
+KIND_PLURALS = list(display.KIND_PLURALS.items())
 VISIBILITY_OPTIONS = [("public", "Public"), ("followers", "Followers"), ("private", "Private")]
 STATUS_OPTIONS = [("finished", "Finished"), ("in_progress", "In progress"), ("want", "Want to"), ("dropped", "Dropped")]
 _SELECT_STYLE = {"padding": "0.45rem", "border_radius": "6px", "border": "1px solid var(--gray-a7)"}

@@ -6,6 +6,7 @@ import reflex as rx
 
 from slice_of_culture.components.forms import (
     KIND_OPTIONS,
+    KIND_PLURALS,
     STATUS_OPTIONS,
     VISIBILITY_OPTIONS,
     field,
@@ -70,7 +71,7 @@ def _search_step() -> rx.Component:
                 select_field(
                     "Kind",
                     "catalog-kind",
-                    [("", "All"), ("movie", "Movies"), ("book", "Books"), ("music", "Music")],
+                    [("", "All"), *KIND_PLURALS],
                     value=LogState.kind,
                     on_change=LogState.set_kind,
                 ),

@@ -4,10 +4,14 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import CheckConstraint, Index
+from sqlalchemy import CheckConstraint, Index, text
 from sqlmodel import Field, SQLModel
 
 from slice_of_culture.models.common import ENTRY_STATUSES, VISIBILITIES, sql_in, utcnow
+
+# An entry rated this or higher (4 stars of 5) is "loved": a recommendation candidate and the
+# "you both loved" evidence. The partial index below is built for exactly this threshold.
+LOVED_RATING = 8
 
 
 class Entry(SQLModel, table=True):
@@ -23,6 +27,16 @@ class Entry(SQLModel, table=True):
         Index("ix_entry_user_created", "user_id", "created_at", "id", postgresql_include=["visibility"]),
         # The "Everyone" feed: latest public entries.
         Index("ix_entry_visibility_created", "visibility", "created_at", "id"),
+        # What a set of people loved (For you, step 2): only loved entries, and on PostgreSQL with
+        # everything the query reads, so a heavy person's thousands of entries cost an index-only
+        # scan of their loves (10k-people benchmark: For you p95 29.9 -> 20.1 ms).
+        Index(
+            "ix_entry_user_loved",
+            "user_id",
+            postgresql_include=["item_id", "rating", "visibility"],
+            postgresql_where=text(f"rating >= {LOVED_RATING}"),
+            sqlite_where=text(f"rating >= {LOVED_RATING}"),
+        ),
     )
 
     id: int | None = Field(default=None, primary_key=True)

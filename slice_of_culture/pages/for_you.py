@@ -11,7 +11,7 @@ from slice_of_culture.components.layout import empty_state
 from slice_of_culture.components.people import similar_person
 from slice_of_culture.components.recommendation import recommendation_card
 from slice_of_culture.state.base import SessionState
-from slice_of_culture.state.for_you import ForYouState
+from slice_of_culture.state.for_you import EVERYTHING, ForYouState
 
 
 def _card(rec) -> rx.Component:  # noqa: ANN001
@@ -40,16 +40,32 @@ def _card(rec) -> rx.Component:  # noqa: ANN001
     )
 
 
+def _kind_filter(options: list[tuple[str, str]]) -> rx.Component:
+    """ "Show": the kinds you chose (when you chose some), everything, or one kind."""
+    return select_field(
+        "Show", "for-you-kind", options, value=ForYouState.kind, on_change=ForYouState.set_kind, inline=True
+    )
+
+
 def for_you_page() -> rx.Component:
     return layout(
         rx.heading("For you", size="7", as_="h1"),
-        select_field(
-            "Show",
-            "for-you-kind",
-            [("", "Everything"), *KIND_PLURALS],
-            value=ForYouState.kind,
-            on_change=ForYouState.set_kind,
-            inline=True,
+        rx.cond(
+            ForYouState.preferred_kinds.length() > 0,
+            _kind_filter([("", "Your kinds"), (EVERYTHING, "Everything"), *KIND_PLURALS]),
+            _kind_filter([("", "Everything"), *KIND_PLURALS]),
+        ),
+        rx.cond(
+            (ForYouState.kind == "") & (ForYouState.preferred_kinds.length() > 0),
+            rx.text(
+                "Showing ",
+                ForYouState.preferred_label,
+                ", the kinds you chose (",
+                rx.link("change them in Settings", href=routes.SETTINGS),
+                ").",
+                size="2",
+                color_scheme="gray",
+            ),
         ),
         rx.cond(ForYouState.notice != "", rx.callout(ForYouState.notice, icon="info", role="status")),
         rx.cond(
@@ -60,14 +76,6 @@ def for_you_page() -> rx.Component:
                     rx.fragment(
                         "Pick a few favourites: press “Loved it” on things you enjoyed, "
                         "and this page turns personal at once.",
-                        rx.cond(
-                            (ForYouState.kind == "") & (ForYouState.preferred_kinds.length() > 0),
-                            rx.fragment(
-                                " Showing the kinds you chose (",
-                                rx.link("change them in Settings", href=routes.SETTINGS),
-                                ").",
-                            ),
-                        ),
                     ),
                     rx.fragment(
                         "Popular lately. ",

@@ -52,7 +52,7 @@ def _form() -> rx.Component:
                     SettingsState.choose_kind,
                 ),
                 rx.text(
-                    "For you shows what is popular in these kinds until it knows your taste.",
+                    "For you shows these kinds unless you ask it for everything.",
                     size="1",
                     color_scheme="gray",
                 ),

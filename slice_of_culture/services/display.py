@@ -23,3 +23,12 @@ def stars_label(rating: int | None) -> str:
         return "not rated"
     value = rating / 2
     return f"{value:g} star" + ("" if value == 1 else "s")
+
+
+KIND_PLURALS = {"movie": "Movies", "book": "Books", "music": "Music"}
+
+
+def kinds_phrase(kinds: list[str]) -> str:
+    """ "books and music": kinds in words, in the catalogue's order."""
+    names = [KIND_PLURALS[k].lower() for k in KIND_PLURALS if k in kinds]
+    return " and ".join(names) if len(names) < 3 else ", ".join(names[:-1]) + " and " + names[-1]

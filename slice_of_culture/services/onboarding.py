@@ -1,8 +1,9 @@
 """Onboarding: a newcomer says which kinds they care about and picks a few favourites, in one go.
 
-The kinds are kept on the user (`preferred_kinds`, e.g. "book,music"; "" means everything) and a
-cold start shows what is popular in them. Each favourite becomes a finished, 5-star entry made by
-`entries.create_entry`, so every entry rule applies; all of it is saved, or none of it.
+The kinds are kept on the user (`preferred_kinds`, e.g. "book,music"; "" means everything); For
+you shows them by default, popular items at first and personal ones once it knows your taste.
+Each favourite becomes a finished, 5-star entry made by `entries.create_entry`, so every entry
+rule applies; all of it is saved, or none of it.
 """
 
 from __future__ import annotations

@@ -9,10 +9,13 @@ from slice_of_culture.db import session_scope
 from slice_of_culture.models import ITEM_KINDS
 from slice_of_culture.recs import serve
 from slice_of_culture.recs.serve import Recommendation, SimilarPerson
-from slice_of_culture.services import entries, onboarding
+from slice_of_culture.services import display, entries, onboarding
 from slice_of_culture.services.entries import EntryInput
 from slice_of_culture.services.errors import ServiceError
 from slice_of_culture.state.base import SessionState
+
+# The page's filter: "" = the kinds the person chose (everything if none), EVERYTHING, or one kind.
+EVERYTHING = "all"
 
 
 class ForYouState(rx.State):
@@ -22,8 +25,18 @@ class ForYouState(rx.State):
     people: list[SimilarPerson] = []
     loaded: bool = False
     notice: str = ""
-    # The kinds the person chose (shown with the cold start, which is limited to them).
+    # The kinds the person chose: what the page shows by default (none chosen: everything).
     preferred_kinds: list[str] = []
+
+    @rx.var
+    def preferred_label(self) -> str:
+        """ "books and music": the chosen kinds in words, for the note under the filter."""
+        return display.kinds_phrase(self.preferred_kinds)
+
+    def _filter(self) -> dict:
+        if self.kind == EVERYTHING:
+            return {"kinds": list(ITEM_KINDS)}
+        return {"kind": self.kind or None}
 
     async def _refresh(self) -> None:
         session_state = await self.get_state(SessionState)
@@ -32,15 +45,15 @@ class ForYouState(rx.State):
             self.preferred_kinds = onboarding.preferred_kinds(user)
             if user is None:
                 result = serve.ForYou(
-                    status="popular", items=serve.popular_items(session=session, user=None, kind=self.kind or None)
+                    status="popular", items=serve.popular_items(session=session, user=None, **self._filter())
                 )
             else:
                 try:
-                    result = serve.for_you(session=session, user=user, kind=self.kind or None)
+                    result = serve.for_you(session=session, user=user, **self._filter())
                 except Exception:  # noqa: BLE001 - a broken vector store must not break the page
                     serve.log.exception("recommendations failed; showing popular items")
                     result = serve.ForYou(
-                        status="popular", items=serve.popular_items(session=session, user=user, kind=self.kind or None)
+                        status="popular", items=serve.popular_items(session=session, user=user, **self._filter())
                     )
         self.status, self.items, self.people, self.loaded = result.status, result.items, result.people, True
 
@@ -51,7 +64,7 @@ class ForYouState(rx.State):
 
     @rx.event
     async def set_kind(self, kind: str):
-        self.kind = kind if kind in ITEM_KINDS else ""
+        self.kind = kind if kind in ITEM_KINDS or kind == EVERYTHING else ""
         await self._refresh()
 
     @rx.event

@@ -82,6 +82,15 @@ def test_a_newcomer_chooses_books_loves_two_and_lands_on_for_you(new_page, app) 
     page.get_by_role("button", name="Save and see my recommendations").click()
     expect(page).to_have_url(re.compile(r"/for-you/?$"))
     expect(page.get_by_role("heading", name="For you", level=1)).to_be_visible()
+    # For you keeps to the chosen kinds until the person asks for everything.
+    show = page.get_by_label("Show")
+    expect(show).to_have_value("")
+    expect(show.locator("option:checked")).to_have_text("Your kinds")
+    expect(page.get_by_text("Showing books, the kinds you chose")).to_be_visible()
+    expect(page.get_by_role("heading", name=movie)).to_have_count(0)
+    show.select_option("all")
+    expect(page.get_by_role("heading", name=movie)).to_be_visible()
+    expect(page.get_by_text("Showing books, the kinds you chose")).to_have_count(0)
 
     engine = make_engine(app.database_url)
     try:

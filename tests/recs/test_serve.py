@@ -11,7 +11,7 @@ import pytest
 from sqlmodel import Session
 
 from slice_of_culture.config import get_settings
-from slice_of_culture.models import User
+from slice_of_culture.models import ITEM_KINDS, User
 from slice_of_culture.recs import jobs, serve
 from slice_of_culture.recs.store import VectorStore
 from tests.recs.app_data import make_planted_app
@@ -123,3 +123,19 @@ def test_kind_filter_and_similar_items_and_people(engine, served) -> None:
         people = serve.similar_people(session=session, owner=user, viewer_id=None, store=store)
         assert people and planted.user_cluster[_id(session, people[0].username)] == 0
         assert user.username not in {p.username for p in people}
+
+
+def test_personal_results_keep_to_the_kinds_you_chose(engine, served) -> None:
+    planted, store = served
+    with Session(engine) as session:
+        user = session.get(User, planted.users[0].id)  # cluster 0 loves movies
+        user.preferred_kinds = "book"
+        session.add(user)
+        session.commit()
+        chosen = serve.for_you(session=session, user=user, store=store)
+        assert chosen.status == "personal" and chosen.items
+        assert {r.kind for r in chosen.items} == {"book"}
+        # "Everything" on the page overrides the preference; a kind picked on the page too.
+        everything = serve.for_you(session=session, user=user, kinds=ITEM_KINDS, store=store)
+        assert everything.items[0].kind == "movie" and "both loved" in everything.items[0].reason
+        assert {r.kind for r in serve.for_you(session=session, user=user, kind="music", store=store).items} == {"music"}
