@@ -27,6 +27,7 @@ config = rx.Config(
     show_built_with_reflex=False,
     # The app talks to its database through slice_of_culture.db, not Reflex's rx.session().
     db_url=None,
-    plugins=[rx.plugins.RadixThemesPlugin()],
+    # The app's look (App(theme=...) is deprecated since Reflex 0.9).
+    plugins=[rx.plugins.RadixThemesPlugin(theme=rx.theme(accent_color="tomato", radius="large"))],
     disable_plugins=[rx.plugins.SitemapPlugin],
 )

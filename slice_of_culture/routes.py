@@ -19,6 +19,11 @@ def profile(username: str, entry_id: int | None = None) -> str:
     return f"/u/{username}" + (f"#entry-{entry_id}" if entry_id else "")
 
 
+def route_arg(path: str) -> str:
+    """The last part of a URL path: the [arg] of PROFILE, ITEM and FORUM ("/u/ana/" -> "ana")."""
+    return path.rstrip("/").rsplit("/", 1)[-1]
+
+
 def login_then(next_path: str) -> str:
     """The login page that comes back to `next_path` afterwards."""
     return f"{LOGIN}?next={quote(next_path, safe='/')}"

@@ -32,7 +32,7 @@ from slice_of_culture.state.profile import ProfileState
 from slice_of_culture.state.settings import SettingsState
 from slice_of_culture.state.welcome import WelcomeState
 
-app = rx.App(theme=rx.theme(accent_color="tomato", radius="large"))
+app = rx.App()
 
 app.add_page(
     home_page, route=routes.HOME, title="Postcards · Slice of Culture", on_load=[SessionState.sync_user, HomeState.load]

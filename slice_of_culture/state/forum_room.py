@@ -175,7 +175,7 @@ class ForumRoom(rx.SharedState):
         session_state = await self.get_state(SessionState)
         client = self.router.session.client_token
         # /forums/<slug>: the last part of the path this browser is on.
-        slug = self.router.url.path.rstrip("/").rsplit("/", 1)[-1].lower()
+        slug = routes.route_arg(self.router.url.path).lower()
         page._reset()
         redirect: EventSpec | None = None
         with session_scope() as session:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
+from slice_of_culture import routes
 from slice_of_culture.db import session_scope
 from slice_of_culture.recs import serve
 from slice_of_culture.recs.serve import SimilarItem
@@ -21,7 +22,7 @@ class ItemState(rx.State):
     @rx.event
     async def load(self):
         self.item, self.not_found = None, False
-        raw = str(self.router.page.params.get("item_id", ""))
+        raw = routes.route_arg(self.router.url.path)
         session_state = await self.get_state(SessionState)
         with session_scope() as session:
             viewer = session_state.current_user(session)

@@ -30,7 +30,7 @@ class ProfileState(PostcardListMixin, rx.State):
     comment_errors: dict[str, str] = {}
 
     def _name(self) -> str:
-        return str(self.router.page.params.get("profile_name", ""))
+        return routes.route_arg(self.router.url.path)
 
     async def _viewer(self, session) -> User | None:  # noqa: ANN001
         return (await self.get_state(SessionState)).current_user(session)
