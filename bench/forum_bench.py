@@ -16,6 +16,11 @@ is a socket.io client speaking Reflex's own protocol, as the compiled frontend d
 room's on_load and links it to the live room; it sends the same `ForumRoom.send` event the
 composer sends, and reads the deltas Reflex pushes.
 
+With `--watchers N` (default 10), N more people sit on the forums list (/forums, linked to the
+shared lobby) while the room talks: their "list" latency is from emitting the send to receiving
+the list's new last-message preview, and their presence makes the room's senders pay for the
+list's updates as they do in production.
+
 Latency is measured in this one process, on one clock: from emitting the send to receiving the
 delta that carries the message, for every other client in the room (the sender's own echo is
 reported separately). Senders rotate and messages are paced so flood control (5 in 5 s per
@@ -56,6 +61,7 @@ SHARED_BASE = f"{STATE}.reflex___istate___shared____shared_state_base_internal"
 ROOM_STATE = f"{SHARED_BASE}.slice_of_culture___state___forum_room____forum_room"
 SEND_EVENT = f"{ROOM_STATE}.send"
 PAGE_STATE = f"{STATE}.slice_of_culture___state___forum_room____room_page"
+LOBBY_STATE = f"{SHARED_BASE}.slice_of_culture___state___forum_lobby____forum_lobby"
 NONCE_RE = re.compile(r"bench:([0-9a-f]{12})")
 # Messages sent right after everyone joined, before measuring (the first one is reported apart).
 WARMUP = 3
@@ -77,7 +83,17 @@ class Client:
 
 
 def _router_data(slug: str) -> dict[str, Any]:
+    if not slug:  # the forums list
+        return {"pathname": "/forums", "asPath": "/forums", "query": {}}
     return {"pathname": f"/forums/{slug}", "asPath": f"/forums/{slug}", "query": {"slug": slug}}
+
+
+def _seen(client: Client, text: str, now: float) -> None:
+    match = NONCE_RE.search(text)
+    if match and match.group(1) not in client.seen:
+        client.seen[match.group(1)] = now
+        if (event := client.waiters.get(match.group(1))) is not None:
+            event.set()
 
 
 def _on_update(client: Client, update: dict[str, Any]) -> None:
@@ -86,12 +102,13 @@ def _on_update(client: Client, update: dict[str, Any]) -> None:
     room = delta.get(ROOM_STATE) or {}
     for key in ("fresh_rx_state_", "history_rx_state_"):
         for message in room.get(key) or []:
-            match = NONCE_RE.search(message.get("text", ""))
-            if match and match.group(1) not in client.seen:
-                client.seen[match.group(1)] = now
-                if (event := client.waiters.get(match.group(1))) is not None:
-                    event.set()
+            _seen(client, message.get("text", ""), now)
     if "here_rx_state_" in room or "history_rx_state_" in room:
+        client.joined.set()
+    lobby = delta.get(LOBBY_STATE) or {}
+    for preview in (lobby.get("last_preview_rx_state_") or {}).values():
+        _seen(client, preview, now)
+    if "present_rx_state_" in lobby:
         client.joined.set()
     page = delta.get(PAGE_STATE) or {}
     if page.get("worker_rx_state_"):
@@ -150,6 +167,11 @@ class Result:
     echo_p50: float
     first_max: float
     lost: int
+    # People on the forums list meanwhile, and how long the list took to show each message.
+    watchers: int = 0
+    list_p50: float = float("nan")
+    list_p95: float = float("nan")
+    list_lost: int = 0
 
 
 def make_people(database_url: str, count: int, prefix: str) -> list[Client]:
@@ -168,12 +190,18 @@ def make_people(database_url: str, count: int, prefix: str) -> list[Client]:
     return people
 
 
-async def run_room(url: str, database_url: str, config: str, n: int, messages: int, slug: str) -> Result:
-    clients = make_people(database_url, n, f"b{n}{config}x{uuid.uuid4().hex[:4]}_")
+async def run_room(url: str, database_url: str, config: str, n: int, messages: int, slug: str, watchers: int) -> Result:
+    tag = f"b{n}{config}x{uuid.uuid4().hex[:4]}"
+    clients = make_people(database_url, n, f"{tag}_")
+    on_list = make_people(database_url, watchers, f"{tag}w_")
+    for i in range(0, watchers, 10):
+        await asyncio.gather(*(connect(c, url, "") for c in on_list[i : i + 10]))
     # Connect in small batches, like people arriving.
     for i in range(0, n, 10):
         await asyncio.gather(*(connect(c, url, slug) for c in clients[i : i + 10]))
     await asyncio.sleep(1.0)
+    list_latencies: list[float] = []
+    list_lost = 0
     latencies: list[float] = []
     echoes: list[float] = []
     cold: list[float] = []
@@ -183,14 +211,22 @@ async def run_room(url: str, database_url: str, config: str, n: int, messages: i
     for k in range(-WARMUP, messages):
         sender = clients[k % n]
         nonce = uuid.uuid4().hex[:12]
-        for c in clients:
+        for c in clients + on_list:
             c.waiters[nonce] = asyncio.Event()
         started = time.monotonic()
         await send(sender, f"Message {k} from {sender.name} bench:{nonce}", slug)
         try:
-            await asyncio.wait_for(asyncio.gather(*(c.waiters[nonce].wait() for c in clients)), timeout=10)
+            await asyncio.wait_for(asyncio.gather(*(c.waiters[nonce].wait() for c in clients + on_list)), timeout=10)
         except TimeoutError:
             pass
+        for c in on_list:
+            arrived = c.seen.get(nonce)
+            if k >= 0:
+                if arrived is None:
+                    list_lost += 1
+                else:
+                    list_latencies.append((arrived - started) * 1000)
+            c.waiters.pop(nonce, None)
         for c in clients:
             arrived = c.seen.get(nonce)
             if k < 0:
@@ -206,7 +242,7 @@ async def run_room(url: str, database_url: str, config: str, n: int, messages: i
             c.waiters.pop(nonce, None)
         await asyncio.sleep(gap)
     workers = {c.worker for c in clients if c.worker}
-    for c in clients:
+    for c in clients + on_list:
         if c.sio is not None:
             await c.sio.disconnect()
     return Result(
@@ -221,10 +257,14 @@ async def run_room(url: str, database_url: str, config: str, n: int, messages: i
         echo_p50=statistics.median(echoes) if echoes else float("nan"),
         first_max=max(cold) if cold else float("nan"),
         lost=lost,
+        watchers=watchers,
+        list_p50=_percentile(list_latencies, 0.5),
+        list_p95=_percentile(list_latencies, 0.95),
+        list_lost=list_lost,
     )
 
 
-def run_config(config: str, sizes: list[int], messages: int, redis_db: int) -> list[Result]:
+def run_config(config: str, sizes: list[int], messages: int, redis_db: int, watchers: int) -> list[Result]:
     import redis
 
     extra: dict[str, str] = {}
@@ -241,7 +281,7 @@ def run_config(config: str, sizes: list[int], messages: int, redis_db: int) -> l
     try:
         # One room per size, so each starts with an empty window.
         for n, slug in zip(sizes, ["movies", "books", "music", "jazz", "horror"], strict=False):
-            result = asyncio.run(run_room(app.url, app.database_url, config, n, messages, slug))
+            result = asyncio.run(run_room(app.url, app.database_url, config, n, messages, slug, watchers))
             print(json.dumps(result.__dict__), flush=True)
             results.append(result)
     finally:
@@ -255,14 +295,15 @@ def run_config(config: str, sizes: list[int], messages: int, redis_db: int) -> l
 def table(results: list[Result]) -> str:
     lines = [
         "| setup | clients | messages | workers seen | p50 ms | p95 ms | p99 ms | max ms | sender echo p50 ms "
-        "| first message after joins, max ms | lost |",
-        "|---|---|---|---|---|---|---|---|---|---|---|",
+        "| first message after joins, max ms | lost | on the list | list p50 ms | list p95 ms | list lost |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     names = {"1w": "1 worker, no Redis", "3w": "3 workers + Redis"}
     for r in results:
         lines.append(
             f"| {names.get(r.config, r.config)} | {r.clients} | {r.messages} | {r.workers_seen} | {r.p50:.0f} | "
-            f"{r.p95:.0f} | {r.p99:.0f} | {r.max:.0f} | {r.echo_p50:.0f} | {r.first_max:.0f} | {r.lost} |"
+            f"{r.p95:.0f} | {r.p99:.0f} | {r.max:.0f} | {r.echo_p50:.0f} | {r.first_max:.0f} | {r.lost} | "
+            f"{r.watchers} | {r.list_p50:.0f} | {r.list_p95:.0f} | {r.list_lost} |"
         )
     return "\n".join(lines)
 
@@ -273,11 +314,12 @@ def main() -> None:
     parser.add_argument("--messages", type=int, default=30)
     parser.add_argument("--configs", nargs="+", default=["1w", "3w"], choices=["1w", "3w"])
     parser.add_argument("--redis-db", type=int, default=14)
+    parser.add_argument("--watchers", type=int, default=10, help="people on the forums list meanwhile")
     args = parser.parse_args()
     os.environ.setdefault("REFLEX_USE_SYSTEM_BUN", "1")
     results: list[Result] = []
     for config in args.configs:
-        results += run_config(config, args.clients, args.messages, args.redis_db)
+        results += run_config(config, args.clients, args.messages, args.redis_db, args.watchers)
     stamp = datetime.now(UTC).strftime("%Y-%m-%d")
     print(f"\n### {stamp} — {platform.processor() or platform.machine()}, {os.cpu_count()} cores\n")
     print(table(results))

@@ -10,6 +10,7 @@ from slice_of_culture.components.forms import field, form_error
 from slice_of_culture.components.layout import empty_state
 from slice_of_culture.services.forums import ForumSummary
 from slice_of_culture.state.base import SessionState
+from slice_of_culture.state.forum_lobby import ForumLobby
 from slice_of_culture.state.forums import ForumsState
 
 
@@ -60,15 +61,22 @@ def _edit_form() -> rx.Component:
 
 
 def _row(forum: ForumSummary) -> rx.Component:
+    # Live columns come from the shared lobby (pushed as rooms change), the rest from this
+    # reader's own list; the row's values stand in until the lobby's first update arrives.
+    present = ForumLobby.present.get(forum.slug, 0)
+    last_author = ForumLobby.last_author.get(forum.slug, forum.last_author)
+    last_preview = ForumLobby.last_preview.get(forum.slug, forum.last_preview)
+    last_at = ForumLobby.last_at.get(forum.slug, forum.last_at)
+    unread = forum.unread + ForumLobby.posted.get(forum.slug, 0) - ForumsState.posted_seen.get(forum.slug, 0)
     return rx.card(
         rx.vstack(
             rx.hstack(
                 rx.link(rx.heading(forum.name, size="4", as_="h2"), href="/forums/" + forum.slug, underline="hover"),
                 rx.cond(forum.archived, rx.badge("Archived", color_scheme="gray")),
                 rx.cond(
-                    forum.unread > 0,
+                    unread > 0,
                     rx.badge(
-                        forum.unread.to_string() + " unread",
+                        unread.to_string() + " unread",
                         color_scheme="red",
                         variant="solid",
                         radius="full",
@@ -77,10 +85,10 @@ def _row(forum: ForumSummary) -> rx.Component:
                 ),
                 rx.spacer(),
                 rx.cond(
-                    forum.present > 0,
+                    present > 0,
                     rx.hstack(
                         rx.icon("users", size=14),
-                        rx.text(forum.present.to_string() + " here now", size="1"),
+                        rx.text(present.to_string() + " here now", size="1"),
                         spacing="1",
                         align="center",
                         color="var(--green-11)",
@@ -92,12 +100,12 @@ def _row(forum: ForumSummary) -> rx.Component:
             ),
             rx.text(forum.description, color_scheme="gray", size="2"),
             rx.cond(
-                forum.last_at != "",
+                last_at != "",
                 rx.hstack(
-                    rx.text(forum.last_author + ": ", weight="medium", size="2", white_space="nowrap"),
-                    rx.text(forum.last_preview, size="2", color_scheme="gray", trim="both", truncate=True),
+                    rx.text(last_author + ": ", weight="medium", size="2", white_space="nowrap"),
+                    rx.text(last_preview, size="2", color_scheme="gray", trim="both", truncate=True),
                     rx.spacer(),
-                    rx.moment(forum.last_at, from_now=True, font_size="0.75rem", color="var(--gray-10)"),
+                    rx.moment(last_at, from_now=True, font_size="0.75rem", color="var(--gray-10)"),
                     width="100%",
                     align="baseline",
                     spacing="1",
@@ -155,6 +163,7 @@ def forums_page() -> rx.Component:
             ForumsState.loaded & (ForumsState.forums.length() == 0),
             empty_state("No forums yet", "An admin can open the first one.", icon="messages_square"),
         ),
-        rx.foreach(ForumsState.forums, _row),
+        # Leaving the page ends this tab's live updates of the list.
+        rx.vstack(rx.foreach(ForumsState.forums, _row), on_unmount=ForumsState.leave, spacing="3", width="100%"),
         rx.cond(SessionState.is_admin, _create_form()),
     )

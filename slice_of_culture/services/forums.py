@@ -188,17 +188,7 @@ def list_forums(
     if not forums:
         return []
     forum_ids = [f.id for f in forums]
-    last_ids = session.exec(
-        select(func.max(Message.id))
-        .where(Message.forum_id.in_(forum_ids), Message.deleted_at.is_(None))
-        .group_by(Message.forum_id)
-    ).all()
-    last: dict[int, tuple[Message, User]] = {
-        m.forum_id: (m, u)
-        for m, u in session.exec(
-            select(Message, User).join(User, User.id == Message.user_id).where(Message.id.in_(last_ids))
-        )
-    }
+    last = _last_messages(session, forum_ids)
     unread = _unread_counts(session, viewer, forum_ids) if viewer else {}
     presence = presence or {}
     rows = []
@@ -212,15 +202,47 @@ def list_forums(
             unread=unread.get(f.id, 0),
         )
         if f.id in last:
-            message, author = last[f.id]
-            summary.last_author = author.display_name or author.username
-            summary.last_preview = _preview(message.text)
-            summary.last_at = message.created_at.isoformat()
+            _set_last(summary, *last[f.id])
         rows.append(summary)
     return rows
 
 
-def _preview(text: str) -> str:
+def forum_summary(*, session: Session, slug: str) -> ForumSummary:
+    """One forum's row as anyone sees it (no presence, no unread count): after a message changed,
+    the live forums list shows its new last message."""
+    forum = _forum_by_slug(session, slug)
+    summary = ForumSummary(
+        slug=forum.slug, name=forum.name, description=forum.description, archived=forum.archived_at is not None
+    )
+    last = _last_messages(session, [forum.id])
+    if forum.id in last:
+        _set_last(summary, *last[forum.id])
+    return summary
+
+
+def _last_messages(session: Session, forum_ids: list[int]) -> dict[int, tuple[Message, User]]:
+    """Each forum's newest message that is not deleted, with its author."""
+    last_ids = session.exec(
+        select(func.max(Message.id))
+        .where(Message.forum_id.in_(forum_ids), Message.deleted_at.is_(None))
+        .group_by(Message.forum_id)
+    ).all()
+    return {
+        m.forum_id: (m, u)
+        for m, u in session.exec(
+            select(Message, User).join(User, User.id == Message.user_id).where(Message.id.in_(last_ids))
+        )
+    }
+
+
+def _set_last(summary: ForumSummary, message: Message, author: User) -> None:
+    summary.last_author = author.display_name or author.username
+    summary.last_preview = preview(message.text)
+    summary.last_at = message.created_at.isoformat()
+
+
+def preview(text: str) -> str:
+    """A message on one line, cut to PREVIEW_CHARS."""
     flat = " ".join(text.split())
     return flat if len(flat) <= PREVIEW_CHARS else flat[: PREVIEW_CHARS - 1].rstrip() + "…"
 

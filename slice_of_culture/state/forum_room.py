@@ -49,6 +49,7 @@ from slice_of_culture.services.display import initials
 from slice_of_culture.services.errors import NotFound, ServiceError
 from slice_of_culture.services.forums import LoginRequired, MessageView
 from slice_of_culture.state.base import SessionState
+from slice_of_culture.state.forum_lobby import LOBBY_TOKEN, ForumLobby, lobby_changed, modify_shared
 
 logger = logging.getLogger(__name__)
 
@@ -162,6 +163,7 @@ class ForumRoom(rx.SharedState):
     def _drop(self, client_token: str) -> None:
         if self._present.pop(client_token, None) is not None:
             self._refresh_here()
+            lobby_changed(self._slug(), present=len(self.here))
 
     def _present_user_ids(self) -> set[int]:
         return {p["user_id"] for p in self._present.values()}
@@ -214,6 +216,7 @@ class ForumRoom(rx.SharedState):
         linked._set_meta(room)
         linked._present[client] = person
         linked._refresh_here()
+        lobby_changed(room.slug, present=len(linked.here))
         page._show(room)
         page.epoch_seen = linked.epoch
         target = str(self.router.url.query_parameters.get("message", ""))
@@ -258,6 +261,7 @@ class ForumRoom(rx.SharedState):
             return None
         page.composer_error = ""
         self._add(message)
+        lobby_changed(slug, posted=1)
         return None
 
     @rx.event
@@ -283,12 +287,16 @@ class ForumRoom(rx.SharedState):
         page.editing_id, page.edit_error = 0, ""
         self._replace(message)
         page._replace_older(message)
+        lobby_changed(self._slug(), reread=True)
 
     @rx.event
     async def delete(self, message_id: int):
         """Delete a message (your own; any, for admins). The service decides who may."""
         page = await self.get_state(RoomPage)
         session_state = await self.get_state(SessionState)
+        # Deleting twice (a double click, two moderators) changes nothing the second time.
+        shown = next((m for m in self._live() + page.older if m.message_id == message_id), None)
+        was_live = shown is not None and not shown.deleted
         try:
             with session_scope() as session:
                 user = session_state.current_user(session)
@@ -299,6 +307,7 @@ class ForumRoom(rx.SharedState):
         page.notice = ""
         self._replace(message)
         page._replace_older(message)
+        lobby_changed(self._slug(), posted=-1 if was_live else 0, reread=True)
 
 
 class RoomPage(rx.State):
@@ -395,16 +404,9 @@ async def presence_counts(slugs: list[str]) -> dict[str, int]:
 
 @contextlib.asynccontextmanager
 async def modify_room(state_manager: Any, slug: str) -> AsyncIterator[ForumRoom]:
-    """Change a room's shared state directly (not as one of its readers); Reflex then pushes the
-    change to everyone linked to it, as it does after a reader's event."""
-    async with state_manager.modify_state_with_links(rx.BaseStateToken(ident=room_token(slug), cls=ForumRoom)) as root:
-        room = await root.get_state(ForumRoom)
+    """Change a room's shared state directly (not as one of its readers)."""
+    async with modify_shared(state_manager, room_token(slug), ForumRoom) as room:
         yield room
-        # What app.modify_state does after its block, minus emitting to the room token itself
-        # (no browser has that token): resolve the delta and record the dirty vars, which the
-        # links context above sends to every linked browser on exit.
-        await root._get_resolved_delta()
-        root._clean()
 
 
 async def refresh_room_meta(state_manager: Any, room: forums.RoomView) -> None:
@@ -423,11 +425,11 @@ async def _connected(app: Any, client_token: str) -> bool:
     return namespace is None or client_token in namespace.token_to_sid
 
 
-async def _on_room_page(app: Any, client_token: str, slug: str) -> bool:
+async def _on_page(app: Any, client_token: str, path: str) -> bool:
     # A tab that went to another page with a full page load sent no "leave"; its own state says
     # where it is now.
     root = await app.state_manager.get_state(rx.BaseStateToken(ident=client_token, cls=RoomPage))
-    return root.router.url.path.rstrip("/").lower() == f"{routes.FORUMS}/{slug}"
+    return root.router.url.path.rstrip("/").lower() == path
 
 
 async def sweep_presence_once(app: Any) -> int:
@@ -435,12 +437,14 @@ async def sweep_presence_once(app: Any) -> int:
     with session_scope() as session:
         slugs = list(session.exec(select(Forum.slug)))
     dropped = 0
+    here: dict[str, int] = {}
     for slug in slugs:
         root = await app.state_manager.get_state(rx.BaseStateToken(ident=room_token(slug), cls=ForumRoom))
         room = await root.get_state(ForumRoom)
+        here[slug] = len(room.here)
         gone = set()
         for token in set(room._present) | set(room._linked_from):
-            if not await _connected(app, token) or not await _on_room_page(app, token, slug):
+            if not await _connected(app, token) or not await _on_page(app, token, f"{routes.FORUMS}/{slug}"):
                 gone.add(token)
         if not gone:
             continue
@@ -451,7 +455,26 @@ async def sweep_presence_once(app: Any) -> int:
                 shared._drop(token)
                 # No more pushes to a closed tab; if it comes back, its on_load links it again.
                 shared._linked_from.discard(token)
+            here[slug] = len(shared.here)
+    await _sweep_lobby(app, here)
     return dropped
+
+
+async def _sweep_lobby(app: Any, here: dict[str, int]) -> None:
+    """The forums list's side of the sweep: forget tabs that left /forums, and heal any count
+    that an update lost (a worker stopped between a room's change and the lobby's)."""
+    root = await app.state_manager.get_state(rx.BaseStateToken(ident=LOBBY_TOKEN, cls=ForumLobby))
+    lobby = await root.get_state(ForumLobby)
+    for slug, count in here.items():
+        if lobby.present.get(slug, 0) != count:
+            lobby_changed(slug, present=count)
+    gone = set()
+    for token in lobby._linked_from:
+        if not await _connected(app, token) or not await _on_page(app, token, routes.FORUMS):
+            gone.add(token)
+    if gone:
+        async with modify_shared(app.state_manager, LOBBY_TOKEN, ForumLobby) as shared:
+            shared._linked_from.difference_update(gone)
 
 
 async def sweep_presence(app: Any) -> None:

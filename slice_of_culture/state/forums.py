@@ -3,6 +3,7 @@ for admins, creating, renaming and archiving forums (the rules are in services/f
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 import reflex as rx
@@ -13,6 +14,7 @@ from slice_of_culture.services import forums
 from slice_of_culture.services.errors import ServiceError, ValidationError
 from slice_of_culture.services.forums import ForumSummary
 from slice_of_culture.state.base import SessionState
+from slice_of_culture.state.forum_lobby import ForumLobby, link_lobby
 from slice_of_culture.state.forum_room import presence_counts, refresh_room_meta
 
 
@@ -27,14 +29,22 @@ class ForumsState(rx.State):
     edit_errors: dict[str, str] = {}
     notice: str = ""
 
+    # What the live list had posted per room when this reader loaded it: their unread count is
+    # their count then plus what was posted since (ForumLobby.posted).
+    posted_seen: dict[str, int] = {}
+
     async def _reload(self) -> None:
         session_state = await self.get_state(SessionState)
         with session_scope() as session:
             rows = forums.list_forums(session=session, viewer=session_state.current_user(session))
         # Who is in each room now comes from the live rooms, not the database.
+        stamp = time.time_ns()
         present = await presence_counts([r.slug for r in rows])
         for row in rows:
             row.present = present.get(row.slug, 0)
+        # From here on the live columns come from the shared lobby, pushed as rooms change.
+        lobby = await link_lobby(await self.get_state(ForumLobby), rows, stamp)
+        self.posted_seen = {row.slug: lobby.posted.get(row.slug, 0) for row in rows}
         self.forums = rows
         self.loaded = True
 
@@ -42,6 +52,13 @@ class ForumsState(rx.State):
     async def load(self):
         self.notice, self.create_errors, self.edit_slug = "", {}, ""
         await self._reload()
+
+    @rx.event
+    async def leave(self):
+        """on_unmount of /forums: no more live updates of the list for this tab."""
+        lobby = await self.get_state(ForumLobby)
+        if lobby._linked_to:
+            await lobby._unlink()
 
     async def _admin_action(self, action: Any) -> forums.RoomView:
         """Run an admin service call (it checks the caller is an admin); returns the forum."""

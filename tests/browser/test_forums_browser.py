@@ -226,3 +226,54 @@ def test_archived_forum_refuses_messages_and_admins_reopen_it(new_page, app) -> 
     row.get_by_role("button", name="Reopen").click()
     expect(row.get_by_role("button", name="Archive")).to_be_visible()
     expect(b.get_by_text("This forum is archived")).to_have_count(0)
+
+
+def test_the_forums_list_shows_presence_last_message_and_unread_live(new_page, app) -> None:
+    # A room of this test's own, so that nobody else's tabs count in it.
+    slug = f"live-{_suffix()}"
+    name = f"Live {slug[-6:]}"
+    admin_name = _make_admin(app.database_url)
+    engine = make_engine(app.database_url)
+    try:
+        with session_scope(engine) as session:
+            admin = accounts.get_user_by_username(session=session, username=admin_name)
+            forums.create_forum(session=session, admin=admin, slug=slug, name=name)
+    finally:
+        engine.dispose()
+    reader, _ = person(new_page, "rey")
+    open_room(reader, slug)  # a member now, so unread messages count for them
+    reader.get_by_role("link", name="All forums").click()
+    row = reader.get_by_test_id("forum-row").filter(has=reader.get_by_role("heading", name=name))
+    expect(row.get_by_text("No messages yet.")).to_be_visible()
+    expect(row.get_by_text("here now")).to_have_count(0)
+
+    # Someone opens the room and talks: the reader's list follows without a reload.
+    talker, talker_name = person(new_page, "tam")
+    open_room(talker, slug)
+    expect(row.get_by_text("1 here now")).to_be_visible()
+    first = f"Anyone seen Perfect Days? {_suffix()}"
+    send(talker, first)
+    expect(row.get_by_text(first)).to_be_visible()
+    expect(row.get_by_test_id("forum-unread")).to_have_text("1 unread")
+    second = f"<b>Wenders</b> at his best {_suffix()}"
+    send(talker, second)
+    expect(row.get_by_text(second)).to_be_visible()  # as text, tags and all
+    expect(row.get_by_test_id("forum-unread")).to_have_text("2 unread")
+
+    # Deleting the last message brings the one before it back as the preview.
+    last = conversation(talker).get_by_test_id("message").filter(has_text=second)
+    last.get_by_role("button", name="Delete").click()
+    expect(row.get_by_text(first)).to_be_visible()
+    expect(row.get_by_text(second)).to_have_count(0)
+    expect(row.get_by_test_id("forum-unread")).to_have_text("1 unread")
+
+    # The talker leaves the room: the count goes with them.
+    talker.get_by_role("link", name="All forums").click()
+    expect(row.get_by_text("here now")).to_have_count(0)
+
+    # Reading the room clears the reader's unread count; back on the list it stays cleared.
+    row.get_by_role("link", name=name).click()
+    expect(reader.get_by_label("Message")).to_be_editable()
+    reader.get_by_role("link", name="All forums").click()
+    expect(row.get_by_test_id("forum-unread")).to_have_count(0)
+    expect(row.get_by_text(first)).to_be_visible()

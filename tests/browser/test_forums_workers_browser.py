@@ -11,6 +11,7 @@ chat must work again.
 from __future__ import annotations
 
 import os
+import re
 import signal
 import time
 import uuid
@@ -139,6 +140,11 @@ def _expect_all(pages: list[Page], texts: list[str], timeout: int = 5_000) -> No
 
 def test_messages_reach_browsers_on_every_worker_and_survive_a_restart(browser, workers_app: WorkersApp) -> None:
     room = workers_app.url + "/forums/movies"
+    # Someone watching the forums list, on whichever worker they land: it follows the room live.
+    lobby = _logged_in_page(browser, workers_app)
+    lobby.goto(workers_app.url + "/forums")
+    movies = lobby.get_by_test_id("forum-row").filter(has=lobby.get_by_role("heading", name="Movies"))
+    expect(movies).to_be_visible()
     by_worker: dict[str, Page] = {}
     extra: list[Page] = []
     # The kernel spreads new websockets over the workers; open browsers until all three are used.
@@ -159,6 +165,9 @@ def test_messages_reach_browsers_on_every_worker_and_survive_a_restart(browser, 
         texts.append(f"from worker {i} {uuid.uuid4().hex[:6]}")
         _send(page, texts[-1])
     _expect_all(pages, texts)
+    # Joins and messages on all three workers reached the list (one person per browser).
+    expect(movies.get_by_text(f"{len(pages)} here now")).to_be_visible()
+    expect(movies).to_contain_text(re.compile("|".join(texts)))
 
     # Restart every worker, one after another, and empty Redis: only the database remains.
     before = _workers(workers_app.pid)

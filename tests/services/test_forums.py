@@ -262,3 +262,19 @@ def test_list_shows_last_message_presence_and_preview(session: Session) -> None:
     row = {r.slug: r for r in forums.list_forums(session=session, viewer=None, presence={"books": 3})}["books"]
     assert row.present == 3 and row.last_author == ana.display_name and row.last_at
     assert row.last_preview.endswith("…") and len(row.last_preview) <= forums.PREVIEW_CHARS
+
+
+def test_one_forums_summary_follows_its_last_living_message(session: Session) -> None:
+    # What the live forums list re-reads after a message in a room changed.
+    assert forums.forum_summary(session=session, slug="jazz").last_at == ""
+    ana = make_user(session)
+    first = _post(session, ana, "Kind of Blue, again", slug="jazz", seconds_ago=2)
+    second = _post(session, ana, "  A Love\n  Supreme ", slug="jazz", seconds_ago=1)
+    row = forums.forum_summary(session=session, slug="jazz")
+    assert (row.slug, row.last_preview, row.last_author) == ("jazz", "A Love Supreme", ana.display_name)
+    assert row.last_at == second.created_at
+    forums.delete_message(session=session, user=ana, slug="jazz", message_id=second.message_id)
+    row = forums.forum_summary(session=session, slug="jazz")
+    assert (row.last_preview, row.last_at) == ("Kind of Blue, again", first.created_at)
+    with pytest.raises(NotFound):
+        forums.forum_summary(session=session, slug="no-such-room")
