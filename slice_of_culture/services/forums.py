@@ -207,17 +207,20 @@ def list_forums(
     return rows
 
 
-def forum_summary(*, session: Session, slug: str) -> ForumSummary:
-    """One forum's row as anyone sees it (no presence, no unread count): after a message changed,
-    the live forums list shows its new last message."""
-    forum = _forum_by_slug(session, slug)
-    summary = ForumSummary(
-        slug=forum.slug, name=forum.name, description=forum.description, archived=forum.archived_at is not None
-    )
-    last = _last_messages(session, [forum.id])
-    if forum.id in last:
-        _set_last(summary, *last[forum.id])
-    return summary
+def forum_summaries(*, session: Session, slugs: list[str]) -> list[ForumSummary]:
+    """These forums' rows as anyone sees them (no presence, no unread count; unknown slugs are
+    left out): after messages changed, the live forums list shows their new last messages."""
+    forums = session.exec(select(Forum).where(Forum.slug.in_(slugs)).order_by(Forum.slug)).all() if slugs else []
+    last = _last_messages(session, [f.id for f in forums]) if forums else {}
+    rows = []
+    for forum in forums:
+        summary = ForumSummary(
+            slug=forum.slug, name=forum.name, description=forum.description, archived=forum.archived_at is not None
+        )
+        if forum.id in last:
+            _set_last(summary, *last[forum.id])
+        rows.append(summary)
+    return rows
 
 
 def _last_messages(session: Session, forum_ids: list[int]) -> dict[int, tuple[Message, User]]:

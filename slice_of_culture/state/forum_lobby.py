@@ -7,8 +7,10 @@ join or leave (`lobby_changed`), and Reflex pushes the change to every browser o
 every worker, as it does for a room. The database stays the truth: each reader who opens the
 list refills the shared copy from it, so a lost update heals at the next visit.
 
-Room handlers never wait for the lobby: `lobby_changed` runs in a task of its own after the
-room's change, so a busy list costs the sender nothing and the two locks are never nested.
+Room handlers never wait for the lobby: `lobby_changed` only notes the change, and each worker
+sends what it gathered to the list a quarter of a second later, in a task of its own, so a busy
+room costs the sender nothing, the list one update per quarter second, and the two locks are
+never nested.
 """
 
 from __future__ import annotations
@@ -18,19 +20,21 @@ import contextlib
 import logging
 import time
 from collections.abc import AsyncIterator
+from dataclasses import dataclass
 from typing import Any
 
 import reflex as rx
 
 from slice_of_culture.db import session_scope
 from slice_of_culture.services import forums
-from slice_of_culture.services.errors import NotFound
 from slice_of_culture.services.forums import ForumSummary
 
 logger = logging.getLogger(__name__)
 
 # Shared-state link tokens may not contain "_".
 LOBBY_TOKEN = "forums-lobby"
+# Changes in rooms reach the list together, this many seconds after the first of them.
+LOBBY_DELAY = 0.25
 
 
 class ForumLobby(rx.SharedState):
@@ -98,45 +102,72 @@ async def link_lobby(lobby: ForumLobby, rows: list[ForumSummary], stamp: int) ->
     return linked
 
 
-async def _apply(slug: str, *, present: tuple[int, int] | None, posted: int, reread: bool) -> None:
-    from reflex.istate.manager import get_state_manager
+@dataclass
+class _Change:
+    """What happened in one room since this worker last told the list."""
 
-    row = None
-    if reread:
-        with session_scope() as session:
-            try:
-                row = forums.forum_summary(session=session, slug=slug)
-            except NotFound:
-                return
-    async with modify_shared(get_state_manager(), LOBBY_TOKEN, ForumLobby) as lobby:
-        if present is not None:
-            lobby._set_present(slug, *present)
-        if posted:
-            lobby.posted[slug] = lobby.posted.get(slug, 0) + posted
-        if row is not None:
-            lobby._set_last(row)
+    posted: int = 0
+    # (count, time.time_ns() when it was taken), the newest one.
+    present: tuple[int, int] | None = None
+    reread: bool = False
 
 
-# Running updates, kept so that they are not garbage-collected before they finish.
-_pending: set[asyncio.Task] = set()
+# Per worker process: rooms changed since the last flush, and whether a flush is on its way.
+_changes: dict[str, _Change] = {}
+_flush_task: asyncio.Task | None = None
 
 
 def lobby_changed(slug: str, *, present: int | None = None, posted: int = 0, reread: bool = False) -> None:
-    """Tell the forums list about a change in a room, without waiting for it: `present` people
-    are in it now (call it while holding the room, so that the time stamps follow the room's own
-    order), `posted` messages more (1 sent, -1 deleted), or (`reread`) its last message may have
-    changed. The last message is read from the database when the update runs, so updates may
-    land in any order."""
+    """Tell the forums list about a change in a room: `present` people are in it now (call it
+    while holding the room, so that the time stamps follow the room's own order), `posted`
+    messages more (1 sent, -1 deleted), or (`reread`) its last message may have changed.
+
+    Nothing is done here beyond noting it: changes are gathered and sent to the list together
+    LOBBY_DELAY seconds later (`_flush`), after the room's own update, so a busy room costs the
+    list one update per LOBBY_DELAY, and the sender nothing. Last messages are read from the
+    database at that point, so updates from several workers may land in any order."""
+    global _flush_task
     if not slug:
         return
-    stamped = (present, time.time_ns()) if present is not None else None
+    change = _changes.setdefault(slug, _Change())
+    change.posted += posted
+    change.reread = change.reread or reread or bool(posted)
+    if present is not None:
+        stamped = (present, time.time_ns())
+        if change.present is None or stamped[1] >= change.present[1]:
+            change.present = stamped
+    if _flush_task is None or _flush_task.done():
+        _flush_task = asyncio.get_running_loop().create_task(_flush_later())
 
-    async def run() -> None:
+
+async def _flush_later() -> None:
+    while True:
+        await asyncio.sleep(LOBBY_DELAY)
+        changes = dict(_changes)
+        _changes.clear()
         try:
-            await _apply(slug, present=stamped, posted=posted, reread=reread or bool(posted))
-        except Exception:  # noqa: BLE001 - the list heals at its next load; the room must not fail
-            logger.exception("forums list update for %s failed", slug)
+            await _flush(changes)
+        except Exception:  # noqa: BLE001 - the list heals at its next load; rooms must not fail
+            logger.exception("forums list update failed for %s", ", ".join(changes))
+        # Changes noted while this flush ran go out with the next one; with none, this task ends
+        # here, with no await in between, so the next change starts a new one.
+        if not _changes:
+            return
 
-    task = asyncio.get_running_loop().create_task(run())
-    _pending.add(task)
-    task.add_done_callback(_pending.discard)
+
+async def _flush(changes: dict[str, _Change]) -> None:
+    from reflex.istate.manager import get_state_manager
+
+    reread = [slug for slug, change in changes.items() if change.reread]
+    rows = []
+    if reread:
+        with session_scope() as session:
+            rows = forums.forum_summaries(session=session, slugs=reread)
+    async with modify_shared(get_state_manager(), LOBBY_TOKEN, ForumLobby) as lobby:
+        for slug, change in changes.items():
+            if change.present is not None:
+                lobby._set_present(slug, *change.present)
+            if change.posted:
+                lobby.posted[slug] = lobby.posted.get(slug, 0) + change.posted
+        for row in rows:
+            lobby._set_last(row)

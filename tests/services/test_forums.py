@@ -264,17 +264,21 @@ def test_list_shows_last_message_presence_and_preview(session: Session) -> None:
     assert row.last_preview.endswith("…") and len(row.last_preview) <= forums.PREVIEW_CHARS
 
 
-def test_one_forums_summary_follows_its_last_living_message(session: Session) -> None:
-    # What the live forums list re-reads after a message in a room changed.
-    assert forums.forum_summary(session=session, slug="jazz").last_at == ""
+def test_forum_summaries_follow_the_last_living_message(session: Session) -> None:
+    # What the live forums list re-reads after messages in rooms changed.
+    assert [(r.slug, r.last_at) for r in forums.forum_summaries(session=session, slugs=["jazz", "horror"])] == [
+        ("horror", ""),
+        ("jazz", ""),
+    ]
     ana = make_user(session)
-    first = _post(session, ana, "Kind of Blue, again", slug="jazz", seconds_ago=2)
-    second = _post(session, ana, "  A Love\n  Supreme ", slug="jazz", seconds_ago=1)
-    row = forums.forum_summary(session=session, slug="jazz")
-    assert (row.slug, row.last_preview, row.last_author) == ("jazz", "A Love Supreme", ana.display_name)
-    assert row.last_at == second.created_at
+    first = _post(session, ana, "Kind of Blue, again", slug="jazz", seconds_ago=3)
+    second = _post(session, ana, "  A Love\n  Supreme ", slug="jazz", seconds_ago=2)
+    _post(session, ana, "Suspiria", slug="horror", seconds_ago=1)
+    rows = {r.slug: r for r in forums.forum_summaries(session=session, slugs=["jazz", "horror", "no-such-room"])}
+    assert set(rows) == {"jazz", "horror"}
+    assert (rows["jazz"].last_preview, rows["jazz"].last_author) == ("A Love Supreme", ana.display_name)
+    assert rows["jazz"].last_at == second.created_at and rows["horror"].last_preview == "Suspiria"
     forums.delete_message(session=session, user=ana, slug="jazz", message_id=second.message_id)
-    row = forums.forum_summary(session=session, slug="jazz")
+    (row,) = forums.forum_summaries(session=session, slugs=["jazz"])
     assert (row.last_preview, row.last_at) == ("Kind of Blue, again", first.created_at)
-    with pytest.raises(NotFound):
-        forums.forum_summary(session=session, slug="no-such-room")
+    assert forums.forum_summaries(session=session, slugs=[]) == []
