@@ -67,7 +67,9 @@ def _row(forum: ForumSummary) -> rx.Component:
     last_author = ForumLobby.last_author.get(forum.slug, forum.last_author)
     last_preview = ForumLobby.last_preview.get(forum.slug, forum.last_preview)
     last_at = ForumLobby.last_at.get(forum.slug, forum.last_at)
-    unread = forum.unread + ForumLobby.posted.get(forum.slug, 0) - ForumsState.posted_seen.get(forum.slug, 0)
+    unread = forum.unread + rx.cond(
+        forum.member, ForumLobby.posted.get(forum.slug, 0) - ForumsState.posted_seen.get(forum.slug, 0), 0
+    )
     return rx.card(
         rx.vstack(
             rx.hstack(
@@ -107,7 +109,7 @@ def _row(forum: ForumSummary) -> rx.Component:
                     rx.spacer(),
                     rx.moment(last_at, from_now=True, font_size="0.75rem", color="var(--gray-10)"),
                     width="100%",
-                    align="baseline",
+                    align="center",
                     spacing="1",
                 ),
                 rx.text("No messages yet.", size="2", color_scheme="gray"),

@@ -140,6 +140,8 @@ class ForumSummary:
     last_at: str = ""
     # The viewer's unread messages (0 for visitors and people who never opened the room).
     unread: int = 0
+    # Whether the viewer opened the room before (only members have unread messages).
+    member: bool = False
 
 
 # Reading and the list
@@ -190,6 +192,17 @@ def list_forums(
     forum_ids = [f.id for f in forums]
     last = _last_messages(session, forum_ids)
     unread = _unread_counts(session, viewer, forum_ids) if viewer else {}
+    member = (
+        set(
+            session.exec(
+                select(ForumMembership.forum_id).where(
+                    ForumMembership.user_id == viewer.id, ForumMembership.forum_id.in_(forum_ids)
+                )
+            )
+        )
+        if viewer
+        else set()
+    )
     presence = presence or {}
     rows = []
     for f in forums:
@@ -200,6 +213,7 @@ def list_forums(
             archived=f.archived_at is not None,
             present=presence.get(f.slug, 0),
             unread=unread.get(f.id, 0),
+            member=f.id in member,
         )
         if f.id in last:
             _set_last(summary, *last[f.id])

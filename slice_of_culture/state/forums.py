@@ -44,7 +44,8 @@ class ForumsState(rx.State):
             row.present = present.get(row.slug, 0)
         # From here on the live columns come from the shared lobby, pushed as rooms change.
         lobby = await link_lobby(await self.get_state(ForumLobby), rows, stamp)
-        self.posted_seen = {row.slug: lobby.posted.get(row.slug, 0) for row in rows}
+        # Only rooms they are a member of have unread messages for them.
+        self.posted_seen = {row.slug: lobby.posted.get(row.slug, 0) for row in rows if row.member}
         self.forums = rows
         self.loaded = True
 

@@ -246,6 +246,11 @@ def test_the_forums_list_shows_presence_last_message_and_unread_live(new_page, a
     row = reader.get_by_test_id("forum-row").filter(has=reader.get_by_role("heading", name=name))
     expect(row.get_by_text("No messages yet.")).to_be_visible()
     expect(row.get_by_text("here now")).to_have_count(0)
+    # Someone who never opened the room: they see it live too, but have nothing unread there.
+    outsider, _ = person(new_page, "oz")
+    outsider.goto(_origin(outsider) + "/forums")
+    outsider_row = outsider.get_by_test_id("forum-row").filter(has=outsider.get_by_role("heading", name=name))
+    expect(outsider_row.get_by_text("No messages yet.")).to_be_visible()
 
     # Someone opens the room and talks: the reader's list follows without a reload.
     talker, talker_name = person(new_page, "tam")
@@ -255,6 +260,9 @@ def test_the_forums_list_shows_presence_last_message_and_unread_live(new_page, a
     send(talker, first)
     expect(row.get_by_text(first)).to_be_visible()
     expect(row.get_by_test_id("forum-unread")).to_have_text("1 unread")
+    expect(outsider_row.get_by_text(first)).to_be_visible()
+    expect(outsider_row.get_by_text("1 here now")).to_be_visible()
+    expect(outsider_row.get_by_test_id("forum-unread")).to_have_count(0)
     second = f"<b>Wenders</b> at his best {_suffix()}"
     send(talker, second)
     expect(row.get_by_text(second)).to_be_visible()  # as text, tags and all

@@ -221,8 +221,10 @@ def test_unread_counts_clear_when_read_and_live_delivery_counts_as_read(session:
     _post(session, ana, "before bob joined", seconds_ago=4)
     # Not a member yet: no unread count.
     assert _unread(session, bob) == 0
+    assert not any(r.member for r in forums.list_forums(session=session, viewer=bob))
     forums.mark_read(session=session, user=bob, slug="books")
     assert _unread(session, bob) == 0
+    assert [r.slug for r in forums.list_forums(session=session, viewer=bob) if r.member] == ["books"]
     _post(session, bob, "my own", seconds_ago=3.5)
     _post(session, ana, "one", seconds_ago=3)
     two = _post(session, ana, "two", seconds_ago=2)
