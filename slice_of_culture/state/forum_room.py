@@ -5,8 +5,9 @@ Why this shape:
 - `ForumRoom` is an `rx.SharedState`. `join` (the page's on_load) links it to the token
   "forum-<slug>", so every browser in a room shares one copy: the latest messages, who is here,
   the room's name. A handler that changes it (a message sent, edited, deleted; someone joining or
-  leaving) makes Reflex push the change to every linked browser over its websocket, through Redis
-  to browsers on other workers. No polling, no JavaScript of our own.
+  leaving) ends with `_broadcast`, which pushes the changed vars to every browser in the room over
+  its websocket, through Redis to browsers on other workers, all at once (Reflex's own delivery
+  goes reader by reader under the room's lock). No polling, no JavaScript of our own.
 - Messages are written to the database first (services/forums.py holds every rule); only then is
   the shared copy changed. The shared copy is a cache of the room's tail: when it is first
   linked, or no longer matches the database (a restart, an expired Redis key, a crash between the
@@ -39,6 +40,10 @@ from typing import Any
 
 import reflex as rx
 from reflex.event import EventSpec
+from reflex.state import StateUpdate
+from reflex.utils.token_manager import RedisTokenManager
+from reflex_base.constants.state import FIELD_MARKER
+from reflex_base.registry import RegistrationContext
 from sqlmodel import select
 
 from slice_of_culture import routes
@@ -168,6 +173,35 @@ class ForumRoom(rx.SharedState):
     def _present_user_ids(self) -> set[int]:
         return {p["user_id"] for p in self._present.values()}
 
+    async def _broadcast(self, sender: str = "") -> None:
+        """Send what changed in the room to everyone else who has it open, all at once.
+
+        Reflex's own delivery of a shared state loads each linked reader's state in turn, every
+        time under the room's lock; with Redis that is several round trips per reader, one reader
+        after another, so the 50th reader of a message waited ~200 ms for it. The room's vars are
+        the same for every reader, so the change is sent as one delta straight to each reader's
+        socket (through Redis to readers on other workers), and `_linked_from` is emptied so that
+        Reflex does not deliver it a second time. The sender gets it with its own event's delta.
+        """
+        self._linked_from.clear()
+        names = self.dirty_vars & self._frontend_var_names
+        readers = [token for token in self._present if token != sender]
+        if not names or not readers:
+            return
+        update = StateUpdate(delta={self.get_full_name(): {n + FIELD_MARKER: self.get_value(n) for n in names}})
+        namespace = RegistrationContext.get().app.event_namespace
+        if namespace is None:
+            return
+        manager = namespace._token_manager
+        if not isinstance(manager, RedisTokenManager):
+            # One process: only sockets connected to it can be reached.
+            readers = [token for token in readers if token in manager.token_to_socket]
+        results = await asyncio.gather(
+            *(namespace.emit_update(update, token) for token in readers), return_exceptions=True
+        )
+        for error in (r for r in results if isinstance(r, BaseException)):
+            logger.warning("room update not delivered: %r", error)
+
     # Events
 
     @rx.event
@@ -206,6 +240,7 @@ class ForumRoom(rx.SharedState):
         token = room_token(room.slug)
         if self._linked_to and self._linked_to != token:
             self._drop(client)  # moving from another room: say goodbye there first
+            await self._broadcast(client)
         # No database transaction is open across this await (it may wait for the room's lock).
         linked = await self._link_to(token)
         if linked._forum_id != room.forum_id or linked._newest_id() != newest:
@@ -217,6 +252,7 @@ class ForumRoom(rx.SharedState):
         linked._present[client] = person
         linked._refresh_here()
         lobby_changed(room.slug, present=len(linked.here))
+        await linked._broadcast(client)
         page._show(room)
         page.epoch_seen = linked.epoch
         target = str(self.router.url.query_parameters.get("message", ""))
@@ -227,6 +263,7 @@ class ForumRoom(rx.SharedState):
     async def _leave_room(self, client: str) -> None:
         if self._linked_to:
             self._drop(client)
+            await self._broadcast(client)
             # The returned rehydrate events are not needed: this page is going away, and the
             # next `join` links with a full update.
             await self._unlink()
@@ -261,6 +298,7 @@ class ForumRoom(rx.SharedState):
             return None
         page.composer_error = ""
         self._add(message)
+        await self._broadcast(page.router.session.client_token)
         lobby_changed(slug, posted=1)
         return None
 
@@ -287,6 +325,7 @@ class ForumRoom(rx.SharedState):
         page.editing_id, page.edit_error = 0, ""
         self._replace(message)
         page._replace_older(message)
+        await self._broadcast(page.router.session.client_token)
         lobby_changed(self._slug(), reread=True)
 
     @rx.event
@@ -307,6 +346,7 @@ class ForumRoom(rx.SharedState):
         page.notice = ""
         self._replace(message)
         page._replace_older(message)
+        await self._broadcast(page.router.session.client_token)
         lobby_changed(self._slug(), posted=-1 if was_live else 0, reread=True)
 
 
@@ -404,9 +444,11 @@ async def presence_counts(slugs: list[str]) -> dict[str, int]:
 
 @contextlib.asynccontextmanager
 async def modify_room(state_manager: Any, slug: str) -> AsyncIterator[ForumRoom]:
-    """Change a room's shared state directly (not as one of its readers)."""
+    """Change a room's shared state directly (not as one of its readers); everyone in it sees
+    the change."""
     async with modify_shared(state_manager, room_token(slug), ForumRoom) as room:
         yield room
+        await room._broadcast()
 
 
 async def refresh_room_meta(state_manager: Any, room: forums.RoomView) -> None:
