@@ -3,8 +3,8 @@ messages were posted since a reader opened the list.
 
 `ForumLobby` is an `rx.SharedState` linked to one token, "forums-lobby", by everyone on /forums
 (ForumsState.load). Rooms change it when a message is sent, edited or deleted and when people
-join or leave (`lobby_changed`), and Reflex pushes the change to every browser on the list, on
-every worker, as it does for a room. The database stays the truth: each reader who opens the
+join or leave (`lobby_changed`), and the change goes to every browser on the list, on every
+worker, at once (`live.broadcast`), as a room's does. The database stays the truth: each reader who opens the
 list refills the shared copy from it, so a lost update heals at the next visit.
 
 Room handlers never wait for the lobby: `lobby_changed` only notes the change, and each worker
@@ -16,10 +16,8 @@ never nested.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 import time
-from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -28,6 +26,7 @@ import reflex as rx
 from slice_of_culture.db import session_scope
 from slice_of_culture.services import forums
 from slice_of_culture.services.forums import ForumSummary
+from slice_of_culture.state.live import broadcast, modify_shared
 
 logger = logging.getLogger(__name__)
 
@@ -49,8 +48,10 @@ class ForumLobby(rx.SharedState):
     # counts everyone's messages, so a reader's own, sent from another tab, count too, and a
     # deleted message they had already read counts off: the list reads exact counts on load.
     posted: dict[str, int] = {}
-    # Backend only: when each room's count was taken (time.time_ns()).
+    # Backend only: when each room's count was taken (time.time_ns()), and the client tokens of
+    # the tabs on the list (live.broadcast sends changes to them).
     _present_stamp: dict[str, int] = {}
+    _readers: set[str] = set()
 
     def _set(self, name: str, slug: str, value: Any) -> None:
         # Only assign what changed: each assignment is sent to everyone on the list.
@@ -79,27 +80,22 @@ class ForumLobby(rx.SharedState):
             self._set("present", slug, count)
 
 
-@contextlib.asynccontextmanager
-async def modify_shared(state_manager: Any, token: str, cls: type[rx.SharedState]) -> AsyncIterator[Any]:
-    """Change a shared state directly (not as one of its readers); Reflex then pushes the change
-    to everyone linked to it, as it does after a reader's event."""
-    async with state_manager.modify_state_with_links(rx.BaseStateToken(ident=token, cls=cls)) as root:
-        shared = await root.get_state(cls)
-        yield shared
-        # What app.modify_state does after its block, minus emitting to the token itself (no
-        # browser has that token): resolve the delta and record the dirty vars, which the links
-        # context above sends to every linked browser on exit.
-        await root._get_resolved_delta()
-        root._clean()
-
-
-async def link_lobby(lobby: ForumLobby, rows: list[ForumSummary], stamp: int) -> ForumLobby:
-    """Link a reader of /forums to the lobby and make it agree with what they just read (the
-    presence counts in `rows` were taken at `stamp`, time.time_ns())."""
+async def link_lobby(lobby: ForumLobby, client: str, rows: list[ForumSummary], stamp: int) -> ForumLobby:
+    """Link a reader of /forums (client token `client`) to the lobby and make it agree with what
+    they just read (the presence counts in `rows` were taken at `stamp`, time.time_ns())."""
     linked = await lobby._link_to(LOBBY_TOKEN)
     for row in rows:
         linked._fill(row, stamp)
+    await broadcast(linked, linked._readers - {client})
+    linked._readers.add(client)
     return linked
+
+
+async def unlink_lobby(lobby: ForumLobby, client: str) -> None:
+    """A reader left /forums: no more updates of the list for them."""
+    if lobby._linked_to:
+        lobby._readers.discard(client)
+        await lobby._unlink()
 
 
 @dataclass
@@ -171,3 +167,4 @@ async def _flush(changes: dict[str, _Change]) -> None:
                 lobby.posted[slug] = lobby.posted.get(slug, 0) + change.posted
         for row in rows:
             lobby._set_last(row)
+        await broadcast(lobby, lobby._readers)

@@ -40,10 +40,6 @@ from typing import Any
 
 import reflex as rx
 from reflex.event import EventSpec
-from reflex.state import StateUpdate
-from reflex.utils.token_manager import RedisTokenManager
-from reflex_base.constants.state import FIELD_MARKER
-from reflex_base.registry import RegistrationContext
 from sqlmodel import select
 
 from slice_of_culture import routes
@@ -54,7 +50,8 @@ from slice_of_culture.services.display import initials
 from slice_of_culture.services.errors import NotFound, ServiceError
 from slice_of_culture.services.forums import LoginRequired, MessageView
 from slice_of_culture.state.base import SessionState
-from slice_of_culture.state.forum_lobby import LOBBY_TOKEN, ForumLobby, lobby_changed, modify_shared
+from slice_of_culture.state.forum_lobby import LOBBY_TOKEN, ForumLobby, lobby_changed
+from slice_of_culture.state.live import broadcast, modify_shared
 
 logger = logging.getLogger(__name__)
 
@@ -174,33 +171,8 @@ class ForumRoom(rx.SharedState):
         return {p["user_id"] for p in self._present.values()}
 
     async def _broadcast(self, sender: str = "") -> None:
-        """Send what changed in the room to everyone else who has it open, all at once.
-
-        Reflex's own delivery of a shared state loads each linked reader's state in turn, every
-        time under the room's lock; with Redis that is several round trips per reader, one reader
-        after another, so the 50th reader of a message waited ~200 ms for it. The room's vars are
-        the same for every reader, so the change is sent as one delta straight to each reader's
-        socket (through Redis to readers on other workers), and `_linked_from` is emptied so that
-        Reflex does not deliver it a second time. The sender gets it with its own event's delta.
-        """
-        self._linked_from.clear()
-        names = self.dirty_vars & self._frontend_var_names
-        readers = [token for token in self._present if token != sender]
-        if not names or not readers:
-            return
-        update = StateUpdate(delta={self.get_full_name(): {n + FIELD_MARKER: self.get_value(n) for n in names}})
-        namespace = RegistrationContext.get().app.event_namespace
-        if namespace is None:
-            return
-        manager = namespace._token_manager
-        if not isinstance(manager, RedisTokenManager):
-            # One process: only sockets connected to it can be reached.
-            readers = [token for token in readers if token in manager.token_to_socket]
-        results = await asyncio.gather(
-            *(namespace.emit_update(update, token) for token in readers), return_exceptions=True
-        )
-        for error in (r for r in results if isinstance(r, BaseException)):
-            logger.warning("room update not delivered: %r", error)
+        """Send what changed in the room to everyone else who has it open (live.broadcast)."""
+        await broadcast(self, (token for token in self._present if token != sender))
 
     # Events
 
@@ -485,7 +457,7 @@ async def sweep_presence_once(app: Any) -> int:
         room = await root.get_state(ForumRoom)
         here[slug] = len(room.here)
         gone = set()
-        for token in set(room._present) | set(room._linked_from):
+        for token in room._present:
             if not await _connected(app, token) or not await _on_page(app, token, f"{routes.FORUMS}/{slug}"):
                 gone.add(token)
         if not gone:
@@ -494,9 +466,8 @@ async def sweep_presence_once(app: Any) -> int:
             for token in gone:
                 if token in shared._present:
                     dropped += 1
-                shared._drop(token)
                 # No more pushes to a closed tab; if it comes back, its on_load links it again.
-                shared._linked_from.discard(token)
+                shared._drop(token)
             here[slug] = len(shared.here)
     await _sweep_lobby(app, here)
     return dropped
@@ -511,12 +482,12 @@ async def _sweep_lobby(app: Any, here: dict[str, int]) -> None:
         if lobby.present.get(slug, 0) != count:
             lobby_changed(slug, present=count)
     gone = set()
-    for token in lobby._linked_from:
+    for token in lobby._readers:
         if not await _connected(app, token) or not await _on_page(app, token, routes.FORUMS):
             gone.add(token)
     if gone:
         async with modify_shared(app.state_manager, LOBBY_TOKEN, ForumLobby) as shared:
-            shared._linked_from.difference_update(gone)
+            shared._readers.difference_update(gone)
 
 
 async def sweep_presence(app: Any) -> None:

@@ -14,7 +14,7 @@ from slice_of_culture.services import forums
 from slice_of_culture.services.errors import ServiceError, ValidationError
 from slice_of_culture.services.forums import ForumSummary
 from slice_of_culture.state.base import SessionState
-from slice_of_culture.state.forum_lobby import ForumLobby, link_lobby
+from slice_of_culture.state.forum_lobby import ForumLobby, link_lobby, unlink_lobby
 from slice_of_culture.state.forum_room import presence_counts, refresh_room_meta
 
 
@@ -43,7 +43,7 @@ class ForumsState(rx.State):
         for row in rows:
             row.present = present.get(row.slug, 0)
         # From here on the live columns come from the shared lobby, pushed as rooms change.
-        lobby = await link_lobby(await self.get_state(ForumLobby), rows, stamp)
+        lobby = await link_lobby(await self.get_state(ForumLobby), self.router.session.client_token, rows, stamp)
         # Only rooms they are a member of have unread messages for them.
         self.posted_seen = {row.slug: lobby.posted.get(row.slug, 0) for row in rows if row.member}
         self.forums = rows
@@ -57,9 +57,7 @@ class ForumsState(rx.State):
     @rx.event
     async def leave(self):
         """on_unmount of /forums: no more live updates of the list for this tab."""
-        lobby = await self.get_state(ForumLobby)
-        if lobby._linked_to:
-            await lobby._unlink()
+        await unlink_lobby(await self.get_state(ForumLobby), self.router.session.client_token)
 
     async def _admin_action(self, action: Any) -> forums.RoomView:
         """Run an admin service call (it checks the caller is an admin); returns the forum."""
