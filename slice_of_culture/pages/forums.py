@@ -61,12 +61,13 @@ def _edit_form() -> rx.Component:
 
 
 def _row(forum: ForumSummary) -> rx.Component:
-    # Live columns come from the shared lobby (pushed as rooms change), the rest from this
-    # reader's own list; the row's values stand in until the lobby's first update arrives.
+    # Live columns come from the shared lobby (pushed as rooms change; the load that sent this
+    # reader's rows filled it for each of them), the rest from this reader's own list. No
+    # fallback to the row: its last message may have been deleted since.
     present = ForumLobby.present.get(forum.slug, 0)
-    last_author = ForumLobby.last_author.get(forum.slug, forum.last_author)
-    last_preview = ForumLobby.last_preview.get(forum.slug, forum.last_preview)
-    last_at = ForumLobby.last_at.get(forum.slug, forum.last_at)
+    last_author = ForumLobby.last_author.get(forum.slug, "")
+    last_preview = ForumLobby.last_preview.get(forum.slug, "")
+    last_at = ForumLobby.last_at.get(forum.slug, "")
     unread = forum.unread + rx.cond(
         forum.member, ForumLobby.posted.get(forum.slug, 0) - ForumsState.posted_seen.get(forum.slug, 0), 0
     )

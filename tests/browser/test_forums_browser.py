@@ -274,6 +274,15 @@ def test_the_forums_list_shows_presence_last_message_and_unread_live(new_page, a
     expect(row.get_by_text(first)).to_be_visible()
     expect(row.get_by_text(second)).to_have_count(0)
     expect(row.get_by_test_id("forum-unread")).to_have_text("1 unread")
+    # ... and deleting that one too leaves nothing to preview (not the stale text).
+    conversation(talker).get_by_test_id("message").filter(has_text=first).get_by_role("button", name="Delete").click()
+    expect(row.get_by_text("No messages yet.")).to_be_visible()
+    expect(row.get_by_text(first)).to_have_count(0)
+    expect(row.get_by_test_id("forum-unread")).to_have_count(0)
+    third = f"Fine, I'll watch it alone {_suffix()}"
+    send(talker, third)
+    expect(row.get_by_text(third)).to_be_visible()
+    expect(row.get_by_test_id("forum-unread")).to_have_text("1 unread")
 
     # The talker leaves the room: the count goes with them.
     talker.get_by_role("link", name="All forums").click()
@@ -284,4 +293,9 @@ def test_the_forums_list_shows_presence_last_message_and_unread_live(new_page, a
     expect(reader.get_by_label("Message")).to_be_editable()
     reader.get_by_role("link", name="All forums").click()
     expect(row.get_by_test_id("forum-unread")).to_have_count(0)
-    expect(row.get_by_text(first)).to_be_visible()
+    expect(row.get_by_text(third)).to_be_visible()
+    # The list the reader has now was loaded with `third` in it; its deletion still empties it.
+    open_room(talker, slug)
+    conversation(talker).get_by_test_id("message").filter(has_text=third).get_by_role("button", name="Delete").click()
+    expect(row.get_by_text("No messages yet.")).to_be_visible()
+    expect(row.get_by_text(third)).to_have_count(0)
