@@ -457,7 +457,7 @@ async def sweep_presence_once(app: Any) -> int:
         room = await root.get_state(ForumRoom)
         here[slug] = len(room.here)
         gone = set()
-        for token in room._present:
+        for token in list(room._present):
             if not await _connected(app, token) or not await _on_page(app, token, f"{routes.FORUMS}/{slug}"):
                 gone.add(token)
         if not gone:
@@ -482,7 +482,7 @@ async def _sweep_lobby(app: Any, here: dict[str, int]) -> None:
         if lobby.present.get(slug, 0) != count:
             lobby_changed(slug, present=count)
     gone = set()
-    for token in lobby._readers:
+    for token in list(lobby._readers):
         if not await _connected(app, token) or not await _on_page(app, token, routes.FORUMS):
             gone.add(token)
     if gone:

@@ -299,3 +299,7 @@ def test_the_forums_list_shows_presence_last_message_and_unread_live(new_page, a
     conversation(talker).get_by_test_id("message").filter(has_text=third).get_by_role("button", name="Delete").click()
     expect(row.get_by_text("No messages yet.")).to_be_visible()
     expect(row.get_by_text(third)).to_have_count(0)
+    # Closing the tab sends nothing; the presence sweep (every ~10 s) notices, and the list follows.
+    expect(row.get_by_text("1 here now")).to_be_visible()
+    talker.context.close()
+    expect(row.get_by_text("here now")).to_have_count(0, timeout=20_000)
