@@ -68,9 +68,9 @@ def _row(forum: ForumSummary) -> rx.Component:
     last_author = ForumLobby.last_author.get(forum.slug, "")
     last_preview = ForumLobby.last_preview.get(forum.slug, "")
     last_at = ForumLobby.last_at.get(forum.slug, "")
-    unread = forum.unread + rx.cond(
-        forum.member, ForumLobby.posted.get(forum.slug, 0) - ForumsState.posted_seen.get(forum.slug, 0), 0
-    )
+    seen = ForumsState.seen_id.get(forum.slug, 0).to(int)
+    newer = ForumLobby.recent.get(forum.slug, []).to(list[int]).filter(lambda message_id: message_id > seen)
+    unread = forum.unread + rx.cond(forum.member, newer.length(), 0)
     return rx.card(
         rx.vstack(
             rx.hstack(

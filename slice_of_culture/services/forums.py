@@ -44,6 +44,8 @@ FLOOD_MAX_MESSAGES = 5
 FLOOD_WINDOW = timedelta(seconds=5)
 # Characters of the last message shown on the forums list.
 PREVIEW_CHARS = 90
+# How many of a forum's latest message ids the live forums list keeps (see recent_message_ids).
+RECENT_IDS = 200
 # At most this many people are notified by one message (a wall of @names is spam, not a mention).
 MAX_MENTIONS = 10
 # At most this many link cards under one message.
@@ -235,6 +237,23 @@ def forum_summaries(*, session: Session, slugs: list[str]) -> list[ForumSummary]
             _set_last(summary, *last[forum.id])
         rows.append(summary)
     return rows
+
+
+def recent_message_ids(*, session: Session, slugs: list[str]) -> dict[str, list[int]]:
+    """The ids of each forum's latest messages that are not deleted (at most RECENT_IDS, oldest
+    first). The live forums list counts a reader's new messages with them: those with an id
+    above the newest one the reader's list was loaded with."""
+    forums = session.exec(select(Forum.id, Forum.slug).where(Forum.slug.in_(slugs))).all() if slugs else []
+    recent = {}
+    for forum_id, slug in forums:
+        ids = session.exec(
+            select(Message.id)
+            .where(Message.forum_id == forum_id, Message.deleted_at.is_(None))
+            .order_by(Message.created_at.desc(), Message.id.desc())
+            .limit(RECENT_IDS)
+        ).all()
+        recent[slug] = sorted(ids)
+    return recent
 
 
 def _last_messages(session: Session, forum_ids: list[int]) -> dict[int, tuple[Message, User]]:

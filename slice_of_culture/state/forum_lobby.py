@@ -1,5 +1,5 @@
-"""The forums list's live columns: who is in each room now, its last message, and how many
-messages were posted since a reader opened the list.
+"""The forums list's live columns: who is in each room now, its last message, and which
+messages arrived since a reader opened the list.
 
 `ForumLobby` is an `rx.SharedState` linked to one token, "forums-lobby", by everyone on /forums
 (ForumsState.load). Rooms change it when a message is sent, edited or deleted and when people
@@ -43,11 +43,11 @@ class ForumLobby(rx.SharedState):
     last_author: dict[str, str] = {}
     last_preview: dict[str, str] = {}
     last_at: dict[str, str] = {}
-    # Messages posted minus messages deleted per room since this shared copy was made; a reader's
-    # unread count moves by the change since they opened the list (ForumsState.posted_seen). It
-    # counts everyone's messages, so a reader's own, sent from another tab, count too, and a
-    # deleted message they had already read counts off: the list reads exact counts on load.
-    posted: dict[str, int] = {}
+    # The ids of each room's latest messages that are not deleted, read from the database (oldest
+    # first, at most forums.RECENT_IDS). A reader's unread count grows by those above the newest
+    # id their list was loaded with (ForumsState.seen_id). Ids, not a running count: the list
+    # and a reader's load then agree whichever of them saw a message first.
+    recent: dict[str, list[int]] = {}
     # Backend only: when each room's count was taken (time.time_ns()), and the client tokens of
     # the tabs on the list (live.broadcast sends changes to them).
     _present_stamp: dict[str, int] = {}
@@ -59,14 +59,13 @@ class ForumLobby(rx.SharedState):
         if values.get(slug) != value:
             values[slug] = value
 
-    def _fill(self, row: ForumSummary, stamp: int) -> None:
+    def _fill(self, row: ForumSummary, recent: list[int], stamp: int) -> None:
         # Counts the lobby already has come from the rooms' own events and the presence sweep,
         # which are never older than a count read from outside the room (as `row.present` is).
         if row.slug not in self.present:
             self._set_present(row.slug, row.present, stamp)
         self._set_last(row)
-        if row.slug not in self.posted:
-            self.posted[row.slug] = 0
+        self._set("recent", row.slug, recent)
 
     def _set_last(self, row: ForumSummary) -> None:
         self._set("last_author", row.slug, row.last_author)
@@ -80,12 +79,14 @@ class ForumLobby(rx.SharedState):
             self._set("present", slug, count)
 
 
-async def link_lobby(lobby: ForumLobby, client: str, rows: list[ForumSummary], stamp: int) -> ForumLobby:
+async def link_lobby(
+    lobby: ForumLobby, client: str, rows: list[ForumSummary], recent: dict[str, list[int]], stamp: int
+) -> ForumLobby:
     """Link a reader of /forums (client token `client`) to the lobby and make it agree with what
     they just read (the presence counts in `rows` were taken at `stamp`, time.time_ns())."""
     linked = await lobby._link_to(LOBBY_TOKEN)
     for row in rows:
-        linked._fill(row, stamp)
+        linked._fill(row, recent.get(row.slug, []), stamp)
     await broadcast(linked, linked._readers - {client})
     linked._readers.add(client)
     return linked
@@ -102,7 +103,6 @@ async def unlink_lobby(lobby: ForumLobby, client: str) -> None:
 class _Change:
     """What happened in one room since this worker last told the list."""
 
-    posted: int = 0
     # (count, time.time_ns() when it was taken), the newest one.
     present: tuple[int, int] | None = None
     reread: bool = False
@@ -113,10 +113,10 @@ _changes: dict[str, _Change] = {}
 _flush_task: asyncio.Task | None = None
 
 
-def lobby_changed(slug: str, *, present: int | None = None, posted: int = 0, reread: bool = False) -> None:
+def lobby_changed(slug: str, *, present: int | None = None, reread: bool = False) -> None:
     """Tell the forums list about a change in a room: `present` people are in it now (call it
-    while holding the room, so that the time stamps follow the room's own order), `posted`
-    messages more (1 sent, -1 deleted), or (`reread`) its last message may have changed.
+    while holding the room, so that the time stamps follow the room's own order), or (`reread`)
+    its messages changed (one sent, edited or deleted).
 
     Nothing is done here beyond noting it: changes are gathered and sent to the list together
     LOBBY_DELAY seconds later (`_flush`), after the room's own update, so a busy room costs the
@@ -126,8 +126,7 @@ def lobby_changed(slug: str, *, present: int | None = None, posted: int = 0, rer
     if not slug:
         return
     change = _changes.setdefault(slug, _Change())
-    change.posted += posted
-    change.reread = change.reread or reread or bool(posted)
+    change.reread = change.reread or reread
     if present is not None:
         stamped = (present, time.time_ns())
         if change.present is None or stamped[1] >= change.present[1]:
@@ -155,16 +154,16 @@ async def _flush(changes: dict[str, _Change]) -> None:
     from reflex.istate.manager import get_state_manager
 
     reread = [slug for slug, change in changes.items() if change.reread]
-    rows = []
+    rows, recent = [], {}
     if reread:
         with session_scope() as session:
             rows = forums.forum_summaries(session=session, slugs=reread)
+            recent = forums.recent_message_ids(session=session, slugs=reread)
     async with modify_shared(get_state_manager(), LOBBY_TOKEN, ForumLobby) as lobby:
         for slug, change in changes.items():
             if change.present is not None:
                 lobby._set_present(slug, *change.present)
-            if change.posted:
-                lobby.posted[slug] = lobby.posted.get(slug, 0) + change.posted
         for row in rows:
             lobby._set_last(row)
+            lobby._set("recent", row.slug, recent.get(row.slug, []))
         await broadcast(lobby, lobby._readers)

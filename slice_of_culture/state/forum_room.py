@@ -271,7 +271,7 @@ class ForumRoom(rx.SharedState):
         page.composer_error = ""
         self._add(message)
         await self._broadcast(page.router.session.client_token)
-        lobby_changed(slug, posted=1)
+        lobby_changed(slug, reread=True)
         return None
 
     @rx.event
@@ -305,9 +305,6 @@ class ForumRoom(rx.SharedState):
         """Delete a message (your own; any, for admins). The service decides who may."""
         page = await self.get_state(RoomPage)
         session_state = await self.get_state(SessionState)
-        # Deleting twice (a double click, two moderators) changes nothing the second time.
-        shown = next((m for m in self._live() + page.older if m.message_id == message_id), None)
-        was_live = shown is not None and not shown.deleted
         try:
             with session_scope() as session:
                 user = session_state.current_user(session)
@@ -319,7 +316,7 @@ class ForumRoom(rx.SharedState):
         self._replace(message)
         page._replace_older(message)
         await self._broadcast(page.router.session.client_token)
-        lobby_changed(self._slug(), posted=-1 if was_live else 0, reread=True)
+        lobby_changed(self._slug(), reread=True)
 
 
 class RoomPage(rx.State):

@@ -29,23 +29,27 @@ class ForumsState(rx.State):
     edit_errors: dict[str, str] = {}
     notice: str = ""
 
-    # What the live list had posted per room when this reader loaded it: their unread count is
-    # their count then plus what was posted since (ForumLobby.posted).
-    posted_seen: dict[str, int] = {}
+    # The newest message id per room (rooms they are a member of) when this reader loaded the
+    # list: their unread count is their count then plus the room's newer messages
+    # (ForumLobby.recent).
+    seen_id: dict[str, int] = {}
 
     async def _reload(self) -> None:
         session_state = await self.get_state(SessionState)
         with session_scope() as session:
             rows = forums.list_forums(session=session, viewer=session_state.current_user(session))
+            # Read after the unread counts: a message that lands in between is missed until the
+            # next load, never counted twice.
+            recent = forums.recent_message_ids(session=session, slugs=[r.slug for r in rows])
         # Who is in each room now comes from the live rooms, not the database.
         stamp = time.time_ns()
         present = await presence_counts([r.slug for r in rows])
         for row in rows:
             row.present = present.get(row.slug, 0)
         # From here on the live columns come from the shared lobby, pushed as rooms change.
-        lobby = await link_lobby(await self.get_state(ForumLobby), self.router.session.client_token, rows, stamp)
+        await link_lobby(await self.get_state(ForumLobby), self.router.session.client_token, rows, recent, stamp)
         # Only rooms they are a member of have unread messages for them.
-        self.posted_seen = {row.slug: lobby.posted.get(row.slug, 0) for row in rows if row.member}
+        self.seen_id = {row.slug: max(recent.get(row.slug) or [0]) for row in rows if row.member}
         self.forums = rows
         self.loaded = True
 
