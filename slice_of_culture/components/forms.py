@@ -80,12 +80,16 @@ def select_field(
     error: rx.Var | str = "",
     inline: bool = False,
 ) -> rx.Component:
-    """A native select with a real label: controlled (value + on_change) or a plain form field (name)."""
+    """A native select with a real label: controlled (value + on_change) or a plain form field (name).
+
+    A controlled select is named after its id too: Reflex 0.11 submits only named controls, and
+    an unnamed control inside a form is deprecated. Its value is still read from state.
+    """
     props = {"value": value, "on_change": on_change} if value is not None else {"default_value": default_value}
     select = rx.el.select(
         *[rx.el.option(text, value=v) for v, text in options],
         id=id,
-        name=name,
+        name=name or id,
         style=_SELECT_STYLE | ({} if inline else {"width": "100%"}),
         **props,
     )
@@ -110,6 +114,8 @@ def kind_checkboxes(legend: str, id_prefix: str, chosen: rx.Var, on_toggle) -> r
             rx.el.input(
                 type="checkbox",
                 id=box_id,
+                # Named for Reflex 0.11's form data (see select_field); the choice lives in state.
+                name=box_id,
                 value=kind,
                 checked=chosen.contains(kind),
                 on_change=lambda checked: on_toggle(kind, checked),

@@ -25,39 +25,72 @@ def avatar(initials: rx.Var | str, src: rx.Var | str = "", size: str = "2") -> r
     return rx.avatar(src=src, fallback=initials, size=size, radius="full")
 
 
-def navbar() -> rx.Component:
+def _bell(test_id: str | None = None) -> rx.Component:
+    """The notifications link with its unread badge."""
+    return rx.link(
+        rx.box(
+            rx.icon("bell", size=20),
+            rx.cond(
+                SessionState.unread > 0,
+                rx.badge(
+                    SessionState.unread,
+                    color_scheme="red",
+                    variant="solid",
+                    radius="full",
+                    size="1",
+                    position="absolute",
+                    top="-8px",
+                    right="-10px",
+                    data_testid=test_id,
+                ),
+            ),
+            position="relative",
+        ),
+        href=routes.NOTIFICATIONS,
+        color_scheme="gray",
+        high_contrast=True,
+        aria_label=rx.cond(
+            SessionState.unread > 0,
+            "Notifications (" + SessionState.unread.to_string() + " unread)",
+            "Notifications",
+        ),
+    )
+
+
+def _brand(size: str) -> rx.Component:
+    return rx.link(
+        rx.hstack(rx.icon("mail", size=22), rx.heading("Slice of Culture", size=size), align="center"),
+        href=routes.HOME,
+        underline="none",
+        color_scheme="gray",
+        high_contrast=True,
+    )
+
+
+def _sections() -> list[rx.Component]:
+    return [
+        nav_link("Postcards", routes.HOME, "layout_grid"),
+        nav_link("Forums", routes.FORUMS, "messages_square"),
+        nav_link("For you", routes.FOR_YOU, "sparkles"),
+    ]
+
+
+def _logged_out_links() -> rx.Component:
+    return rx.hstack(
+        rx.link("Log in", href=routes.LOGIN, weight="medium"),
+        rx.link("Sign up", href=routes.SIGNUP, weight="medium"),
+        spacing="4",
+        align="center",
+    )
+
+
+def _wide_bar() -> rx.Component:
+    """Everything in one row, for screens 62em (~990 px) and wider."""
     account = rx.cond(
         SessionState.logged_in,
         rx.hstack(
             rx.button(rx.icon("plus", size=16), "Log something", on_click=LogState.start, size="2"),
-            rx.link(
-                rx.box(
-                    rx.icon("bell", size=20),
-                    rx.cond(
-                        SessionState.unread > 0,
-                        rx.badge(
-                            SessionState.unread,
-                            color_scheme="red",
-                            variant="solid",
-                            radius="full",
-                            size="1",
-                            position="absolute",
-                            top="-8px",
-                            right="-10px",
-                            data_testid="unread-badge",
-                        ),
-                    ),
-                    position="relative",
-                ),
-                href=routes.NOTIFICATIONS,
-                color_scheme="gray",
-                high_contrast=True,
-                aria_label=rx.cond(
-                    SessionState.unread > 0,
-                    "Notifications (" + SessionState.unread.to_string() + " unread)",
-                    "Notifications",
-                ),
-            ),
+            _bell(test_id="unread-badge"),
             rx.link(
                 rx.hstack(avatar(SessionState.user_initials, size="1"), rx.text(SessionState.display_name)),
                 href="/u/" + SessionState.username,
@@ -72,37 +105,74 @@ def navbar() -> rx.Component:
             spacing="4",
             align="center",
         ),
+        _logged_out_links(),
+    )
+    return rx.hstack(
+        _brand("5"),
+        rx.hstack(*_sections(), spacing="5", align="center"),
+        rx.spacer(),
+        # Until the server has checked the cookie, show neither "Log in" nor "Log out".
+        rx.cond(SessionState.auth_checked, account, rx.spinner(size="2")),
+        width="100%",
+        align="center",
+        spacing="6",
+        wrap="wrap",
+        display=rx.breakpoints(initial="none", md="flex"),
+    )
+
+
+def _narrow_bar() -> rx.Component:
+    """Phones and small windows: brand, Log something, notifications and a Menu with the rest."""
+    menu_links = rx.vstack(
+        *_sections(),
+        rx.cond(
+            SessionState.logged_in,
+            rx.vstack(
+                rx.separator(size="4"),
+                nav_link("Your profile", "/u/" + SessionState.username, "user"),
+                rx.cond(SessionState.is_admin, nav_link("Admin", routes.ADMIN_RECS, "brain")),
+                nav_link("Settings", routes.SETTINGS, "settings"),
+                rx.button("Log out", on_click=SessionState.logout, variant="soft", size="2", width="100%"),
+                spacing="3",
+                width="100%",
+            ),
+        ),
+        spacing="3",
+        min_width="12rem",
+    )
+    account = rx.cond(
+        SessionState.logged_in,
         rx.hstack(
-            rx.link("Log in", href=routes.LOGIN, weight="medium"),
-            rx.link("Sign up", href=routes.SIGNUP, weight="medium"),
+            rx.icon_button(rx.icon("plus", size=18), on_click=LogState.start, aria_label="Log something"),
+            _bell(),
             spacing="4",
             align="center",
         ),
+        _logged_out_links(),
     )
-    return rx.el.nav(
-        rx.hstack(
-            rx.link(
-                rx.hstack(rx.icon("mail", size=22), rx.heading("Slice of Culture", size="5"), align="center"),
-                href=routes.HOME,
-                underline="none",
-                color_scheme="gray",
-                high_contrast=True,
+    return rx.hstack(
+        _brand("4"),
+        rx.spacer(),
+        rx.cond(SessionState.auth_checked, account, rx.spinner(size="2")),
+        rx.popover.root(
+            rx.popover.trigger(
+                rx.icon_button(rx.icon("menu", size=18), variant="soft", color_scheme="gray", aria_label="Menu"),
             ),
-            rx.hstack(
-                nav_link("Postcards", routes.HOME, "layout_grid"),
-                nav_link("Forums", routes.FORUMS, "messages_square"),
-                nav_link("For you", routes.FOR_YOU, "sparkles"),
-                spacing="5",
-                align="center",
-            ),
-            rx.spacer(),
-            # Until the server has checked the cookie, show neither "Log in" nor "Log out".
-            rx.cond(SessionState.auth_checked, account, rx.spinner(size="2")),
-            width="100%",
-            align="center",
-            spacing="6",
-            wrap="wrap",
+            rx.popover.content(menu_links, align="end"),
         ),
+        width="100%",
+        align="center",
+        spacing="3",
+        display=rx.breakpoints(initial="flex", md="none"),
+    )
+
+
+def navbar() -> rx.Component:
+    """The same links in two arrangements; CSS shows one, and the other is out of the page
+    (display: none), so neither a screen reader nor a test sees it twice."""
+    return rx.el.nav(
+        _wide_bar(),
+        _narrow_bar(),
         aria_label="Main",
         style={
             "padding": "0.75rem 1.5rem",

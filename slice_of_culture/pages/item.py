@@ -62,7 +62,7 @@ def _details() -> rx.Component:
                 ),
                 rx.recharts.bar_chart(
                     rx.recharts.bar(data_key="count", fill=AMBER, name="ratings"),
-                    rx.recharts.x_axis(data_key="label", font_size=11),
+                    rx.recharts.x_axis(data_key="label", font_size=11, interval=0),
                     rx.recharts.y_axis(allow_decimals=False, width=30),
                     rx.recharts.graphing_tooltip(),
                     data=it.distribution.to(list[dict[str, Any]]),

@@ -10,6 +10,7 @@ from slice_of_culture.components import layout, postcard_list
 from slice_of_culture.components.charts import AMBER, KIND_COLORS, TOMATO
 from slice_of_culture.components.layout import avatar, empty_state
 from slice_of_culture.components.people import similar_person
+from slice_of_culture.services.display import KIND_PLURALS
 from slice_of_culture.state.base import SessionState
 from slice_of_culture.state.log_entry import LogState
 from slice_of_culture.state.profile import ProfileState
@@ -161,7 +162,10 @@ def _stats() -> rx.Component:
         _chart_card(
             "Entries per month",
             rx.recharts.bar_chart(
-                *[rx.recharts.bar(data_key=k, stack_id="a", fill=c, name=k) for k, c in KIND_COLORS.items()],
+                *[
+                    rx.recharts.bar(data_key=k, stack_id="a", fill=c, name=KIND_PLURALS[k])
+                    for k, c in KIND_COLORS.items()
+                ],
                 rx.recharts.x_axis(data_key="month", font_size=11),
                 rx.recharts.y_axis(allow_decimals=False, width=30),
                 rx.recharts.legend(),
@@ -173,10 +177,10 @@ def _stats() -> rx.Component:
         ),
         rx.grid(
             _chart_card(
-                "Ratings",
+                "Ratings (stars)",
                 rx.recharts.bar_chart(
                     rx.recharts.bar(data_key="count", fill=AMBER, name="entries"),
-                    rx.recharts.x_axis(data_key="name", font_size=10),
+                    rx.recharts.x_axis(data_key="name", font_size=11, interval=0),
                     rx.recharts.y_axis(allow_decimals=False, width=30),
                     rx.recharts.graphing_tooltip(),
                     data=s.ratings.to(list[dict[str, Any]]),
@@ -189,7 +193,7 @@ def _stats() -> rx.Component:
                 rx.recharts.bar_chart(
                     rx.recharts.bar(data_key="count", fill=TOMATO, name="entries"),
                     rx.recharts.x_axis(type_="number", allow_decimals=False),
-                    rx.recharts.y_axis(data_key="name", type_="category", width=110, font_size=11),
+                    rx.recharts.y_axis(data_key="name", type_="category", width=120, font_size=11, interval=0),
                     rx.recharts.graphing_tooltip(),
                     data=s.genres.to(list[dict[str, Any]]),
                     layout="vertical",

@@ -17,6 +17,12 @@ def stars_text(rating: int | None) -> str:
     return "★" * (rating // 2) + ("½" if rating % 2 else "")
 
 
+def stars_number(rating: int) -> str:
+    """Half-star rating as a short number for chart axes, e.g. 9 -> '4½', 1 -> '½'."""
+    whole, half = divmod(rating, 2)
+    return (str(whole) if whole else "") + ("½" if half else "")
+
+
 def stars_label(rating: int | None) -> str:
     """Half-star rating as words for screen readers, e.g. 9 -> '4.5 stars'."""
     if not rating:

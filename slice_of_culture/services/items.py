@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from sqlmodel import Session, select
 
 from slice_of_culture.models import Entry, Follow, Item, User
-from slice_of_culture.services.display import initials, stars_text
+from slice_of_culture.services.display import initials, stars_number, stars_text
 from slice_of_culture.services.errors import NotFound
 from slice_of_culture.services.postcards import KIND_VERBS
 from slice_of_culture.services.visibility import entry_visible_to
@@ -72,7 +72,7 @@ def item_page(*, session: Session, item_id: int, viewer_id: int | None, reviews:
     counts = [0] * 10
     for r in rated:
         counts[r - 1] += 1
-    distribution = [RatingBar(label=stars_text(i + 1), count=counts[i]) for i in range(10)]
+    distribution = [RatingBar(label=stars_number(i + 1), count=counts[i]) for i in range(10)]
     average = f"{sum(rated) / len(rated) / 2:.1f}" if rated else ""
 
     followed: list[FollowedLogger] = []

@@ -12,7 +12,7 @@ from datetime import date
 from sqlmodel import Session, select
 
 from slice_of_culture.models import Entry, Item
-from slice_of_culture.services.display import stars_text
+from slice_of_culture.services.display import stars_number
 from slice_of_culture.services.visibility import entry_visible_to
 
 MONTHS = 12
@@ -58,7 +58,7 @@ def profile_stats(*, session: Session, owner_id: int, viewer_id: int | None, tod
         .where(Entry.user_id == owner_id, entry_visible_to(viewer_id))
     ).all()
     today = today or date.today()
-    months = {d.strftime("%Y-%m"): MonthCount(month=d.strftime("%b %y")) for d in _month_starts(today, MONTHS)}
+    months = {d.strftime("%Y-%m"): MonthCount(month=d.strftime("%b '%y")) for d in _month_starts(today, MONTHS)}
     ratings = Counter()
     genres: Counter[str] = Counter()
     creators: Counter[str] = Counter()
@@ -74,7 +74,7 @@ def profile_stats(*, session: Session, owner_id: int, viewer_id: int | None, tod
             creators[creator] += 1
     return ProfileStats(
         per_month=list(months.values()),
-        ratings=[NamedCount(name=stars_text(r), count=ratings[r]) for r in range(1, 11)],
+        ratings=[NamedCount(name=stars_number(r), count=ratings[r]) for r in range(1, 11)],
         genres=[NamedCount(name=g, count=c) for g, c in genres.most_common(TOP)],
         creators=[NamedCount(name=n, count=c) for n, c in creators.most_common(TOP)],
         total=len(rows),

@@ -144,8 +144,8 @@ def new_page(browser, app):
     """Open pages in fresh browser contexts (separate cookies = separate people)."""
     contexts = []
 
-    def _open(path: str = "/"):
-        context = browser.new_context()
+    def _open(path: str = "/", viewport: dict | None = None):
+        context = browser.new_context(viewport=viewport) if viewport else browser.new_context()
         context.set_default_timeout(15_000)
         contexts.append(context)
         page = context.new_page()

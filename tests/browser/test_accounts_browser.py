@@ -141,3 +141,28 @@ def test_html_in_a_display_name_is_shown_as_text(new_page) -> None:
     expect(page.get_by_role("heading", name=payload)).to_be_visible()
     assert page.locator("img[src='x']").count() == 0
     assert dialogs == []
+
+
+def test_on_a_phone_the_navbar_fits_and_its_menu_works(new_page) -> None:
+    page = new_page("/", viewport={"width": 390, "height": 844})
+    name = _name("phone")
+    signup(page, name)
+    bar = nav(page)
+    expect(bar.get_by_role("button", name="Log something")).to_be_visible()
+    expect(bar.get_by_role("link", name="Notifications")).to_be_visible()
+    # Nothing sticks out sideways: the page is as wide as the screen.
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    # The wide bar's links are out of the page, not merely pushed off screen.
+    expect(bar.get_by_role("link", name="Forums")).to_have_count(0)
+    bar.get_by_role("button", name="Menu").click()
+    menu = page.get_by_role("dialog")
+    for link in ("Postcards", "Forums", "For you", "Your profile", "Settings"):
+        expect(menu.get_by_role("link", name=link)).to_be_visible()
+    expect(menu.get_by_role("link", name="Your profile")).to_have_attribute("href", f"/u/{name}")
+    menu.get_by_role("link", name="Forums").click()
+    expect(page).to_have_url(re.compile(r"/forums/?$"))
+    expect(page.get_by_role("heading", name="Forums", exact=True)).to_be_visible()
+    bar.get_by_role("button", name="Menu").click()
+    page.get_by_role("dialog").get_by_role("button", name="Log out").click()
+    expect(bar.get_by_role("link", name="Log in", exact=True)).to_be_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
