@@ -59,7 +59,7 @@ def _bell(test_id: str | None = None) -> rx.Component:
 
 def _brand(size: str) -> rx.Component:
     return rx.link(
-        rx.hstack(rx.icon("mail", size=22), rx.heading("Slice of Culture", size=size), align="center"),
+        rx.hstack(rx.icon("mail", size=22), rx.text("Slice of Culture", size=size, weight="bold"), align="center"),
         href=routes.HOME,
         underline="none",
         color_scheme="gray",

@@ -5,9 +5,59 @@ from __future__ import annotations
 import reflex as rx
 
 from slice_of_culture.components import layout, postcard_list
-from slice_of_culture.components.layout import empty_state
+from slice_of_culture.components.layout import avatar, empty_state
 from slice_of_culture.state.base import SessionState
 from slice_of_culture.state.home import HomeState
+
+
+def _suggested(p) -> rx.Component:  # noqa: ANN001
+    """`p` is a SuggestedPerson var: who, why, and a Follow button."""
+    followed = HomeState.followed_here.contains(p.user_id)
+    return rx.hstack(
+        rx.link(
+            rx.hstack(
+                avatar(p.initials, p.avatar_url, size="3"),
+                rx.vstack(
+                    rx.text(p.display_name, weight="bold", size="2"),
+                    rx.text("@", p.username, " · ", p.reason, size="1", color_scheme="gray"),
+                    spacing="0",
+                ),
+                align="center",
+            ),
+            href="/u/" + p.username,
+            underline="none",
+            color="inherit",
+            flex="1",
+            min_width="0",
+        ),
+        rx.button(
+            rx.cond(followed, "Following", "Follow"),
+            on_click=HomeState.toggle_follow(p.user_id),
+            variant=rx.cond(followed, "soft", "solid"),
+            size="2",
+            aria_pressed=rx.cond(followed, "true", "false"),
+        ),
+        align="center",
+        spacing="3",
+        width="100%",
+        data_testid="suggested-person",
+    )
+
+
+def _suggestions() -> rx.Component:
+    return rx.cond(
+        (HomeState.tab == "following") & (HomeState.suggestions.length() > 0),
+        rx.el.section(
+            rx.vstack(
+                rx.heading("People to follow", size="4", as_="h2", id="people-to-follow"),
+                rx.foreach(HomeState.suggestions, _suggested),
+                spacing="3",
+                width="100%",
+            ),
+            aria_labelledby="people-to-follow",
+            style={"width": "100%", "padding": "1rem", "border": "1px solid var(--gray-a5)", "border_radius": "12px"},
+        ),
+    )
 
 
 def _feed() -> rx.Component:
@@ -44,5 +94,6 @@ def home_page() -> rx.Component:
             ),
         ),
         rx.cond(HomeState.notice != "", rx.callout(HomeState.notice, icon="info", role="status")),
+        rx.cond(SessionState.logged_in, _suggestions()),
         _feed(),
     )

@@ -26,11 +26,12 @@ import numpy as np
 from sqlalchemy import bindparam, func
 from sqlmodel import Session, select
 
-from slice_of_culture.models import Entry, Item, RecsModelVersion, User, utcnow
+from slice_of_culture.models import Entry, Follow, Item, RecsModelVersion, User, utcnow
 from slice_of_culture.models.entry import LOVED_RATING
 from slice_of_culture.recs.interactions import MIN_POSITIVE_RATING, POSITIVE_STATUSES, item_tokens
 from slice_of_culture.services.display import initials
 from slice_of_culture.services.onboarding import preferred_kinds
+from slice_of_culture.services.social import SuggestedPerson, active_people_to_follow, suggestion
 from slice_of_culture.services.visibility import entry_visible_to
 
 log = logging.getLogger(__name__)
@@ -377,6 +378,38 @@ def similar_people(
         if item_id in mine:
             shared[uid].append((rating, item_id))
     return _people(session, neighbours, shared, owner.id, n)
+
+
+def people_to_follow(*, session: Session, user: User, n: int = 6, store=None) -> list[SuggestedPerson]:  # noqa: ANN001
+    """Who `user` might follow: people with similar taste first ("You both loved Dune and Solaris"),
+    then people posting lately (social.active_people_to_follow). Never someone they already
+    follow, themselves, or anyone who opted out of being suggested. Works without a model."""
+    followed = set(session.exec(select(Follow.followee_id).where(Follow.follower_id == user.id)).all())
+    out: list[SuggestedPerson] = []
+    try:
+        version = current_version(session)
+        past = history(session, user.id)
+        store = (store or _store()) if version and past.positives else None
+        vector = user_vector(session, version, user.id, store, past) if store else None
+        if vector is not None:
+            # Over-fetch past the people already followed (bounded: one Chroma query either way).
+            want = min(2 * n + len(followed), 100)
+            found = _neighbours(session, version, vector, exclude=user.id, n=want, store=store)
+            people = [u for u, _ in found if u.id not in followed][:n]
+            shared: dict[int, list[tuple[int, int]]] = defaultdict(list)
+            for uid, item_id, rating in _loved_by(session, [u.id for u in people], user.id):
+                if item_id in past.loved:
+                    shared[uid].append((rating, item_id))
+            titles = _items(session, {i for rows in shared.values() for _, i in rows})
+            for person in people:
+                both = [titles[i].title for _, i in sorted(shared[person.id], reverse=True)[:2] if i in titles]
+                out.append(suggestion(person, f"You both loved {_join_titles(both)}" if both else "Similar taste"))
+    except Exception:  # noqa: BLE001 - suggestions still come from activity without the recommender
+        log.exception("similar people for suggestions failed")
+    if len(out) >= n:
+        return out
+    more = active_people_to_follow(session=session, viewer_id=user.id, n=n - len(out), exclude={p.user_id for p in out})
+    return out + more
 
 
 def similar_items(*, session: Session, item_id: int, n: int = 8, store=None) -> list[SimilarItem]:  # noqa: ANN001

@@ -6,7 +6,8 @@ delete your own comments; an entry's owner may delete comments on it.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Collection
+from dataclasses import asdict, dataclass
 
 from sqlalchemy import func
 from sqlalchemy.exc import IntegrityError
@@ -116,6 +117,76 @@ def following(*, session: Session, user_id: int, limit: int = 200) -> list[Perso
 def _person(user: User) -> PersonRow:
     name = user.display_name or user.username
     return PersonRow(username=user.username, display_name=name, initials=initials(name), avatar_url=user.avatar_url)
+
+
+# People to follow
+
+# Authors of this many of the newest public postcards are the candidates for "people to follow".
+ACTIVE_POOL = 300
+# Who follows fewer than this many people gets suggestions above the Following feed.
+FEW_FOLLOWS = 3
+
+
+@dataclass
+class SuggestedPerson(PersonRow):
+    """Someone to follow and why ("You both loved Dune", "Followed by 12 people")."""
+
+    user_id: int
+    reason: str
+
+
+def suggestion(user: User, reason: str) -> SuggestedPerson:
+    return SuggestedPerson(**asdict(_person(user)), user_id=user.id, reason=reason)
+
+
+def follows_count(*, session: Session, user_id: int) -> int:
+    """How many people `user_id` follows (active or not: the Following feed hides the inactive)."""
+    return session.exec(select(func.count(Follow.id)).where(Follow.follower_id == user_id)).one()
+
+
+def active_people_to_follow(
+    *, session: Session, viewer_id: int, n: int = 6, exclude: Collection[int] = ()
+) -> list[SuggestedPerson]:
+    """People who posted publicly lately and whom the viewer does not follow, most followed first.
+
+    Only active people who let themselves be suggested (`discoverable`); never the viewer, anyone
+    they follow or anyone in `exclude`. Cheap at any size: the candidates are the authors of the
+    ACTIVE_POOL newest public postcards, and only their followers are counted.
+    """
+    recent = (
+        select(Entry.user_id, Entry.created_at)
+        .where(Entry.visibility == "public")
+        .order_by(Entry.created_at.desc(), Entry.id.desc())
+        .limit(ACTIVE_POOL)
+        .subquery()
+    )
+    latest = session.exec(select(recent.c.user_id, func.max(recent.c.created_at)).group_by(recent.c.user_id)).all()
+    skip = set(exclude) | {viewer_id}
+    skip |= set(session.exec(select(Follow.followee_id).where(Follow.follower_id == viewer_id)).all())
+    ids = [uid for uid, _ in latest if uid not in skip]
+    if not ids:
+        return []
+    people = {
+        u.id: u for u in session.exec(select(User).where(User.id.in_(ids), User.is_active, User.discoverable)).all()
+    }
+    counts = dict(
+        session.exec(
+            select(Follow.followee_id, func.count(Follow.id))
+            .where(Follow.followee_id.in_(list(people)))
+            .group_by(Follow.followee_id)
+        ).all()
+    )
+    last = dict(latest)
+    ranked = sorted(people, key=lambda uid: (-counts.get(uid, 0), -last[uid].timestamp(), uid))[:n]
+    out = []
+    for uid in ranked:
+        followers_n = counts.get(uid, 0)
+        if followers_n:
+            reason = f"Followed by {followers_n} {'person' if followers_n == 1 else 'people'}"
+        else:
+            reason = "Posting lately"
+        out.append(suggestion(people[uid], reason))
+    return out
 
 
 # Likes

@@ -94,3 +94,30 @@ def test_follow_see_postcard_open_profile_like_comment_and_notify(new_page) -> N
     expect(ana_card.get_by_text(f"Loved it too {XSS}")).to_be_visible()
     assert ana.locator("img[src='x']").count() == 0
     assert dialogs == []
+
+
+def test_a_newcomer_follows_a_suggested_person_and_their_postcards_join_the_feed(new_page) -> None:
+    suffix = uuid.uuid4().hex[:6]
+    poster = new_page("/")
+    signup(poster, f"poster_{suffix}")
+    log_new_book(poster, f"Klara Sunward {suffix}", "Kazuo Ishiguro", stars="4 stars", review="Quietly sad.")
+
+    newcomer = new_page("/")
+    signup(newcomer, f"newcomer_{suffix}")
+    expect(newcomer).to_have_url(re.compile(r"/welcome"))
+    nav(newcomer).get_by_role("link", name="Postcards").click()
+    panel = newcomer.get_by_role("region", name="People to follow")
+    expect(panel).to_be_visible()
+    first = panel.get_by_test_id("suggested-person").first
+    expect(first).to_contain_text(re.compile(r"Followed by \d+ (person|people)|Posting lately"))
+    handle = first.get_by_text(re.compile(r"^@")).inner_text().split(" ")[0]  # "@name"
+    expect(newcomer.get_by_text("Your Following feed is empty")).to_be_visible()
+    first.get_by_role("button", name="Follow", exact=True).click()
+    expect(first.get_by_role("button", name="Following")).to_be_visible()
+    # Their postcards are in the Following feed at once, no reload.
+    expect(newcomer.get_by_text("Your Following feed is empty")).to_have_count(0)
+    expect(newcomer.locator(".postcard").filter(has_text=handle).first).to_be_visible()
+    # Following them again from the same button undoes it.
+    first.get_by_role("button", name="Following").click()
+    expect(first.get_by_role("button", name="Follow", exact=True)).to_be_visible()
+    expect(newcomer.get_by_text("Your Following feed is empty")).to_be_visible()

@@ -139,3 +139,29 @@ def test_personal_results_keep_to_the_kinds_you_chose(engine, served) -> None:
         everything = serve.for_you(session=session, user=user, kinds=ITEM_KINDS, store=store)
         assert everything.items[0].kind == "movie" and "both loved" in everything.items[0].reason
         assert {r.kind for r in serve.for_you(session=session, user=user, kind="music", store=store).items} == {"music"}
+
+
+def test_people_to_follow_start_with_your_taste_and_skip_who_you_follow(engine, served) -> None:
+    from slice_of_culture.services import social
+
+    planted, store = served
+    with Session(engine) as session:
+        user = session.get(User, planted.users[0].id)
+        first = serve.people_to_follow(session=session, user=user, n=3, store=store)
+        assert len(first) == 3 and user.username not in {p.username for p in first}
+        assert all(planted.user_cluster[p.user_id] == 0 for p in first)
+        assert first[0].reason.startswith("You both loved ")
+        social.follow(session=session, follower=user, followee_id=first[0].user_id)
+        hidden = session.get(User, first[1].user_id)
+        hidden.discoverable = False
+        session.add(hidden)
+        session.commit()
+        again = serve.people_to_follow(session=session, user=user, n=3, store=store)
+        assert {first[0].user_id, first[1].user_id}.isdisjoint({p.user_id for p in again})
+        assert planted.user_cluster[again[0].user_id] == 0
+        # Without a model (or with nothing logged), suggestions come from recent activity.
+        newcomer = make_user(session, "newcomer_sugg")
+        session.commit()
+        fallback = serve.people_to_follow(session=session, user=newcomer, n=4, store=store)
+        assert fallback and all(p.reason.startswith(("Followed by", "Posting lately")) for p in fallback)
+        assert hidden.id not in {p.user_id for p in fallback}

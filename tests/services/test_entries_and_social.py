@@ -16,7 +16,7 @@ from slice_of_culture.models import Comment, Entry, Like, Notification
 from slice_of_culture.services import entries, items, social, stats
 from slice_of_culture.services.entries import EntryInput
 from slice_of_culture.services.errors import NotFound, PermissionDenied, ValidationError
-from tests.utils.factories import make_item, make_user
+from tests.utils.factories import make_entry, make_item, make_user
 
 XSS = "<img src=x onerror=alert(1)>"
 
@@ -192,3 +192,28 @@ def test_item_page_and_stats_count_only_visible_entries(session, ana_bob) -> Non
     assert sum(m.movie for m in own.per_month) == 2
     assert {g.name for g in public.genres} == {"sci-fi", "drama"}
     assert [r.count for r in own.ratings if r.count] == [1, 1]
+
+
+def test_people_to_follow_are_active_posters_you_do_not_follow_most_followed_first(session) -> None:
+    me, star, quiet, followed, hidden, gone, secret = (
+        make_user(session, name) for name in ("viewer", "star", "quiet", "followed", "hidden", "gone", "secret")
+    )
+    item = make_item(session)
+    for person in (me, star, quiet, followed, hidden, gone):
+        make_entry(session, person, item, status="finished", visibility="public")
+    make_entry(session, secret, item, status="finished", visibility="private")  # posts nothing public
+    hidden.discoverable, gone.is_active = False, False
+    fans = [make_user(session) for _ in range(3)]
+    for fan in fans:
+        social.follow(session=session, follower=fan, followee_id=star.id)
+    social.follow(session=session, follower=fans[0], followee_id=quiet.id)
+    social.follow(session=session, follower=me, followee_id=followed.id)
+    session.flush()
+
+    people = social.active_people_to_follow(session=session, viewer_id=me.id)
+    assert [p.username for p in people] == ["star", "quiet"]
+    assert [p.reason for p in people] == ["Followed by 3 people", "Followed by 1 person"]
+    assert people[0].user_id == star.id
+    assert social.active_people_to_follow(session=session, viewer_id=me.id, exclude={star.id})[0].username == "quiet"
+    assert social.active_people_to_follow(session=session, viewer_id=me.id, n=1) == people[:1]
+    assert social.follows_count(session=session, user_id=me.id) == 1
