@@ -78,8 +78,49 @@ def _form() -> rx.Component:
     )
 
 
+def _password_form() -> rx.Component:
+    errors = SettingsState.password_errors
+    return rx.el.section(
+        rx.form(
+            rx.vstack(
+                rx.heading("Password", size="5", as_="h2", id="password-heading"),
+                form_error(errors.get("form", "")),
+                field(
+                    "Current password",
+                    "current_password",
+                    type="password",
+                    autocomplete="current-password",
+                    error=errors.get("current_password", ""),
+                ),
+                field(
+                    "New password",
+                    "new_password",
+                    type="password",
+                    autocomplete="new-password",
+                    error=errors.get("new_password", ""),
+                    hint="At least 8 characters. Your other devices are logged out.",
+                ),
+                rx.button("Change password", type="submit", size="3"),
+                rx.cond(
+                    SettingsState.password_notice != "",
+                    rx.text(SettingsState.password_notice, color_scheme="green", role="status"),
+                ),
+                spacing="4",
+                width="100%",
+                align="start",
+            ),
+            on_submit=SettingsState.change_password,
+            # A new key after a change empties the fields.
+            key=SettingsState.password_form_key.to_string(),
+            width="100%",
+        ),
+        aria_labelledby="password-heading",
+        style={"width": "100%", "padding_top": "1.5rem", "border_top": "1px solid var(--gray-a5)"},
+    )
+
+
 def settings_page() -> rx.Component:
     return layout(
         rx.heading("Settings", size="7", as_="h1"),
-        rx.cond(SessionState.logged_in, _form(), rx.spinner()),
+        rx.cond(SessionState.logged_in, rx.fragment(_form(), _password_form()), rx.spinner()),
     )

@@ -212,6 +212,44 @@ def logout(*, session: Session, token: str | None) -> None:
         session.delete(auth)
 
 
+def change_password(*, session: Session, user: User, current: str, new: str, keep_token: str | None) -> int:
+    """Set a new password after checking the current one; every other login of the user ends
+    (the one holding `keep_token` stays). Returns how many other logins ended.
+
+    A wrong current password counts as a failed login for the user's rate limit, so a browser
+    left logged in cannot be used to guess it. Raises ValidationError with a message per field
+    ("current_password", "new_password") and changes nothing then.
+    """
+    if not isinstance(current, str) or not isinstance(new, str):
+        raise ValidationError({"form": "Every field must be text."})
+    settings = get_settings()
+    if _recent_failures(session, LoginFailure.username, user.username) >= settings.login_max_failures_per_user:
+        minutes = settings.login_window_minutes
+        raise ValidationError({"current_password": f"Too many failed attempts. Try again in {minutes} minutes."})
+    if not current:
+        raise ValidationError({"current_password": "Enter your current password."})
+    if not verify_password(current[:MAX_PASSWORD], user.password_hash):
+        # Recorded even though the change fails: the caller commits the failure, not the change.
+        session.add(LoginFailure(username=user.username, client="password-change"))
+        session.flush()
+        raise ValidationError({"current_password": "That is not your current password."})
+    problem = _validate_password(new)
+    if problem is None and new == current:
+        problem = "The new password is the same as the current one."
+    if problem:
+        raise ValidationError({"new_password": problem})
+    user.password_hash = hash_password(new)
+    session.add(user)
+    keep = _token_hash(keep_token) if isinstance(keep_token, str) and keep_token else None
+    ended = 0
+    for auth in session.exec(select(AuthSession).where(AuthSession.user_id == user.id)):
+        if auth.token_hash != keep:
+            session.delete(auth)
+            ended += 1
+    session.flush()
+    return ended
+
+
 def require_admin(user: User | None) -> User:
     """The user, if they are an active administrator; PermissionDenied otherwise."""
     if user is None or not user.is_active or not user.is_admin:

@@ -19,6 +19,10 @@ class SettingsState(rx.State):
     preferred_kinds: list[str] = []
     errors: dict[str, str] = {}
     saved: bool = False
+    password_errors: dict[str, str] = {}
+    password_notice: str = ""
+    # Bumped after a change so the password fields are emptied (they are uncontrolled).
+    password_form_key: int = 0
 
     @rx.event
     async def load(self):
@@ -31,6 +35,7 @@ class SettingsState(rx.State):
             self.default_visibility, self.discoverable = user.default_visibility, user.discoverable
             self.preferred_kinds = onboarding.preferred_kinds(user)
         self.errors, self.saved = {}, False
+        self.password_errors, self.password_notice = {}, ""
 
     @rx.event
     def set_default_visibility(self, value: str):
@@ -71,3 +76,30 @@ class SettingsState(rx.State):
         self.bio, self.avatar_url = user.bio, user.avatar_url
         self.errors, self.saved = {}, True
         session_state._show(user)
+
+    @rx.event
+    async def change_password(self, form_data: dict):
+        """Check the current password, set the new one, end every other login of this account."""
+        session_state = await self.get_state(SessionState)
+        self.password_notice = ""
+        # The failure of a wrong current password is committed (rate limit); nothing else changes.
+        with session_scope() as session:
+            user = session_state.current_user(session)
+            if user is None:
+                self.password_errors = {"form": "Your session has ended. Log in again."}
+                return
+            try:
+                ended = accounts.change_password(
+                    session=session,
+                    user=user,
+                    current=form_data.get("current_password", ""),
+                    new=form_data.get("new_password", ""),
+                    keep_token=session_state.auth_token,
+                )
+            except ValidationError as exc:
+                self.password_errors = exc.errors
+                return
+        self.password_errors = {}
+        self.password_form_key += 1
+        others = f" You were logged out on {ended} other device{'s' if ended != 1 else ''}." if ended else ""
+        self.password_notice = "Password changed." + others

@@ -166,3 +166,32 @@ def test_on_a_phone_the_navbar_fits_and_its_menu_works(new_page) -> None:
     page.get_by_role("dialog").get_by_role("button", name="Log out").click()
     expect(bar.get_by_role("link", name="Log in", exact=True)).to_be_visible()
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
+
+
+def test_change_password_in_settings_logs_out_other_devices(new_page) -> None:
+    name = _name("pw")
+    page = new_page("/")
+    signup(page, name)
+    expect(nav(page).get_by_role("button", name="Log out")).to_be_visible()
+    laptop = new_page("/login")
+    login(laptop, name)
+    expect(nav(laptop).get_by_role("button", name="Log out")).to_be_visible()
+
+    page.goto(_origin(page) + "/settings")
+    page.get_by_label("Current password").fill("not-my-password")
+    page.get_by_label("New password").fill("brand-new-password")
+    page.get_by_role("button", name="Change password").click()
+    expect(page.get_by_text("That is not your current password.")).to_be_visible()
+    page.get_by_label("Current password").fill(PASSWORD)
+    page.get_by_role("button", name="Change password").click()
+    expect(page.get_by_role("status").filter(has_text="Password changed.")).to_contain_text("1 other device")
+    expect(page.get_by_label("New password")).to_have_value("")
+
+    laptop.reload()
+    expect(nav(laptop).get_by_role("link", name="Log in", exact=True)).to_be_visible()
+    page.reload()
+    expect(nav(page).get_by_role("button", name="Log out")).to_be_visible()
+    nav(page).get_by_role("button", name="Log out").click()
+    nav(page).get_by_role("link", name="Log in", exact=True).click()
+    login(page, name, "brand-new-password")
+    expect(nav(page).get_by_role("button", name="Log out")).to_be_visible()

@@ -179,3 +179,51 @@ def test_only_active_admins_pass_require_admin(session) -> None:
     accounts.deactivate_user(session=session, user_id=admin.id)
     with pytest.raises(PermissionDenied):
         accounts.require_admin(admin)
+
+
+def test_change_password_needs_the_current_one_and_ends_every_other_login(session) -> None:
+    user = make_user(session, "changer")
+    here = accounts.login(session=session, username="changer", password=PASSWORD).token
+    phone = accounts.login(session=session, username="changer", password=PASSWORD).token
+    other = make_user(session, "bystander")
+    theirs = accounts.login(session=session, username="bystander", password=PASSWORD).token
+    before = user.password_hash
+
+    bad = [
+        ("", "a-new-password", "current_password"),
+        ("not-my-password", "a-new-password", "current_password"),
+        (PASSWORD, "short", "new_password"),
+        (PASSWORD, PASSWORD, "new_password"),
+        (PASSWORD, "x" * (accounts.MAX_PASSWORD + 1), "new_password"),
+    ]
+    for current, new, field in bad:
+        with pytest.raises(ValidationError) as caught:
+            accounts.change_password(session=session, user=user, current=current, new=new, keep_token=here)
+        assert set(caught.value.errors) == {field}
+        assert user.password_hash == before
+        assert accounts.user_for_token(session=session, token=phone) == user
+    with pytest.raises(ValidationError):
+        accounts.change_password(session=session, user=user, current=None, new=["x"], keep_token=here)  # type: ignore[arg-type]
+
+    ended = accounts.change_password(
+        session=session, user=user, current=PASSWORD, new="a-new-password ✓", keep_token=here
+    )
+    assert ended == 1
+    assert accounts.user_for_token(session=session, token=here) == user
+    assert accounts.user_for_token(session=session, token=phone) is None
+    assert accounts.user_for_token(session=session, token=theirs) == other
+    assert accounts.login(session=session, username="changer", password=PASSWORD).error
+    assert accounts.login(session=session, username="changer", password="a-new-password ✓").user == user
+
+
+def test_guessing_the_current_password_is_rate_limited(session) -> None:
+    user = make_user(session, "guessed")
+    limit = get_settings().login_max_failures_per_user
+    for attempt in range(limit):
+        with pytest.raises(ValidationError, match="not your current password"):
+            accounts.change_password(
+                session=session, user=user, current=f"guess-{attempt}", new="whatever-new", keep_token=None
+            )
+    with pytest.raises(ValidationError, match="Too many failed attempts"):
+        accounts.change_password(session=session, user=user, current=PASSWORD, new="whatever-new", keep_token=None)
+    assert accounts.verify_password(PASSWORD, user.password_hash)
