@@ -10,6 +10,8 @@ SIGNUP = "/signup"
 # Right after sign-up: choose kinds and a few favourites.
 WELCOME = "/welcome"
 SETTINGS = "/settings"
+# Bring a history from Goodreads, Letterboxd or a CSV.
+IMPORT = "/import"
 FORUMS = "/forums"
 FOR_YOU = "/for-you"
 PROFILE = "/u/[profile_name]"

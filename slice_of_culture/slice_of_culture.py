@@ -13,6 +13,7 @@ from slice_of_culture.pages.for_you import for_you_page
 from slice_of_culture.pages.forum_room import forum_room_page
 from slice_of_culture.pages.forums import forums_page
 from slice_of_culture.pages.home import home_page
+from slice_of_culture.pages.imports import import_page
 from slice_of_culture.pages.item import item_page
 from slice_of_culture.pages.notifications import notifications_page
 from slice_of_culture.pages.profile import profile_page
@@ -26,6 +27,7 @@ from slice_of_culture.state.for_you import ForYouState
 from slice_of_culture.state.forum_room import ForumRoom, sweep_presence
 from slice_of_culture.state.forums import ForumsState
 from slice_of_culture.state.home import HomeState
+from slice_of_culture.state.imports import ImportState
 from slice_of_culture.state.item import ItemState
 from slice_of_culture.state.notifications import NotificationsState
 from slice_of_culture.state.profile import ProfileState
@@ -93,6 +95,12 @@ app.add_page(
     route=routes.ADMIN_RECS,
     title="Recommender · Slice of Culture",
     on_load=[SessionState.require_login, AdminState.load],
+)
+app.add_page(
+    import_page,
+    route=routes.IMPORT,
+    title="Import · Slice of Culture",
+    on_load=[SessionState.require_login, ImportState.load],
 )
 app.add_page(
     forum_room_page,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
+from slice_of_culture import routes
 from slice_of_culture.components import field, layout
 from slice_of_culture.components.forms import VISIBILITY_OPTIONS, form_error, kind_checkboxes, select_field
 from slice_of_culture.state.base import SessionState
@@ -78,6 +79,19 @@ def _form() -> rx.Component:
     )
 
 
+def _import_link() -> rx.Component:
+    return rx.vstack(
+        rx.heading("Your history elsewhere", size="5", as_="h2"),
+        rx.text(
+            rx.link("Import from Goodreads, Letterboxd or a CSV", href=routes.IMPORT),
+            ": what you read and watched there becomes your postcards here.",
+        ),
+        spacing="2",
+        width="100%",
+        style={"padding_top": "1.5rem", "border_top": "1px solid var(--gray-a5)"},
+    )
+
+
 def _password_form() -> rx.Component:
     errors = SettingsState.password_errors
     return rx.el.section(
@@ -122,5 +136,5 @@ def _password_form() -> rx.Component:
 def settings_page() -> rx.Component:
     return layout(
         rx.heading("Settings", size="7", as_="h1"),
-        rx.cond(SessionState.logged_in, rx.fragment(_form(), _password_form()), rx.spinner()),
+        rx.cond(SessionState.logged_in, rx.fragment(_form(), _import_link(), _password_form()), rx.spinner()),
     )

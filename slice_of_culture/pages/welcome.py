@@ -35,6 +35,12 @@ def _card(rec) -> rx.Component:  # noqa: ANN001
 def _content() -> rx.Component:
     count = WelcomeState.picked.length()
     return rx.vstack(
+        rx.text(
+            "Have a Goodreads or Letterboxd account? ",
+            rx.link("Import your history", href=routes.IMPORT),
+            " instead, or as well.",
+            size="2",
+        ),
         kind_checkboxes("Show me", "welcome-kind", WelcomeState.kinds, WelcomeState.choose_kind),
         form_error(WelcomeState.error),
         rx.cond(

@@ -47,6 +47,40 @@ def find_duplicate(*, session: Session, kind: str, title: str, creator: str, yea
     return session.exec(select(Item).where(Item.dedup_key == dedup_key(kind, title, creator, year))).first()
 
 
+# Catalog items a title lookup looks at, at most (same kind and title, any creator and year).
+MATCH_CANDIDATES = 50
+
+
+def match_item(*, session: Session, kind: str, title: str, creator: str = "", year: int | None = None) -> Item | None:
+    """The catalog item an imported line means, or None to add it. Same kind and normalized
+    title (as in `dedup_key`); the same creator when the line names one. With a year, the item
+    of that year (then one without a year; with a creator, one a year off: first edition vs.
+    release); without a year, the first with that creator, or the only one with that title.
+
+    One indexed prefix lookup on `dedup_key` (kind|title|creator|year): a range on SQLite,
+    whose comparisons are bytewise; LIKE on PostgreSQL, served by the text_pattern_ops index
+    `ix_item_dedup_key_prefix` under any collation."""
+    norm = normalize_for_key(title)
+    if not norm:
+        return None
+    prefix = f"{kind}|{norm}|" + (f"{normalize_for_key(creator)}|" if creator else "")
+    stmt = select(Item).where(Item.dedup_key.startswith(prefix, autoescape=True))
+    if session.get_bind().dialect.name == "sqlite":
+        stmt = stmt.where(Item.dedup_key >= prefix, Item.dedup_key < prefix + "\U0010ffff")
+    found = session.exec(stmt.order_by(Item.id).limit(MATCH_CANDIDATES)).all()
+    if year is None:
+        return found[0] if found and (creator or len(found) == 1) else None
+    for accept in (
+        lambda item: item.year == year,
+        lambda item: item.year is None,
+        lambda item: bool(creator) and item.year is not None and abs(item.year - year) == 1,
+    ):
+        match = next((item for item in found if accept(item)), None)
+        if match is not None:
+            return match
+    return None
+
+
 def create_item(
     *,
     session: Session,

@@ -1,0 +1,151 @@
+"""/import: bring your history from Goodreads, Letterboxd or a CSV. Needs a login."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from slice_of_culture.components import layout
+from slice_of_culture.components.forms import VISIBILITY_OPTIONS, form_error, select_field
+from slice_of_culture.services import imports
+from slice_of_culture.state.base import SessionState
+from slice_of_culture.state.imports import UPLOAD_ID, ImportState
+
+
+def _how() -> rx.Component:
+    return rx.vstack(
+        rx.text(
+            rx.text.strong("Goodreads: "),
+            "My Books → Import and export → Export library, then choose the file here.",
+        ),
+        rx.text(
+            rx.text.strong("Letterboxd: "),
+            "Settings → Data → Export your data, unzip it, and choose diary.csv (or reviews, "
+            "ratings, watched or watchlist).",
+        ),
+        rx.text(
+            rx.text.strong("Anything else: "),
+            "a CSV with the columns kind, title, creator, year, status, rating, date, review "
+            "(kind is movie, book or music; rating in stars, 0.5 to 5; date like 2024-05-31).",
+        ),
+        rx.text(
+            f"Up to {imports.MAX_ROWS:,} lines and {imports.MAX_BYTES // (1024 * 1024)} MB. Lines you already "
+            "logged the same way are skipped, so importing a file twice is safe.",
+            size="2",
+            color_scheme="gray",
+        ),
+        spacing="2",
+    )
+
+
+def _picker() -> rx.Component:
+    return rx.upload(
+        rx.vstack(
+            rx.icon("file_up", size=28, color="var(--gray-9)"),
+            rx.button("Choose a CSV file", type="button", variant="soft"),
+            rx.text("or drop it here", size="2", color_scheme="gray"),
+            align="center",
+            spacing="2",
+        ),
+        id=UPLOAD_ID,
+        accept={"text/csv": [".csv"], "text/plain": [".csv", ".txt"]},
+        multiple=False,
+        max_files=1,
+        disabled=ImportState.importing,
+        on_drop=ImportState.check_file(rx.upload_files(upload_id=UPLOAD_ID)),
+        border="1px dashed var(--gray-a7)",
+        border_radius="12px",
+        padding="1.5rem",
+        width="100%",
+    )
+
+
+def _problems(items: rx.Var, count: rx.Var, title: str) -> rx.Component:
+    return rx.cond(
+        count > 0,
+        rx.vstack(
+            rx.text(title, " (", count, ")", weight="medium"),
+            rx.el.ul(rx.foreach(items, lambda p: rx.el.li(rx.text(p, size="2"))), style={"padding_left": "1.2rem"}),
+            rx.cond(count > items.length(), rx.text("… and more.", size="2", color_scheme="gray")),
+            spacing="1",
+            width="100%",
+        ),
+    )
+
+
+def _preview() -> rx.Component:
+    return rx.cond(
+        ImportState.summary != "",
+        rx.card(
+            rx.vstack(
+                rx.text(rx.text.strong(ImportState.file_name), role="status"),
+                rx.text(ImportState.summary),
+                _problems(ImportState.problems, ImportState.problem_count, "Lines that will be left out"),
+                select_field(
+                    "Who sees these entries",
+                    "import-visibility",
+                    VISIBILITY_OPTIONS,
+                    value=ImportState.visibility,
+                    on_change=ImportState.set_visibility,
+                ),
+                rx.cond(
+                    ImportState.ready > 0,
+                    rx.button(
+                        "Import ",
+                        ImportState.ready,
+                        rx.cond(ImportState.ready == 1, " entry", " entries"),
+                        on_click=ImportState.start,
+                        loading=ImportState.importing,
+                        size="3",
+                    ),
+                ),
+                spacing="3",
+                width="100%",
+            ),
+            width="100%",
+        ),
+    )
+
+
+def _progress() -> rx.Component:
+    return rx.cond(
+        ImportState.importing,
+        rx.vstack(
+            rx.text("Importing… ", ImportState.progress, "%", role="status"),
+            rx.progress(value=ImportState.progress, max=100, aria_label="Import progress", width="100%"),
+            width="100%",
+        ),
+    )
+
+
+def _done() -> rx.Component:
+    return rx.cond(
+        ImportState.done != "",
+        rx.vstack(
+            rx.callout(ImportState.done, icon="circle_check", color_scheme="green", role="status", width="100%"),
+            _problems(ImportState.done_problems, ImportState.done_problem_count, "Lines that were left out"),
+            rx.link("See them on your profile", href="/u/" + SessionState.username),
+            spacing="3",
+            width="100%",
+        ),
+    )
+
+
+def import_page() -> rx.Component:
+    return layout(
+        rx.heading("Import your history", size="7", as_="h1"),
+        rx.text("Bring what you have read and watched elsewhere; it becomes your postcards here."),
+        rx.cond(
+            SessionState.logged_in,
+            rx.vstack(
+                _how(),
+                _picker(),
+                form_error(ImportState.file_error),
+                _preview(),
+                _progress(),
+                _done(),
+                spacing="4",
+                width="100%",
+            ),
+            rx.spinner(),
+        ),
+    )

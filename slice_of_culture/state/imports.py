@@ -1,0 +1,147 @@
+"""Import page: check an export file, show what it holds, then log it with a progress bar.
+
+The rules are in services/imports.py. The import itself runs in a thread (one transaction), so
+the worker keeps serving everyone else; a background event reports its progress twice a second.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+
+import reflex as rx
+
+from slice_of_culture.db import session_scope
+from slice_of_culture.services import accounts, imports
+from slice_of_culture.services.errors import ServiceError, ValidationError
+from slice_of_culture.services.imports import ImportResult, ImportRow
+from slice_of_culture.state.base import SessionState
+
+log = logging.getLogger(__name__)
+
+UPLOAD_ID = "import-file"
+# Problems listed on the page (the count says how many there are in all).
+PROBLEMS_SHOWN = 10
+
+
+class ImportState(rx.State):
+    file_name: str = ""
+    file_error: str = ""
+    summary: str = ""
+    ready: int = 0
+    problems: list[str] = []
+    problem_count: int = 0
+    visibility: str = "public"
+    importing: bool = False
+    progress: int = 0
+    done: str = ""
+    done_problems: list[str] = []
+    done_problem_count: int = 0
+    # The rows of the checked file, kept on the server until "Import" is pressed.
+    _rows: list[ImportRow] = []
+
+    def _clear(self) -> None:
+        self.file_name, self.file_error, self.summary, self.ready = "", "", "", 0
+        self.problems, self.problem_count, self._rows = [], 0, []
+        self.done, self.done_problems, self.done_problem_count, self.progress = "", [], 0, 0
+
+    @rx.event
+    async def load(self):
+        if self.importing:
+            return
+        self._clear()
+        session_state = await self.get_state(SessionState)
+        with session_scope() as session:
+            user = session_state.current_user(session)
+            if user is not None:
+                self.visibility = user.default_visibility
+
+    @rx.event
+    def set_visibility(self, value: str):
+        if value in ("public", "followers", "private"):
+            self.visibility = value
+
+    @rx.event
+    async def check_file(self, files: list[rx.UploadFile]):
+        """Read the chosen file and show what an import would do; nothing is saved yet."""
+        if self.importing:
+            return
+        self._clear()
+        session_state = await self.get_state(SessionState)
+        with session_scope() as session:
+            if session_state.current_user(session) is None:
+                self.file_error = "Your session has ended. Log in again."
+                return
+        if not files:
+            self.file_error = "Choose a CSV file."
+            return
+        upload = files[0]
+        self.file_name = (upload.name or "file.csv")[:200]
+        data = await upload.read(imports.MAX_BYTES + 1)
+        try:
+            checked = imports.read_file(self.file_name, data)
+        except ValidationError as exc:
+            self.file_error = exc.errors.get("file", exc.message)
+            return
+        self._rows = checked.rows
+        self.summary, self.ready = checked.summary(), len(checked.rows)
+        self.problems, self.problem_count = checked.problems[:PROBLEMS_SHOWN], len(checked.problems)
+
+    @rx.event(background=True)
+    async def start(self):
+        """Log the checked rows for the signed-in person, reporting progress as it goes."""
+        async with self:
+            if self.importing or not self._rows:
+                return
+            token = (await self.get_state(SessionState)).auth_token
+            rows, visibility = list(self._rows), self.visibility
+            self.importing, self.progress, self.done = True, 0, ""
+        state = {"done": 0}
+
+        def work() -> ImportResult:
+            with session_scope() as session:
+                user = accounts.user_for_token(session=session, token=token)
+                if user is None:
+                    raise ServiceError("Your session has ended. Log in again.")
+                return imports.run_import(
+                    session=session,
+                    user=user,
+                    rows=rows,
+                    visibility=visibility,
+                    progress=lambda done, _total: state.update(done=done),
+                )
+
+        task = asyncio.create_task(asyncio.to_thread(work))
+        while not task.done():
+            await asyncio.wait([task], timeout=0.5)
+            async with self:
+                self.progress = int(100 * state["done"] / max(len(rows), 1))
+        async with self:
+            self.importing = False
+            try:
+                result = task.result()
+            except ServiceError as exc:
+                self.file_error = exc.message
+                return
+            except Exception:  # noqa: BLE001 - nothing was saved (one transaction); say so
+                log.exception("import failed")
+                self.file_error = "The import failed and nothing was saved. Try again."
+                return
+            self._rows, self.ready, self.summary, self.problems, self.problem_count = [], 0, "", [], 0
+            self.progress = 100
+            self.done = _done_text(result)
+            self.done_problems = result.problems[:PROBLEMS_SHOWN]
+            self.done_problem_count = len(result.problems)
+
+
+def _done_text(result: ImportResult) -> str:
+    def n(count: int, one: str, many: str) -> str:
+        return f"{count:,} {one if count == 1 else many}"
+
+    text = f"Imported {n(result.imported, 'entry', 'entries')}"
+    if result.new_items:
+        text += f" ({n(result.new_items, 'new catalog item', 'new catalog items')})"
+    text += "."
+    if result.already_logged:
+        text += f" {n(result.already_logged, 'line was', 'lines were')} already logged and skipped."
+    return text

@@ -1,0 +1,54 @@
+"""Importing a Goodreads export in the browser: check the file, import with a progress bar, see the postcards."""
+
+from __future__ import annotations
+
+import re
+import uuid
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.browser.test_accounts_browser import _origin, nav, signup
+from tests.services.test_imports import GOODREADS
+
+pytestmark = pytest.mark.browser
+
+
+def test_import_a_goodreads_export_and_see_it_on_the_profile(new_page, tmp_path) -> None:
+    name = f"reader_{uuid.uuid4().hex[:6]}"
+    page = new_page("/")
+    signup(page, name)
+    expect(nav(page).get_by_role("button", name="Log out")).to_be_visible()
+    page.goto(_origin(page) + "/import")
+    expect(page.get_by_role("heading", name="Import your history")).to_be_visible()
+
+    junk = tmp_path / "notes.csv"
+    junk.write_text("title,year\nDune,1965\n")
+    page.locator("input[type=file]").set_input_files(str(junk))
+    expect(page.get_by_role("alert")).to_contain_text("not a file we can read")
+
+    export = tmp_path / "goodreads_library_export.csv"
+    export.write_text(GOODREADS)
+    page.locator("input[type=file]").set_input_files(str(export))
+    expect(page.get_by_text("Goodreads library: 3 to import (3 books)")).to_be_visible()
+    expect(page.get_by_text("Line 5: the year 'twenty' is not a year.")).to_be_visible()
+    page.get_by_label("Who sees these entries").select_option("followers")
+    page.get_by_role("button", name="Import 3 entries").click()
+    done = page.get_by_role("status").filter(has_text="Imported")
+    expect(done).to_have_text(re.compile(r"Imported 3 entries \(3 new catalog items\)\."))
+
+    page.get_by_role("link", name="See them on your profile").click()
+    expect(page).to_have_url(re.compile(rf"/u/{name}"))
+    card = page.locator(".postcard").filter(has_text="The Hunger Games")
+    expect(card).to_be_visible()
+    expect(card.get_by_text("<img src=x onerror=alert(1)>", exact=False)).to_be_visible()
+    dune = page.locator(".postcard").filter(has_text="Dune")
+    expect(dune).to_contain_text(re.compile("wants to read", re.IGNORECASE))
+
+    # The same file again changes nothing.
+    page.goto(_origin(page) + "/import")
+    page.locator("input[type=file]").set_input_files(str(export))
+    page.get_by_role("button", name="Import 3 entries").click()
+    expect(page.get_by_role("status").filter(has_text="Imported")).to_have_text(
+        re.compile(r"Imported 0 entries\. 3 lines were already logged and skipped\.")
+    )
