@@ -80,6 +80,11 @@ def _preview() -> rx.Component:
                 rx.text(rx.text.strong(ImportState.file_name), role="status"),
                 rx.text(ImportState.summary),
                 _problems(ImportState.problems, ImportState.problem_count, "Lines that will be left out"),
+                rx.text(
+                    "Lines from a Slice of Culture export keep their own visibility when it is stricter.",
+                    size="1",
+                    color_scheme="gray",
+                ),
                 select_field(
                     "Who sees these entries",
                     "import-visibility",

@@ -79,14 +79,26 @@ def _form() -> rx.Component:
     )
 
 
-def _import_link() -> rx.Component:
+def _import_export() -> rx.Component:
     return rx.vstack(
-        rx.heading("Your history elsewhere", size="5", as_="h2"),
+        rx.heading("Import and export", size="5", as_="h2"),
         rx.text(
             rx.link("Import from Goodreads, Letterboxd or a CSV", href=routes.IMPORT),
             ": what you read and watched there becomes your postcards here.",
         ),
-        spacing="2",
+        rx.hstack(
+            rx.button(
+                rx.icon("download", size=16),
+                "Download your entries (CSV)",
+                on_click=SettingsState.download_export,
+                variant="soft",
+                type="button",
+            ),
+            rx.text("Everything you logged; it imports back here as it was.", size="2", color_scheme="gray"),
+            align="center",
+            wrap="wrap",
+        ),
+        spacing="3",
         width="100%",
         style={"padding_top": "1.5rem", "border_top": "1px solid var(--gray-a5)"},
     )
@@ -136,5 +148,5 @@ def _password_form() -> rx.Component:
 def settings_page() -> rx.Component:
     return layout(
         rx.heading("Settings", size="7", as_="h1"),
-        rx.cond(SessionState.logged_in, rx.fragment(_form(), _import_link(), _password_form()), rx.spinner()),
+        rx.cond(SessionState.logged_in, rx.fragment(_form(), _import_export(), _password_form()), rx.spinner()),
     )

@@ -1,4 +1,4 @@
-"""Import a history from another site: a Goodreads library export, a Letterboxd export file
+"""Import a history from another site, and export yours: a Goodreads library export, a Letterboxd export file
 (diary, reviews, ratings, watched or watchlist), or our own CSV
 (`kind,title,creator,year,status,rating,date,review`, rating in stars from 0.5 to 5).
 
@@ -11,6 +11,8 @@ Two steps, so a person sees what will happen before anything changes:
    `entries.create_entry`. A line already logged the same way (same item, status and date) is
    skipped, so importing a file twice changes nothing the second time. The many new postcards
    fold into one in the feed ("@ana logged 120 books").
+
+`export_csv` writes a person's entries in our CSV, which imports back as it was.
 
 The csv module reads the files; every value is still user text and gets the usual checks.
 """
@@ -26,7 +28,7 @@ from datetime import date, datetime
 
 from sqlmodel import Session, select
 
-from slice_of_culture.models import ENTRY_STATUSES, ITEM_KINDS, VISIBILITIES, Entry, User
+from slice_of_culture.models import ENTRY_STATUSES, ITEM_KINDS, VISIBILITIES, Entry, Item, User
 from slice_of_culture.services import catalog, entries
 from slice_of_culture.services.errors import ValidationError
 
@@ -74,6 +76,8 @@ class ImportRow:
     consumed_on: date | None = None
     review: str = ""
     external_ids: dict[str, str] = field(default_factory=dict)
+    # Our own export carries each entry's visibility; the import never makes it more public.
+    visibility: str | None = None
 
 
 @dataclass
@@ -87,8 +91,8 @@ class ImportFile:
 
     def summary(self) -> str:
         kinds = {k: sum(r.kind == k for r in self.rows) for k in ITEM_KINDS}
-        parts = [f"{n} {k}{'' if n == 1 else 's'}" if k != "music" else f"{n} music" for k, n in kinds.items() if n]
-        return f"{self.format}: {len(self.rows)} to import ({', '.join(parts) or 'nothing'})"
+        parts = [f"{n:,} {k}{'' if n == 1 or k == 'music' else 's'}" for k, n in kinds.items() if n]
+        return f"{self.format}: {len(self.rows):,} to import ({', '.join(parts) or 'nothing'})"
 
 
 @dataclass
@@ -192,6 +196,9 @@ def _ours(record: dict[str, str], line: int) -> ImportRow:
     kind = _text(record.get("kind")).lower()
     if kind not in ITEM_KINDS:
         raise ValueError("kind must be movie, book or music")
+    visibility = _text(record.get("visibility")).lower() or None
+    if visibility is not None and visibility not in VISIBILITIES:
+        raise ValueError(f"the visibility {visibility!r} is not public, followers or private")
     raw_status = _text(record.get("status")).lower() or "finished"
     status = _STATUS_WORDS.get(raw_status)
     if status not in ENTRY_STATUSES:
@@ -206,6 +213,7 @@ def _ours(record: dict[str, str], line: int) -> ImportRow:
         rating=_stars(record.get("rating")),
         consumed_on=_date(record.get("date")),
         review=_text(record.get("review")),
+        visibility=visibility,
     )
 
 
@@ -315,7 +323,7 @@ def run_import(
                 rating=None if row.status == "want" else row.rating,
                 consumed_on=row.consumed_on,
                 review=review,
-                visibility=visibility,
+                visibility=_stricter(visibility, row.visibility),
             )
             entries.create_entry(session=session, user=user, item_id=item_id, data=data)
             logged.add((item_id, row.status, row.consumed_on))
@@ -326,6 +334,13 @@ def run_import(
             if progress is not None and (done % 25 == 0 or done == len(rows)):
                 progress(done, len(rows))
     return result
+
+
+def _stricter(chosen: str, own: str | None) -> str:
+    """The less public of the visibility chosen for the import and the line's own."""
+    if own is None:
+        return chosen
+    return max(chosen, own, key=VISIBILITIES.index)
 
 
 def _item_for(session: Session, user: User, row: ImportRow) -> tuple[int, bool]:
@@ -347,3 +362,36 @@ def _item_for(session: Session, user: User, row: ImportRow) -> tuple[int, bool]:
     except catalog.DuplicateItem as exc:
         return exc.existing.id, False
     return item.id, True
+
+
+EXPORT_COLUMNS = ("kind", "title", "creator", "year", "status", "rating", "date", "review", "visibility")
+
+
+def export_csv(*, session: Session, user: User) -> str:
+    """Every entry of `user`, oldest first, as our CSV: the columns `read_file` takes (plus the
+    visibility), so an export imports back as it was. Ratings in stars ("4.5")."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(EXPORT_COLUMNS)
+    rows = session.exec(
+        select(Entry, Item)
+        .join(Item, Item.id == Entry.item_id)
+        .where(Entry.user_id == user.id)
+        .order_by(Entry.created_at, Entry.id)
+    ).all()
+    for entry, item in rows:
+        stars = "" if entry.rating is None else f"{entry.rating / 2:g}"
+        writer.writerow(
+            (
+                item.kind,
+                item.title,
+                item.creator,
+                item.year or "",
+                entry.status,
+                stars,
+                entry.consumed_on.isoformat() if entry.consumed_on else "",
+                entry.review,
+                entry.visibility,
+            )
+        )
+    return out.getvalue()

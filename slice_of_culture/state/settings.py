@@ -5,7 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from slice_of_culture.db import session_scope
-from slice_of_culture.services import accounts, onboarding
+from slice_of_culture.services import accounts, imports, onboarding
 from slice_of_culture.services.errors import ValidationError
 from slice_of_culture.state.base import SessionState
 
@@ -103,3 +103,16 @@ class SettingsState(rx.State):
         self.password_form_key += 1
         others = f" You were logged out on {ended} other device{'s' if ended != 1 else ''}." if ended else ""
         self.password_notice = "Password changed." + others
+
+    @rx.event
+    async def download_export(self):
+        """Every entry of the signed-in person as our CSV (services/imports.py)."""
+        session_state = await self.get_state(SessionState)
+        with session_scope() as session:
+            user = session_state.current_user(session)
+            if user is None:
+                self.errors = {"form": "Your session has ended. Log in again."}
+                return None
+            data = imports.export_csv(session=session, user=user)
+            filename = f"slice-of-culture-{user.username}.csv"
+        return rx.download(data=data, filename=filename, mime_type="text/csv")

@@ -1,4 +1,4 @@
-"""Importing a Goodreads export in the browser: check the file, import with a progress bar, see the postcards."""
+"""Importing a Goodreads export in the browser: check the file, import it, see the postcards, export them."""
 
 from __future__ import annotations
 
@@ -44,6 +44,16 @@ def test_import_a_goodreads_export_and_see_it_on_the_profile(new_page, tmp_path)
     expect(card.get_by_text("<img src=x onerror=alert(1)>", exact=False)).to_be_visible()
     dune = page.locator(".postcard").filter(has_text="Dune")
     expect(dune).to_contain_text(re.compile("wants to read", re.IGNORECASE))
+
+    # Settings gives it all back as our CSV, which imports back as it was.
+    page.goto(_origin(page) + "/settings")
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Download your entries (CSV)").click()
+    assert download.value.suggested_filename == f"slice-of-culture-{name}.csv"
+    exported = open(download.value.path(), encoding="utf-8").read()
+    assert exported.startswith("kind,title,creator,year,status,rating,date,review,visibility\n")
+    assert "book,The Hunger Games,Suzanne Collins,2008,finished,5,2024-03-14," in exported
+    assert exported.count(",followers\n") == 3
 
     # The same file again changes nothing.
     page.goto(_origin(page) + "/import")

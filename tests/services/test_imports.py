@@ -172,3 +172,26 @@ def test_lines_that_break_a_rule_are_reported_and_the_rest_go_in(session) -> Non
     assert sorted(len(r) for r in reviews) == [0, 5000]
     with pytest.raises(ValidationError):
         imports.run_import(session=session, user=ana, rows=rows, visibility="everyone")
+
+
+def test_an_export_imports_back_as_it_was_and_never_more_public(session) -> None:
+    ana, bea = make_user(session, "exporter"), make_user(session, "reimporter")
+    rows = imports.read_file("mine.csv", OURS.encode()).rows
+    rows[1].visibility = "private"
+    imports.run_import(session=session, user=ana, rows=rows, visibility="followers")
+    exported = imports.export_csv(session=session, user=ana)
+    assert exported.splitlines()[0] == "kind,title,creator,year,status,rating,date,review,visibility"
+    assert "music,Kind of Blue,Miles Davis,1959,finished,4.5,2024-02-03,Timeless,followers" in exported
+    back = imports.read_file("slice-of-culture.csv", exported.encode())
+    assert back.problems == [] and len(back.rows) == 2
+    result = imports.run_import(session=session, user=bea, rows=back.rows, visibility="public")
+    assert (result.imported, result.new_items) == (2, 0)
+
+    def entries_of(user) -> list[tuple]:  # noqa: ANN001
+        stmt = select(Entry).where(Entry.user_id == user.id).order_by(Entry.id)
+        return [(e.item_id, e.status, e.rating, e.consumed_on, e.review, e.visibility) for e in session.exec(stmt)]
+
+    assert entries_of(bea) == entries_of(ana)
+    assert [e[-1] for e in entries_of(bea)] == ["followers", "private"]
+    bad = imports.read_file("x.csv", b"kind,title,visibility\nbook,X,everyone\n")
+    assert bad.problems == ["Line 2: the visibility 'everyone' is not public, followers or private."]
