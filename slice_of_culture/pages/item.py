@@ -11,6 +11,7 @@ from slice_of_culture.components.charts import AMBER
 from slice_of_culture.components.layout import avatar, empty_state
 from slice_of_culture.components.postcard import kind_icon, kind_tile
 from slice_of_culture.state.item import ItemState
+from slice_of_culture.state.log_entry import LogState
 
 
 def _review(r) -> rx.Component:  # noqa: ANN001
@@ -42,6 +43,13 @@ def _details() -> rx.Component:
                     rx.foreach(it.genres, lambda g: rx.badge(g, variant="soft", color_scheme="gray")), wrap="wrap"
                 ),
                 rx.cond(it.description != "", rx.text(it.description)),
+                rx.button(
+                    rx.icon("plus", size=16),
+                    "Log this",
+                    on_click=LogState.start_with(it.item_id),
+                    size="2",
+                    margin_top="0.5rem",
+                ),
                 spacing="2",
                 align="start",
             ),

@@ -70,6 +70,15 @@ class LogState(rx.State):
         return None
 
     @rx.event
+    async def start_with(self, item_id: int):
+        """Open the dialog at the entry form for one item (the item page's "Log this")."""
+        redirect = await self.start()
+        if redirect is not None:
+            return redirect
+        self.choose(item_id)
+        return None
+
+    @rx.event
     def set_open(self, value: bool):
         self.open = bool(value)
 

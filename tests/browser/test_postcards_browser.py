@@ -121,3 +121,15 @@ def test_a_newcomer_follows_a_suggested_person_and_their_postcards_join_the_feed
     first.get_by_role("button", name="Following").click()
     expect(first.get_by_role("button", name="Follow", exact=True)).to_be_visible()
     expect(newcomer.get_by_text("Your Following feed is empty")).to_be_visible()
+
+    # On the Everyone feed the poster's book links to its page, where "Log this" logs it at once.
+    newcomer.get_by_role("tab", name="Everyone").click()
+    newcomer.get_by_role("link", name=f"Klara Sunward {suffix}", exact=True).first.click()
+    expect(newcomer).to_have_url(re.compile(r"/item/\d+"))
+    newcomer.get_by_role("button", name="Log this").click()
+    dialog = newcomer.get_by_role("dialog")
+    expect(dialog.get_by_text(f"Klara Sunward {suffix}")).to_be_visible()
+    dialog.get_by_role("radio", name="3.5 stars", exact=True).click()
+    dialog.get_by_role("button", name="Log it").click()
+    expect(newcomer).to_have_url(re.compile(rf"/u/newcomer_{suffix}\?entry=\d+"))
+    expect(newcomer.locator(".postcard").filter(has_text=f"Klara Sunward {suffix}")).to_be_visible()
