@@ -10,25 +10,25 @@ from slice_of_culture.components.forms import field, form_error
 from slice_of_culture.components.layout import empty_state
 from slice_of_culture.services.forums import ForumSummary
 from slice_of_culture.state.base import SessionState
-from slice_of_culture.state.forum_lobby import ForumLobby
+from slice_of_culture.state.forum_lobby import ForumLobby, LobbyRoom
 from slice_of_culture.state.forums import ForumsState
 
 
-def _admin_buttons(forum: ForumSummary) -> rx.Component:
+def _admin_buttons(forum: LobbyRoom | ForumSummary, archived: bool) -> rx.Component:
     return rx.cond(
         SessionState.is_admin,
         rx.hstack(
             rx.button("Rename", variant="soft", size="1", on_click=ForumsState.start_edit(forum.slug)),
-            rx.cond(
-                forum.archived,
-                rx.button("Reopen", variant="soft", size="1", on_click=ForumsState.set_archived(forum.slug, False)),
-                rx.button(
+            (
+                rx.button("Reopen", variant="soft", size="1", on_click=ForumsState.set_archived(forum.slug, False))
+                if archived
+                else rx.button(
                     "Archive",
                     variant="soft",
                     color_scheme="gray",
                     size="1",
                     on_click=ForumsState.set_archived(forum.slug, True),
-                ),
+                )
             ),
             spacing="2",
         ),
@@ -60,22 +60,23 @@ def _edit_form() -> rx.Component:
     )
 
 
-def _row(forum: ForumSummary) -> rx.Component:
-    # Live columns come from the shared lobby (pushed as rooms change; the load that sent this
-    # reader's rows filled it for each of them), the rest from this reader's own list. No
-    # fallback to the row: its last message may have been deleted since.
+def _row(forum: LobbyRoom | ForumSummary, archived: bool = False) -> rx.Component:
+    # The room and its live columns come from the shared lobby (pushed as rooms change; the
+    # load that sent this reader's list filled it), the unread count from this reader's own
+    # load plus the room's newer messages.
     present = ForumLobby.present.get(forum.slug, 0)
     last_author = ForumLobby.last_author.get(forum.slug, "")
     last_preview = ForumLobby.last_preview.get(forum.slug, "")
     last_at = ForumLobby.last_at.get(forum.slug, "")
     seen = ForumsState.seen_id.get(forum.slug, 0).to(int)
     newer = ForumLobby.recent.get(forum.slug, []).to(list[int]).filter(lambda message_id: message_id > seen)
-    unread = forum.unread + rx.cond(forum.member, newer.length(), 0)
+    member = ForumsState.member.contains(forum.slug)
+    unread = ForumsState.unread.get(forum.slug, 0).to(int) + rx.cond(member, newer.length(), 0)
     return rx.card(
         rx.vstack(
             rx.hstack(
                 rx.link(rx.heading(forum.name, size="4", as_="h2"), href="/forums/" + forum.slug, underline="hover"),
-                rx.cond(forum.archived, rx.badge("Archived", color_scheme="gray")),
+                rx.badge("Archived", color_scheme="gray") if archived else rx.fragment(),
                 rx.cond(
                     unread > 0,
                     rx.badge(
@@ -115,7 +116,7 @@ def _row(forum: ForumSummary) -> rx.Component:
                 ),
                 rx.text("No messages yet.", size="2", color_scheme="gray"),
             ),
-            rx.cond(ForumsState.edit_slug == forum.slug, _edit_form(), _admin_buttons(forum)),
+            rx.cond(ForumsState.edit_slug == forum.slug, _edit_form(), _admin_buttons(forum, archived)),
             spacing="2",
             width="100%",
         ),
@@ -163,10 +164,16 @@ def forums_page() -> rx.Component:
         rx.text("Topic rooms that update live. Say hello, mention people with @name, paste a link to a postcard."),
         rx.cond(ForumsState.notice != "", rx.callout(ForumsState.notice, icon="info")),
         rx.cond(
-            ForumsState.loaded & (ForumsState.forums.length() == 0),
+            ForumsState.loaded & (ForumLobby.rooms.length() == 0) & (ForumsState.archived.length() == 0),
             empty_state("No forums yet", "An admin can open the first one.", icon="messages_square"),
         ),
         # Leaving the page ends this tab's live updates of the list.
-        rx.vstack(rx.foreach(ForumsState.forums, _row), on_unmount=ForumsState.leave, spacing="3", width="100%"),
+        rx.vstack(
+            rx.cond(ForumsState.loaded, rx.foreach(ForumLobby.rooms, lambda room: _row(room))),
+            rx.foreach(ForumsState.archived, lambda forum: _row(forum, archived=True)),
+            on_unmount=ForumsState.leave,
+            spacing="3",
+            width="100%",
+        ),
         rx.cond(SessionState.is_admin, _create_form()),
     )

@@ -1,5 +1,5 @@
-"""The forums list's live columns: who is in each room now, its last message, and which
-messages arrived since a reader opened the list.
+"""The forums list's live parts: the open rooms themselves, who is in each now, its last
+message, and which messages arrived since a reader opened the list.
 
 `ForumLobby` is an `rx.SharedState` linked to one token, "forums-lobby", by everyone on /forums
 (ForumsState.load). Rooms change it when a message is sent, edited or deleted and when people
@@ -36,9 +36,21 @@ LOBBY_TOKEN = "forums-lobby"
 LOBBY_DELAY = 0.25
 
 
+@dataclass
+class LobbyRoom:
+    """An open room as everyone's list shows it (archived rooms are for admins, in their own list)."""
+
+    slug: str
+    name: str
+    description: str
+
+
 class ForumLobby(rx.SharedState):
     """Live columns of the forums list, per forum slug (token "forums-lobby")."""
 
+    # The open rooms, in the list's order: a room an admin creates, renames, archives or reopens
+    # changes on every open list (the admin's own reload refills it).
+    rooms: list[LobbyRoom] = []
     present: dict[str, int] = {}
     last_author: dict[str, str] = {}
     last_preview: dict[str, str] = {}
@@ -85,6 +97,9 @@ async def link_lobby(
     """Link a reader of /forums (client token `client`) to the lobby and make it agree with what
     they just read (the presence counts in `rows` were taken at `stamp`, time.time_ns())."""
     linked = await lobby._link_to(LOBBY_TOKEN)
+    rooms = [LobbyRoom(slug=r.slug, name=r.name, description=r.description) for r in rows if not r.archived]
+    if rooms != linked.rooms:
+        linked.rooms = rooms
     for row in rows:
         linked._fill(row, recent.get(row.slug, []), stamp)
     await broadcast(linked, linked._readers - {client})

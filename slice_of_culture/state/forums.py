@@ -19,8 +19,16 @@ from slice_of_culture.state.forum_room import presence_counts, refresh_room_meta
 
 
 class ForumsState(rx.State):
-    forums: list[ForumSummary] = []
+    # The open rooms come from the shared ForumLobby.rooms (live for everyone); archived ones
+    # are listed for admins only, from their own load.
+    archived: list[ForumSummary] = []
+    # This reader's unread count per room when they loaded the list, and the rooms they are a
+    # member of (only members have unread messages).
+    unread: dict[str, int] = {}
+    member: list[str] = []
     loaded: bool = False
+    # The rows of the last load (start_edit reads names from them).
+    _rows: list[ForumSummary] = []
     # Admin forms: errors per field, and a note about the last action.
     create_errors: dict[str, str] = {}
     edit_slug: str = ""
@@ -50,7 +58,10 @@ class ForumsState(rx.State):
         await link_lobby(await self.get_state(ForumLobby), self.router.session.client_token, rows, recent, stamp)
         # Only rooms they are a member of have unread messages for them.
         self.seen_id = {row.slug: max(recent.get(row.slug) or [0]) for row in rows if row.member}
-        self.forums = rows
+        self.unread = {row.slug: row.unread for row in rows if row.unread}
+        self.member = [row.slug for row in rows if row.member]
+        self.archived = [row for row in rows if row.archived]
+        self._rows = rows
         self.loaded = True
 
     @rx.event
@@ -96,7 +107,7 @@ class ForumsState(rx.State):
 
     @rx.event
     def start_edit(self, slug: str):
-        row = next((f for f in self.forums if f.slug == slug), None)
+        row = next((f for f in self._rows if f.slug == slug), None)
         if row is not None:
             self.edit_slug, self.edit_name, self.edit_description, self.edit_errors = (
                 slug,

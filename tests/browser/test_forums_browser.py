@@ -303,3 +303,41 @@ def test_the_forums_list_shows_presence_last_message_and_unread_live(new_page, a
     expect(row.get_by_text("1 here now")).to_be_visible()
     talker.context.close()
     expect(row.get_by_text("here now")).to_have_count(0, timeout=20_000)
+
+
+def test_rooms_an_admin_creates_renames_and_archives_change_on_open_lists_live(new_page, app) -> None:
+    reader, _ = person(new_page, "lister")
+    reader.goto(_origin(reader) + "/forums")
+    expect(reader.get_by_role("heading", name="Books")).to_be_visible()
+    admin_name = _make_admin(app.database_url)
+    admin = new_page("/login")
+    login(admin, admin_name, PASSWORD)
+    expect(nav(admin).get_by_role("button", name="Log out")).to_be_visible()
+    admin.goto(_origin(admin) + "/forums")
+    suffix = _suffix()
+    admin.get_by_label("Address").fill(f"noir-{suffix}")
+    admin.get_by_label("Name", exact=True).fill(f"Noir {suffix}")
+    admin.get_by_label("Description").fill("Rain, neon and bad decisions.")
+    admin.get_by_role("button", name="Create forum").click()
+    expect(admin.get_by_text(f"Created Noir {suffix}.")).to_be_visible()
+
+    # The reader's list gains the room without a reload...
+    row = reader.get_by_test_id("forum-row").filter(has=reader.get_by_role("heading", name=f"Noir {suffix}"))
+    expect(row).to_contain_text("Rain, neon and bad decisions.")
+    expect(row.get_by_role("link", name=f"Noir {suffix}")).to_have_attribute("href", f"/forums/noir-{suffix}")
+    # ...shows its new name...
+    admin_row = admin.get_by_test_id("forum-row").filter(has=admin.get_by_role("heading", name=f"Noir {suffix}"))
+    admin_row.get_by_role("button", name="Rename").click()
+    admin_row.get_by_label("Name", exact=True).fill(f"Film noir {suffix}")
+    admin_row.get_by_role("button", name="Save", exact=True).click()
+    expect(admin.get_by_text(f"Saved Film noir {suffix}.")).to_be_visible()
+    expect(reader.get_by_role("heading", name=f"Film noir {suffix}")).to_be_visible()
+    expect(reader.get_by_role("heading", name=f"Noir {suffix}", exact=True)).to_have_count(0)
+    # ...and loses it when it is archived (the admin still sees it, marked).
+    admin.get_by_test_id("forum-row").filter(has=admin.get_by_role("heading", name=f"Film noir {suffix}")).get_by_role(
+        "button", name="Archive"
+    ).click()
+    expect(reader.get_by_role("heading", name=f"Film noir {suffix}")).to_have_count(0)
+    archived = admin.get_by_test_id("forum-row").filter(has=admin.get_by_role("heading", name=f"Film noir {suffix}"))
+    expect(archived.get_by_text("Archived")).to_be_visible()
+    expect(reader.get_by_role("heading", name="Books")).to_be_visible()
