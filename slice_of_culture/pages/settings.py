@@ -145,8 +145,44 @@ def _password_form() -> rx.Component:
     )
 
 
+def _delete_form() -> rx.Component:
+    errors = SettingsState.delete_errors
+    return rx.el.section(
+        rx.form(
+            rx.vstack(
+                rx.heading("Delete your account", size="5", as_="h2", id="delete-heading"),
+                rx.text(
+                    "This removes your profile, everything you logged, your likes, comments, follows and "
+                    "forum messages, for good. Download your entries first if you want to keep them.",
+                    size="2",
+                ),
+                form_error(errors.get("form", "")),
+                field(
+                    "Your password, to confirm",
+                    "delete_password",
+                    type="password",
+                    autocomplete="current-password",
+                    error=errors.get("delete_password", ""),
+                ),
+                rx.button("Delete my account", type="submit", color_scheme="red", variant="soft", size="3"),
+                spacing="3",
+                width="100%",
+                align="start",
+            ),
+            on_submit=SettingsState.delete_account,
+            width="100%",
+        ),
+        aria_labelledby="delete-heading",
+        style={"width": "100%", "padding_top": "1.5rem", "border_top": "1px solid var(--gray-a5)"},
+    )
+
+
 def settings_page() -> rx.Component:
     return layout(
         rx.heading("Settings", size="7", as_="h1"),
-        rx.cond(SessionState.logged_in, rx.fragment(_form(), _import_export(), _password_form()), rx.spinner()),
+        rx.cond(
+            SessionState.logged_in,
+            rx.fragment(_form(), _import_export(), _password_form(), _delete_form()),
+            rx.spinner(),
+        ),
     )

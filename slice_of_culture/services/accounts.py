@@ -220,19 +220,9 @@ def change_password(*, session: Session, user: User, current: str, new: str, kee
     left logged in cannot be used to guess it. Raises ValidationError with a message per field
     ("current_password", "new_password") and changes nothing then.
     """
-    if not isinstance(current, str) or not isinstance(new, str):
+    if not isinstance(new, str):
         raise ValidationError({"form": "Every field must be text."})
-    settings = get_settings()
-    if _recent_failures(session, LoginFailure.username, user.username) >= settings.login_max_failures_per_user:
-        minutes = settings.login_window_minutes
-        raise ValidationError({"current_password": f"Too many failed attempts. Try again in {minutes} minutes."})
-    if not current:
-        raise ValidationError({"current_password": "Enter your current password."})
-    if not verify_password(current[:MAX_PASSWORD], user.password_hash):
-        # Recorded even though the change fails: the caller commits the failure, not the change.
-        session.add(LoginFailure(username=user.username, client="password-change"))
-        session.flush()
-        raise ValidationError({"current_password": "That is not your current password."})
+    _check_current_password(session, user, current, "current_password")
     problem = _validate_password(new)
     if problem is None and new == current:
         problem = "The new password is the same as the current one."
@@ -248,6 +238,35 @@ def change_password(*, session: Session, user: User, current: str, new: str, kee
             ended += 1
     session.flush()
     return ended
+
+
+def _check_current_password(session: Session, user: User, password: object, field: str) -> None:
+    """Raise ValidationError at `field` unless `password` is the user's; a wrong one counts as a
+    failed login for the user's rate limit (the caller commits that record, nothing else)."""
+    if not isinstance(password, str):
+        raise ValidationError({"form": "Every field must be text."})
+    settings = get_settings()
+    if _recent_failures(session, LoginFailure.username, user.username) >= settings.login_max_failures_per_user:
+        minutes = settings.login_window_minutes
+        raise ValidationError({field: f"Too many failed attempts. Try again in {minutes} minutes."})
+    if not password:
+        raise ValidationError({field: "Enter your current password."})
+    if not verify_password(password[:MAX_PASSWORD], user.password_hash):
+        session.add(LoginFailure(username=user.username, client="password-check"))
+        session.flush()
+        raise ValidationError({field: "That is not your current password."})
+
+
+def delete_account(*, session: Session, user: User, password: str) -> None:
+    """Delete the account for good, after checking the password: the user row goes, and with it
+    (foreign keys, ON DELETE CASCADE) their entries, likes, comments, follows both ways,
+    notifications, forum messages and memberships, and every login. Items they added to the
+    catalog stay (shared by others), without their name on them. The recommender's stored vector
+    is ignored from now on (serving re-checks people in the database) and gone at the next
+    refresh. Raises ValidationError ("password") and changes nothing on a wrong password."""
+    _check_current_password(session, user, password, "password")
+    session.delete(user)
+    session.flush()
 
 
 def require_admin(user: User | None) -> User:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
+from slice_of_culture import routes
 from slice_of_culture.db import session_scope
 from slice_of_culture.services import accounts, imports, onboarding
 from slice_of_culture.services.errors import ValidationError
@@ -23,6 +24,7 @@ class SettingsState(rx.State):
     password_notice: str = ""
     # Bumped after a change so the password fields are emptied (they are uncontrolled).
     password_form_key: int = 0
+    delete_errors: dict[str, str] = {}
 
     @rx.event
     async def load(self):
@@ -35,7 +37,7 @@ class SettingsState(rx.State):
             self.default_visibility, self.discoverable = user.default_visibility, user.discoverable
             self.preferred_kinds = onboarding.preferred_kinds(user)
         self.errors, self.saved = {}, False
-        self.password_errors, self.password_notice = {}, ""
+        self.password_errors, self.password_notice, self.delete_errors = {}, "", {}
 
     @rx.event
     def set_default_visibility(self, value: str):
@@ -116,3 +118,23 @@ class SettingsState(rx.State):
             data = imports.export_csv(session=session, user=user)
             filename = f"slice-of-culture-{user.username}.csv"
         return rx.download(data=data, filename=filename, mime_type="text/csv")
+
+    @rx.event
+    async def delete_account(self, form_data: dict):
+        """Delete the signed-in person's account after checking their password, then log out."""
+        session_state = await self.get_state(SessionState)
+        # A wrong password's failure record is committed (rate limit); nothing else changes.
+        with session_scope() as session:
+            user = session_state.current_user(session)
+            if user is None:
+                self.delete_errors = {"form": "Your session has ended. Log in again."}
+                return None
+            try:
+                accounts.delete_account(session=session, user=user, password=form_data.get("delete_password", ""))
+            except ValidationError as exc:
+                self.delete_errors = {"delete_password" if k == "password" else k: v for k, v in exc.errors.items()}
+                return None
+        self.delete_errors = {}
+        session_state.auth_token = ""
+        session_state._show(None)
+        return rx.redirect(routes.HOME)

@@ -195,3 +195,23 @@ def test_change_password_in_settings_logs_out_other_devices(new_page) -> None:
     nav(page).get_by_role("link", name="Log in", exact=True).click()
     login(page, name, "brand-new-password")
     expect(nav(page).get_by_role("button", name="Log out")).to_be_visible()
+
+
+def test_delete_account_in_settings_needs_the_password_and_logs_out_for_good(new_page) -> None:
+    name = _name("bye")
+    page = new_page("/")
+    signup(page, name)
+    expect(nav(page).get_by_role("button", name="Log out")).to_be_visible()
+    page.goto(_origin(page) + "/settings")
+    page.get_by_label("Your password, to confirm").fill("not-my-password")
+    page.get_by_role("button", name="Delete my account").click()
+    expect(page.get_by_text("That is not your current password.")).to_be_visible()
+    page.get_by_label("Your password, to confirm").fill(PASSWORD)
+    page.get_by_role("button", name="Delete my account").click()
+    expect(nav(page).get_by_role("link", name="Log in", exact=True)).to_be_visible()
+    expect(page).to_have_url(re.compile(r"/$"))
+    page.goto(_origin(page) + f"/u/{name}")
+    expect(page.get_by_text(re.compile("not found|No such", re.IGNORECASE)).first).to_be_visible()
+    page.goto(_origin(page) + "/login")
+    login(page, name)
+    expect(page.get_by_text("Wrong username or password.")).to_be_visible()

@@ -9,7 +9,7 @@ from sqlalchemy import text
 from sqlmodel import select
 
 from slice_of_culture.config import get_settings
-from slice_of_culture.models import AuthSession, User, utcnow
+from slice_of_culture.models import AuthSession, Entry, User, utcnow
 from slice_of_culture.services import accounts
 from slice_of_culture.services.errors import ValidationError
 from tests.utils.factories import PASSWORD, make_user
@@ -227,3 +227,59 @@ def test_guessing_the_current_password_is_rate_limited(session) -> None:
     with pytest.raises(ValidationError, match="Too many failed attempts"):
         accounts.change_password(session=session, user=user, current=PASSWORD, new="whatever-new", keep_token=None)
     assert accounts.verify_password(PASSWORD, user.password_hash)
+
+
+def test_deleting_an_account_takes_everything_of_theirs_and_nothing_else(session) -> None:
+    from slice_of_culture.models import Comment, Follow, Forum, ForumMembership, Item, Like, Message, Notification
+    from slice_of_culture.services import forums, social
+    from tests.utils.factories import make_entry, make_item
+
+    gone, stays = make_user(session, "leaving"), make_user(session, "staying")
+    token = accounts.login(session=session, username="leaving", password=PASSWORD).token
+    theirs_item = make_item(session, "Added By Leaving", created_by_id=gone.id)
+    their_entry = make_entry(session, gone, theirs_item, status="finished")
+    other_entry = make_entry(session, stays, theirs_item, status="finished")
+    social.follow(session=session, follower=gone, followee_id=stays.id)
+    social.follow(session=session, follower=stays, followee_id=gone.id)
+    social.like(session=session, user=gone, entry_id=other_entry.id)
+    social.like(session=session, user=stays, entry_id=their_entry.id)
+    social.add_comment(session=session, user=gone, entry_id=other_entry.id, text="bye")
+    social.add_comment(session=session, user=stays, entry_id=other_entry.id, text="still here")
+    forum = session.exec(select(Forum)).first() or forums.create_forum(
+        session=session, admin=make_user(session, "forumadmin", is_admin=True), slug="talk", name="Talk"
+    )
+    forums.post_message(session=session, user=gone, slug=forum.slug, text="hello @staying")
+    forums.post_message(session=session, user=stays, slug=forum.slug, text="hi")
+    session.commit()
+
+    with pytest.raises(ValidationError) as caught:
+        accounts.delete_account(session=session, user=gone, password="not-it")
+    assert set(caught.value.errors) == {"password"}
+    assert session.get(User, gone.id) is not None
+
+    gone_id, stays_id = gone.id, stays.id
+    accounts.delete_account(session=session, user=gone, password=PASSWORD)
+    session.commit()
+    session.expire_all()
+    assert session.get(User, gone_id) is None
+    assert accounts.user_for_token(session=session, token=token) is None
+    for model, column in (
+        (Entry, Entry.user_id),
+        (Like, Like.user_id),
+        (Comment, Comment.user_id),
+        (Message, Message.user_id),
+        (ForumMembership, ForumMembership.user_id),
+        (AuthSession, AuthSession.user_id),
+        (Notification, Notification.actor_id),
+        (Follow, Follow.follower_id),
+        (Follow, Follow.followee_id),
+    ):
+        assert session.exec(select(model).where(column == gone_id)).all() == [], model.__name__
+    # What others made stays: their entry (without the deleted person's like), comment, message.
+    assert session.get(Entry, other_entry.id) is not None
+    assert [c.text for c in session.exec(select(Comment)).all()] == ["still here"]
+    assert [m.text for m in session.exec(select(Message).where(Message.user_id == stays_id)).all()] == ["hi"]
+    kept = session.get(Item, theirs_item.id)
+    assert kept is not None and kept.created_by_id is None
+    # The name is free again.
+    assert make_user(session, "leaving").id != gone_id
