@@ -9,6 +9,9 @@ describe them, so alembic's autogenerate comparison must skip them, or every
 
 A batch migration that rebuilds `item` on SQLite (move and copy) drops its triggers: such a
 migration must recreate the `item_search_*` triggers from the catalog-search migration.
+Migration d3ba8fd3aba2 rebuilt `item_search` with one-letter prefix indexes (`prefix='1 2 3'`);
+a later rebuild must keep them. Search also reads FTS5's own shadow table `item_search_docsize`
+(token counts per row and column) to find titles that are exactly the query.
 """
 
 from __future__ import annotations
@@ -16,6 +19,8 @@ from __future__ import annotations
 # SQLite: the FTS5 table; its shadow tables and vocabulary table share the prefix.
 FTS_TABLE = "item_search"
 FTS_VOCAB_TABLE = "item_search_vocab"
+# FTS5's shadow table of token counts per row and column (search reads the title's count).
+FTS_DOCSIZE_TABLE = "item_search_docsize"
 # PostgreSQL: the weighted tsvector index and the two trigram indexes on `item`.
 DOCUMENT_INDEX = "ix_item_search_document"
 TITLE_TRIGRAM_INDEX = "ix_item_title_trgm"

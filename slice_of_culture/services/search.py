@@ -3,7 +3,10 @@
 Real full-text search on both databases (the indexes come from the catalog-search migration,
 see slice_of_culture/search_schema.py):
 
-- SQLite: FTS5 `item_search`, accent-insensitive, ranked by bm25 (title weighs most).
+- SQLite: FTS5 `item_search`, accent-insensitive, ranked by bm25 (title weighs most). Titles
+  holding every word are ranked first, matches in any column only when those are too few. bm25
+  costs about a microsecond a row, so a query matching more than MAX_RANKED rows ranks only the
+  newest of them; titles equal to the query are fetched on their own and never cut.
 - PostgreSQL: a weighted tsvector of accent-folded text (`search_fold`), ranked by ts_rank plus
   pg_trgm word similarity of the title and creator.
 
@@ -27,6 +30,7 @@ from sqlalchemy import TextClause, text
 from sqlmodel import Session, select
 
 from slice_of_culture.models import ITEM_KINDS, Item
+from slice_of_culture.search_schema import FTS_DOCSIZE_TABLE
 from slice_of_culture.services.errors import ValidationError
 
 # Longer queries are cut to this many characters before anything else.
@@ -40,6 +44,8 @@ MIN_WINDOW = 60
 MAX_WINDOW = 300
 # bm25 column weights on SQLite (title, creator, genres): a title match counts most.
 BM25_WEIGHTS = (10.0, 4.0, 1.0)
+# SQLite: matches ranked by bm25 at most, the newest ones (see sqlite_search_statement).
+MAX_RANKED = 1000
 # pg_trgm word similarity a title or creator needs to count as a typo match (default 0.6 misses
 # "herbret" → "herbert", 0.5).
 WORD_SIMILARITY_THRESHOLD = 0.4
@@ -127,13 +133,49 @@ def fold(value: str) -> str:
 
 
 def sqlite_search_statement(*, kind: str | None, window: int) -> TextClause:
-    """The FTS5 query: matches of `:match`, best bm25 first (lower is better)."""
+    """The FTS5 query: matches of `:match`, best bm25 first (lower is better).
+
+    bm25 is computed for every row it orders (about a microsecond each), so a query matching
+    more than MAX_RANKED rows (or `window`, if larger) ranks only the newest of them: the
+    subquery finds the rowid where they start by walking the matches backwards, which FTS5 does
+    without ranking.
+    """
     weights = ", ".join(str(w) for w in BM25_WEIGHTS)
-    kind_filter = "AND item.kind = :kind" if kind else ""
+    if kind:
+        # `item` is joined only to filter by kind: every row of the index is an item.
+        matches = (
+            "item_search JOIN item ON item.id = item_search.rowid WHERE item_search MATCH :match AND item.kind = :kind"
+        )
+        newest = (
+            "item_search AS newest JOIN item AS newest_item ON newest_item.id = newest.rowid "
+            "WHERE newest.item_search MATCH :match AND newest_item.kind = :kind"
+        )
+    else:
+        matches = "item_search WHERE item_search MATCH :match"
+        newest = "item_search AS newest WHERE newest.item_search MATCH :match"
+    ranked = max(MAX_RANKED, window)
+    start = f"SELECT newest.rowid FROM {newest} ORDER BY newest.rowid DESC LIMIT 1 OFFSET {ranked - 1}"
     return text(
-        f"SELECT item.id FROM item_search JOIN item ON item.id = item_search.rowid "
-        f"WHERE item_search MATCH :match {kind_filter} "
-        f"ORDER BY bm25(item_search, {weights}), item.id LIMIT {int(window)}"
+        f"SELECT item_search.rowid FROM {matches} AND item_search.rowid >= coalesce(({start}), 0) "
+        f"ORDER BY bm25(item_search, {weights}), item_search.rowid LIMIT {int(window)}"
+    )
+
+
+def sqlite_exact_title_statement(*, kind: str | None, window: int) -> TextClause:
+    """Items whose title is exactly the phrase `:match` (anchored at the title's start) and has
+    `:title_words` tokens, best bm25 first; no MAX_RANKED cut, so an exact title is never missed.
+
+    FTS5 keeps each row's token count per column in `item_search_docsize.sz`, one varint per
+    column with the title first; a count below 128 is a single byte, so the first byte of `sz`
+    is the number of words in the title (MAX_WORDS keeps `:title_words` far below 128).
+    """
+    weights = ", ".join(str(w) for w in BM25_WEIGHTS)
+    kind_join, kind_filter = ("JOIN item ON item.id = item_search.rowid", "AND item.kind = :kind") if kind else ("", "")
+    return text(
+        f"SELECT item_search.rowid FROM item_search "
+        f"JOIN {FTS_DOCSIZE_TABLE} AS size ON size.id = item_search.rowid {kind_join} "
+        f"WHERE item_search MATCH :match AND substr(size.sz, 1, 1) = :title_words {kind_filter} "
+        f"ORDER BY bm25(item_search, {weights}), item_search.rowid LIMIT {int(window)}"
     )
 
 
@@ -145,18 +187,32 @@ def _fts_string(word: str) -> str:
 def _sqlite_candidates(*, session: Session, words: list[str], kind: str | None, window: int) -> list[int]:
     statement = sqlite_search_statement(kind=kind, window=window)
     params: dict[str, object] = {"kind": kind} if kind else {}
-    # Every word, each as a prefix.
-    match = " AND ".join(_fts_string(w) + "*" for w in words)
-    ids = list(session.execute(statement, {**params, "match": match}).scalars())
+
+    def ranked(match: str) -> list[int]:
+        return list(session.execute(statement, {**params, "match": match}).scalars())
+
+    # Every word, each as a prefix. In the title first: a word common in creators or genres
+    # must not fill the ranked matches with items whose title lacks it.
+    every_word = " AND ".join(_fts_string(w) + "*" for w in words)
+    ids = ranked(f"{{title}} : ({every_word})")
+    if len(ids) == window:
+        # There may be more titles. Those that are the query itself come first in the final
+        # order: fetch them all, even when the query is too common for them to be ranked.
+        exact = sqlite_exact_title_statement(kind=kind, window=window)
+        phrase = "{title} : ^ " + " + ".join(_fts_string(w) for w in words)
+        ids = [*session.execute(exact, {**params, "match": phrase, "title_words": bytes([len(words)])}).scalars(), *ids]
+    if len(set(ids)) < window:
+        # Too few titles: matches in the creator or genres too.
+        ids += ranked(every_word)
     if ids:
-        return ids
+        return list(dict.fromkeys(ids))[:window]
     # Nothing: any word, each as a prefix or as one of its spelling corrections.
     groups = []
     for word in words:
         alternatives = [_fts_string(word) + "*"]
         alternatives += [_fts_string(term) for term in _corrections(session=session, word=word)]
         groups.append("(" + " OR ".join(alternatives) + ")")
-    return list(session.execute(statement, {**params, "match": " OR ".join(groups)}).scalars())
+    return ranked(" OR ".join(groups))
 
 
 def _max_edits(word: str) -> int:
@@ -182,10 +238,21 @@ def _corrections(*, session: Session, word: str) -> list[str]:
             {"low": first, "high": chr(ord(first) + 1), "shortest": len(word) - edits, "longest": len(word) + edits},
         )
         for term, docs in rows:
+            # Most terms of the range differ in several letters: a cheap bound rules them out.
+            if bag_distance(word, term) > edits:
+                continue
             distance = edit_distance(word, term, limit=edits)
             if distance <= edits:
                 found[term] = (distance, -docs)
     return sorted(found, key=found.__getitem__)[:MAX_CORRECTIONS]
+
+
+def bag_distance(a: str, b: str) -> int:
+    """Letters of `a` missing from `b` or of `b` missing from `a` (as multisets), the larger
+    count: never more than `edit_distance` (an edit changes each count by one at most, a swap
+    by none), and a few `str.count` calls instead of a table of edits."""
+    missing = sum(max(0, a.count(ch) - b.count(ch)) for ch in set(a))
+    return max(missing, len(b) - len(a) + missing)
 
 
 def edit_distance(a: str, b: str, *, limit: int) -> int:
@@ -302,9 +369,11 @@ def _title_tier(title: str, words: list[str]) -> int:
 def _rank(*, session: Session, ids: list[int], words: list[str]) -> list[ItemHit]:
     if not ids:
         return []
-    items = {item.id: item for item in session.exec(select(Item).where(Item.id.in_(ids)))}
+    # Plain rows of the columns shown, not ORM objects: a third of the time of loading `Item`s.
+    columns = (Item.id, Item.kind, Item.title, Item.creator, Item.year, Item.genres, Item.image_url)
+    items = session.execute(select(*columns).where(Item.id.in_(ids))).all()
     engine_order = {item_id: position for position, item_id in enumerate(ids)}
-    ranked = sorted(items.values(), key=lambda item: (_title_tier(item.title, words), engine_order[item.id]))
+    ranked = sorted(items, key=lambda item: (_title_tier(item.title, words), engine_order[item.id]))
     return [
         ItemHit(
             item_id=item.id,
