@@ -25,7 +25,10 @@ FTS_DOCSIZE_TABLE = "item_search_docsize"
 DOCUMENT_INDEX = "ix_item_search_document"
 TITLE_TRIGRAM_INDEX = "ix_item_title_trgm"
 CREATOR_TRIGRAM_INDEX = "ix_item_creator_trgm"
-SEARCH_INDEXES = frozenset({DOCUMENT_INDEX, TITLE_TRIGRAM_INDEX, CREATOR_TRIGRAM_INDEX})
+# PostgreSQL: `dedup_key` with text_pattern_ops, for catalog.match_item's LIKE 'prefix%' under
+# any collation (migration 5c1f0e9a7b21; SQLite's bytewise unique index serves a range instead).
+DEDUP_PREFIX_INDEX = "ix_item_dedup_key_prefix"
+SEARCH_INDEXES = frozenset({DOCUMENT_INDEX, TITLE_TRIGRAM_INDEX, CREATOR_TRIGRAM_INDEX, DEDUP_PREFIX_INDEX})
 
 
 def is_search_object(name: str | None, type_: str) -> bool:

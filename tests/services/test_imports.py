@@ -86,8 +86,8 @@ def test_letterboxd_files_and_our_own_csv_are_read() -> None:
         (b"", "The file is empty."),
         (b"   \n", "The file is empty."),
         (b"\x89PNG\r\n\x1a\n\x00\x00", "not UTF-8"),
-        ("title,year\nDune,1965\n".encode(), "not a file we can read"),
-        ("kind,title\n".encode(), "no rows to import"),
+        (b"title,year\nDune,1965\n", "not a file we can read"),
+        (b"kind,title\n", "no rows to import"),
         ("Título,Año\n".encode("latin-1"), "not UTF-8"),
         (b"kind,title\n" + b"book,x\n" * (imports.MAX_ROWS + 1), "more than 5,000 lines"),
         (b"kind,title\n" + b"x" * imports.MAX_BYTES, "larger than 5 MB"),
@@ -195,3 +195,31 @@ def test_an_export_imports_back_as_it_was_and_never_more_public(session) -> None
     assert [e[-1] for e in entries_of(bea)] == ["followers", "private"]
     bad = imports.read_file("x.csv", b"kind,title,visibility\nbook,X,everyone\n")
     assert bad.problems == ["Line 2: the visibility 'everyone' is not public, followers or private."]
+
+
+def test_match_item_is_an_index_lookup_on_both_databases(session) -> None:
+    from sqlalchemy import event
+
+    make_item(session, "Dune", kind="book", creator="Frank Herbert", year=1965)
+    seen: list[tuple[str, object]] = []
+
+    def capture(conn, cursor, statement, parameters, context, executemany) -> None:  # noqa: ANN001
+        if "dedup_key" in statement and statement.lstrip().upper().startswith("SELECT"):
+            seen.append((statement, parameters))
+
+    connection = session.connection()
+    event.listen(connection, "before_cursor_execute", capture)
+    try:
+        assert catalog.match_item(session=session, kind="book", title="Dune", creator="Frank Herbert") is not None
+    finally:
+        event.remove(connection, "before_cursor_execute", capture)
+    statement, parameters = seen[-1]
+    raw = connection.connection.dbapi_connection.cursor()
+    if connection.dialect.name == "postgresql":
+        raw.execute("SET LOCAL enable_seqscan = off")  # a tiny table: ask whether an index can serve it
+        raw.execute("EXPLAIN " + statement, parameters)
+        assert "ix_item_dedup_key_prefix" in "\n".join(r[0] for r in raw.fetchall())
+    else:
+        raw.execute("EXPLAIN QUERY PLAN " + statement, parameters)
+        plan = "\n".join(str(r[-1]) for r in raw.fetchall())
+        assert "USING INDEX" in plan and "dedup_key>? AND dedup_key<?" in plan, plan
