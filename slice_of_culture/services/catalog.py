@@ -6,6 +6,7 @@ import re
 import unicodedata
 from datetime import date
 
+from sqlalchemy import or_
 from sqlmodel import Session, select
 
 from slice_of_culture.models import ITEM_KINDS, Item
@@ -67,6 +68,9 @@ def match_item(*, session: Session, kind: str, title: str, creator: str = "", ye
     stmt = select(Item).where(Item.dedup_key.startswith(prefix, autoescape=True))
     if session.get_bind().dialect.name == "sqlite":
         stmt = stmt.where(Item.dedup_key >= prefix, Item.dedup_key < prefix + "\U0010ffff")
+    if year is not None:
+        # Only the years that can match: a common title ("Hamlet") has more than MATCH_CANDIDATES.
+        stmt = stmt.where(or_(Item.year.is_(None), Item.year.between(year - 1, year + 1)))
     found = session.exec(stmt.order_by(Item.id).limit(MATCH_CANDIDATES)).all()
     if year is None:
         return found[0] if found and (creator or len(found) == 1) else None

@@ -223,3 +223,10 @@ def test_match_item_is_an_index_lookup_on_both_databases(session) -> None:
         raw.execute("EXPLAIN QUERY PLAN " + statement, parameters)
         plan = "\n".join(str(r[-1]) for r in raw.fetchall())
         assert "USING INDEX" in plan and "dedup_key>? AND dedup_key<?" in plan, plan
+
+
+def test_match_item_finds_the_right_year_among_many_films_of_one_title(session) -> None:
+    for n in range(catalog.MATCH_CANDIDATES + 10):
+        make_item(session, "Hamlet", kind="movie", creator=f"Director {n}", year=1900 + n)
+    latest = catalog.match_item(session=session, kind="movie", title="Hamlet", year=1900 + catalog.MATCH_CANDIDATES + 5)
+    assert latest is not None and latest.creator == f"Director {catalog.MATCH_CANDIDATES + 5}"
