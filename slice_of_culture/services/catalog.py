@@ -6,7 +6,7 @@ import re
 import unicodedata
 from datetime import date
 
-from sqlalchemy import or_
+from sqlalchemy import bindparam, or_
 from sqlmodel import Session, select
 
 from slice_of_culture.models import ITEM_KINDS, Item
@@ -65,7 +65,10 @@ def match_item(*, session: Session, kind: str, title: str, creator: str = "", ye
     if not norm:
         return None
     prefix = f"{kind}|{norm}|" + (f"{normalize_for_key(creator)}|" if creator else "")
-    stmt = select(Item).where(Item.dedup_key.startswith(prefix, autoescape=True))
+    # The pattern goes into the SQL as a literal (escaped by SQLAlchemy): a prepared statement's
+    # generic plan cannot use the prefix index for a parameter (13.8 ms, bench/RESULTS.md).
+    pattern = prefix.replace("/", "//").replace("%", "/%").replace("_", "/_") + "%"
+    stmt = select(Item).where(Item.dedup_key.like(bindparam("prefix", pattern, literal_execute=True), escape="/"))
     if session.get_bind().dialect.name == "sqlite":
         stmt = stmt.where(Item.dedup_key >= prefix, Item.dedup_key < prefix + "\U0010ffff")
     if year is not None:
