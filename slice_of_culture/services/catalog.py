@@ -65,12 +65,14 @@ def match_item(*, session: Session, kind: str, title: str, creator: str = "", ye
     if not norm:
         return None
     prefix = f"{kind}|{norm}|" + (f"{normalize_for_key(creator)}|" if creator else "")
-    # The pattern goes into the SQL as a literal (escaped by SQLAlchemy): a prepared statement's
-    # generic plan cannot use the prefix index for a parameter (13.8 ms, bench/RESULTS.md).
-    pattern = prefix.replace("/", "//").replace("%", "/%").replace("_", "/_") + "%"
-    stmt = select(Item).where(Item.dedup_key.like(bindparam("prefix", pattern, literal_execute=True), escape="/"))
     if session.get_bind().dialect.name == "sqlite":
-        stmt = stmt.where(Item.dedup_key >= prefix, Item.dedup_key < prefix + "\U0010ffff")
+        stmt = select(Item).where(Item.dedup_key >= prefix, Item.dedup_key < prefix + "\U0010ffff")
+    else:
+        # The pattern goes into the SQL as a literal (escaped by SQLAlchemy): a prepared
+        # statement's generic plan cannot use the prefix index for a parameter (13.8 ms a
+        # lookup, bench/RESULTS.md).
+        pattern = prefix.replace("/", "//").replace("%", "/%").replace("_", "/_") + "%"
+        stmt = select(Item).where(Item.dedup_key.like(bindparam("prefix", pattern, literal_execute=True), escape="/"))
     if year is not None:
         # Only the years that can match: a common title ("Hamlet") has more than MATCH_CANDIDATES.
         stmt = stmt.where(or_(Item.year.is_(None), Item.year.between(year - 1, year + 1)))
