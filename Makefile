@@ -53,8 +53,10 @@ lint: install
 # Benchmarks print figures and write them to bench/RESULTS.md (they take a while; see bench/README.md).
 bench: install
 	@$(PY) -m bench.feed_bench --keep
+	@$(PY) -m bench.search_sqlite_bench
 	@$(PY) -m bench.recs_serve_bench --keep
 	@$(PY) -m bench.forum_bench
+	@$(PY) -m bench.import_bench
 
 clean:
 	rm -rf .web .states

@@ -34,7 +34,6 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -47,11 +46,11 @@ from tqdm import tqdm
 
 from alembic import command
 from bench.feed_data import Generator, Signature, Sizes
+from bench.results import RESULTS, add_run
 from slice_of_culture.config import PROJECT_ROOT
 from slice_of_culture.db import make_engine
 
 ADMIN_URL = os.environ.get("BENCH_PG_ADMIN_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
-RESULTS = Path(__file__).resolve().parent / "RESULTS.md"
 SECTION = "## Feed, profile and search queries (PostgreSQL)"
 # Issue 3: every query's p95 at most this many milliseconds.
 GOAL_P95_MS = 15.0
@@ -487,17 +486,6 @@ def _timing_text(timings: dict) -> str:
     return (f"{total:.0f} s in all (" + ", ".join(parts) + ")") if total else "unknown time"
 
 
-def write_results(block: str) -> None:
-    """Put this run first in our section of RESULTS.md, leaving every other section alone."""
-    text = RESULTS.read_text() if RESULTS.exists() else "# Benchmark results\n"
-    if SECTION in text:
-        head, tail = text.split(SECTION, 1)
-        text = f"{head}{SECTION}\n\n{block.rstrip()}\n\n{tail.lstrip(chr(10))}"
-    else:
-        text = f"{text.rstrip()}\n\n{SECTION}\n\n{block.rstrip()}\n"
-    RESULTS.write_text(text.rstrip() + "\n")
-
-
 # Main -----------------------------------------------------------------------------------------
 
 
@@ -570,7 +558,7 @@ def run(args: argparse.Namespace) -> int:
     )
     print(block)
     if args.write:
-        write_results(block)
+        add_run(SECTION, block)
         print(f"Wrote this run to {RESULTS.relative_to(PROJECT_ROOT)}")
     return 0
 

@@ -50,6 +50,8 @@ import socketio
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.results import RESULTS, add_run  # noqa: E402
+from slice_of_culture.config import PROJECT_ROOT  # noqa: E402
 from slice_of_culture.db import make_engine, session_scope  # noqa: E402
 from slice_of_culture.services import accounts  # noqa: E402
 from tests.browser.conftest import start_app, stop_app  # noqa: E402
@@ -308,6 +310,9 @@ def table(results: list[Result]) -> str:
     return "\n".join(lines)
 
 
+SECTION = "## Forums: send-to-visible latency"
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--clients", type=int, nargs="+", default=[2, 10, 50])
@@ -315,14 +320,24 @@ def main() -> None:
     parser.add_argument("--configs", nargs="+", default=["1w", "3w"], choices=["1w", "3w"])
     parser.add_argument("--redis-db", type=int, default=14)
     parser.add_argument("--watchers", type=int, default=10, help="people on the forums list meanwhile")
+    parser.add_argument("--no-write", dest="write", action="store_false", help="print results, leave RESULTS.md")
     args = parser.parse_args()
     os.environ.setdefault("REFLEX_USE_SYSTEM_BUN", "1")
     results: list[Result] = []
     for config in args.configs:
         results += run_config(config, args.clients, args.messages, args.redis_db, args.watchers)
-    stamp = datetime.now(UTC).strftime("%Y-%m-%d")
-    print(f"\n### {stamp} — {platform.processor() or platform.machine()}, {os.cpu_count()} cores\n")
-    print(table(results))
+    stamp = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
+    load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
+    block = (
+        f"### {stamp}: {platform.processor() or platform.machine()}, {os.cpu_count()} cores, "
+        f"load average {load} at the end\n\n"
+        f"`python -m bench.forum_bench --clients {' '.join(map(str, args.clients))} --messages {args.messages} "
+        f"--configs {' '.join(args.configs)} --watchers {args.watchers}`\n\n{table(results)}\n"
+    )
+    print("\n" + block)
+    if args.write:
+        add_run(SECTION, block)
+        print(f"Wrote this run to {RESULTS.relative_to(PROJECT_ROOT)}")
 
 
 if __name__ == "__main__":

@@ -69,12 +69,12 @@ from bench import feed_words as words
 from bench.feed_bench import db_url, drop_database, git_commit, machine, recreate_database
 from bench.feed_bench import migrate as migrate_pg
 from bench.feed_data import DUMMY_PASSWORD_HASH, Generator, Sizes
+from bench.results import RESULTS, add_run
 from slice_of_culture.config import PROJECT_ROOT
 from slice_of_culture.db import make_engine
 from slice_of_culture.models import User
 from slice_of_culture.services import catalog, imports
 
-RESULTS = Path(__file__).resolve().parent / "RESULTS.md"
 SECTION = "## History import (Goodreads and Letterboxd files)"
 SECTION_INTRO = (
     "`.venv/bin/python -m bench.import_bench`: `services/imports.py` on a file of `imports.MAX_ROWS` "
@@ -810,21 +810,6 @@ def render(
     return "\n".join(lines)
 
 
-def write_results(block: str) -> None:
-    """Add this run to our section of RESULTS.md: append the section at the end when it is not
-    there yet (the file is re-read and only appended to), otherwise put the run first in it."""
-    text = RESULTS.read_text() if RESULTS.exists() else ""
-    if SECTION not in text:
-        with RESULTS.open("a") as out:
-            out.write(("\n" if text and not text.endswith("\n") else "") + "\n")
-            out.write(f"{SECTION}\n\n{SECTION_INTRO}\n\n{block.rstrip()}\n")
-        return
-    head, tail = text.split(SECTION, 1)
-    intro, sep, rest = tail.partition("\n### ")
-    text = f"{head}{SECTION}{intro.rstrip()}\n\n{block.rstrip()}\n\n" + (f"### {rest}" if sep else "")
-    RESULTS.write_text(text.rstrip() + "\n")
-
-
 # Main -----------------------------------------------------------------------------------------
 
 
@@ -880,7 +865,7 @@ def run(args: argparse.Namespace, workdir: Path) -> int:
     print()
     print(block)
     if args.write:
-        write_results(block)
+        add_run(SECTION, block, intro=SECTION_INTRO)
         print(f"Wrote this run to {RESULTS.relative_to(PROJECT_ROOT)}")
     return 0
 

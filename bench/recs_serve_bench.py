@@ -21,11 +21,9 @@ import argparse
 import os
 import platform
 import random
-import re
 import time
 from datetime import UTC, datetime
 from functools import partial
-from pathlib import Path
 
 import chromadb
 import numpy as np
@@ -33,6 +31,7 @@ from sqlmodel import Session, select
 
 from bench.feed_bench import drop_database, prepare
 from bench.feed_data import Signature, Sizes
+from bench.results import add_run
 from slice_of_culture.config import PROJECT_ROOT
 from slice_of_culture.db import make_engine
 from slice_of_culture.models import Entry, User
@@ -40,7 +39,6 @@ from slice_of_culture.recs import jobs, serve
 from slice_of_culture.recs.store import VectorStore
 
 DATABASE = "soc_recs_bench"
-RESULTS = Path(__file__).resolve().parent / "RESULTS.md"
 SECTION = "## Recommendations: two-stage serving (PostgreSQL + embedded Chroma)"
 GOAL_MS = 30.0
 WARMUP = 30
@@ -152,28 +150,12 @@ def main() -> None:
         lines.append(f"| {name} | {pct(values, 50):.1f} | {pct(values, 95):.1f} | {goal} |")
     block = "\n".join(lines) + "\n"
     print(block)
-    write_results(block)
+    add_run(SECTION, block, intro="`.venv/bin/python -m bench.recs_serve_bench` (issue 5): goal p95 <= 30 ms.")
     if not args.keep:
         for v in store.versions():
             store.drop_version(v)
         engine.dispose()
         drop_database(DATABASE)
-
-
-def write_results(block: str) -> None:
-    text = RESULTS.read_text() if RESULTS.exists() else "# Benchmark results\n"
-    if SECTION not in text:
-        text = (
-            text.rstrip()
-            + f"\n\n{SECTION}\n\n`.venv/bin/python -m bench.recs_serve_bench` (issue 5): goal p95 <= 30 ms.\n"
-        )
-    head, _, tail = text.partition(SECTION)
-    intro_end = tail.find("\n### ")
-    if intro_end == -1:
-        tail = tail.rstrip() + "\n\n" + block
-    else:
-        tail = tail[:intro_end] + "\n\n" + block + tail[intro_end:]
-    RESULTS.write_text(head + SECTION + re.sub(r"\n{3,}", "\n\n", tail))
 
 
 if __name__ == "__main__":

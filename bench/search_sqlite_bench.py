@@ -54,11 +54,11 @@ from alembic import command
 from bench import feed_data
 from bench.feed_bench import GOAL_P95_MS, PAGE, WARMUP, git_commit, machine, typo
 from bench.feed_data import GENERATOR_VERSION, Generator, Sizes
+from bench.results import RESULTS, add_run
 from slice_of_culture.config import PROJECT_ROOT
 from slice_of_culture.db import make_engine
 from slice_of_culture.services.search import fold, search_items, words_of
 
-RESULTS = Path(__file__).resolve().parent / "RESULTS.md"
 SECTION = "## Catalog search (SQLite, FTS5)"
 # Our section goes right after the PostgreSQL feed/search section, before this one.
 NEXT_SECTION = "## Forums: send-to-visible latency"
@@ -370,20 +370,6 @@ def render(
     return "\n".join(lines)
 
 
-def write_results(block: str) -> None:
-    """Put this run first in our section of RESULTS.md, leaving every other section alone."""
-    text = RESULTS.read_text() if RESULTS.exists() else "# Benchmark results\n"
-    if SECTION in text:
-        head, tail = text.split(SECTION, 1)
-        text = f"{head}{SECTION}\n\n{block.rstrip()}\n\n{tail.lstrip(chr(10))}"
-    elif NEXT_SECTION in text:
-        head, tail = text.split(NEXT_SECTION, 1)
-        text = f"{head.rstrip()}\n\n{SECTION}\n\n{block.rstrip()}\n\n{NEXT_SECTION}{tail}"
-    else:
-        text = f"{text.rstrip()}\n\n{SECTION}\n\n{block.rstrip()}\n"
-    RESULTS.write_text(text.rstrip() + "\n")
-
-
 # Main -----------------------------------------------------------------------------------------
 
 
@@ -448,7 +434,7 @@ def run(args: argparse.Namespace, path: Path) -> int:
     )
     print(block)
     if args.write:
-        write_results(block)
+        add_run(SECTION, block, before=NEXT_SECTION)
         print(f"Wrote this run to {RESULTS.relative_to(PROJECT_ROOT)}")
     return 0
 
