@@ -104,76 +104,77 @@ def _import_export() -> rx.Component:
     )
 
 
-def _password_form() -> rx.Component:
-    errors = SettingsState.password_errors
+def _account_section(heading: str, heading_id: str, *children: rx.Component, **form_props) -> rx.Component:
+    """A section of its own under a rule: a heading and one form (`form_props` go to rx.form)."""
     return rx.el.section(
         rx.form(
             rx.vstack(
-                rx.heading("Password", size="5", as_="h2", id="password-heading"),
-                form_error(errors.get("form", "")),
-                field(
-                    "Current password",
-                    "current_password",
-                    type="password",
-                    autocomplete="current-password",
-                    error=errors.get("current_password", ""),
-                ),
-                field(
-                    "New password",
-                    "new_password",
-                    type="password",
-                    autocomplete="new-password",
-                    error=errors.get("new_password", ""),
-                    hint="At least 8 characters. Your other devices are logged out.",
-                ),
-                rx.button("Change password", type="submit", size="3"),
-                rx.cond(
-                    SettingsState.password_notice != "",
-                    rx.text(SettingsState.password_notice, color_scheme="green", role="status"),
-                ),
-                spacing="4",
+                rx.heading(heading, size="5", as_="h2", id=heading_id),
+                *children,
+                spacing="3",
                 width="100%",
                 align="start",
             ),
-            on_submit=SettingsState.change_password,
-            # A new key after a change empties the fields.
-            key=SettingsState.password_form_key.to_string(),
             width="100%",
+            **form_props,
         ),
-        aria_labelledby="password-heading",
+        aria_labelledby=heading_id,
         style={"width": "100%", "padding_top": "1.5rem", "border_top": "1px solid var(--gray-a5)"},
+    )
+
+
+def _password_form() -> rx.Component:
+    errors = SettingsState.password_errors
+    return _account_section(
+        "Password",
+        "password-heading",
+        form_error(errors.get("form", "")),
+        field(
+            "Current password",
+            "current_password",
+            type="password",
+            autocomplete="current-password",
+            error=errors.get("current_password", ""),
+        ),
+        field(
+            "New password",
+            "new_password",
+            type="password",
+            autocomplete="new-password",
+            error=errors.get("new_password", ""),
+            hint="At least 8 characters. Your other devices are logged out.",
+        ),
+        rx.button("Change password", type="submit", size="3"),
+        rx.cond(
+            SettingsState.password_notice != "",
+            rx.text(SettingsState.password_notice, color_scheme="green", role="status"),
+        ),
+        on_submit=SettingsState.change_password,
+        # A new key after a change empties the fields.
+        key=SettingsState.password_form_key.to_string(),
     )
 
 
 def _delete_form() -> rx.Component:
     errors = SettingsState.delete_errors
-    return rx.el.section(
-        rx.form(
-            rx.vstack(
-                rx.heading("Delete your account", size="5", as_="h2", id="delete-heading"),
-                rx.text(
-                    "This removes your profile, everything you logged, your likes, comments, follows and "
-                    "forum messages, for good. Download your entries first if you want to keep them.",
-                    size="2",
-                ),
-                form_error(errors.get("form", "")),
-                field(
-                    "Your password, to confirm",
-                    "delete_password",
-                    type="password",
-                    autocomplete="current-password",
-                    error=errors.get("delete_password", ""),
-                ),
-                rx.button("Delete my account", type="submit", color_scheme="red", variant="soft", size="3"),
-                spacing="3",
-                width="100%",
-                align="start",
-            ),
-            on_submit=SettingsState.delete_account,
-            width="100%",
+    return _account_section(
+        "Delete your account",
+        "delete-heading",
+        rx.text(
+            "This removes your profile, everything you logged, your likes, comments, follows and "
+            "forum messages, for good. Download your entries first if you want to keep them.",
+            size="2",
         ),
-        aria_labelledby="delete-heading",
-        style={"width": "100%", "padding_top": "1.5rem", "border_top": "1px solid var(--gray-a5)"},
+        form_error(errors.get("form", "")),
+        field(
+            "Your password, to confirm",
+            "delete_password",
+            type="password",
+            autocomplete="current-password",
+            error=errors.get("delete_password", ""),
+        ),
+        rx.button("Delete my account", type="submit", color_scheme="red", variant="soft", size="3"),
+        on_submit=SettingsState.delete_account,
     )
 
 

@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 
 import reflex as rx
 
 from slice_of_culture.db import session_scope
+from slice_of_culture.models import VISIBILITIES
 from slice_of_culture.services import accounts, imports
 from slice_of_culture.services.errors import ServiceError, ValidationError
 from slice_of_culture.services.imports import ImportResult, ImportRow
@@ -22,6 +24,9 @@ log = logging.getLogger(__name__)
 UPLOAD_ID = "import-file"
 # Problems listed on the page (the count says how many there are in all).
 PROBLEMS_SHOWN = 10
+# An import still "running" after this many seconds died with its worker (5,000 lines take
+# ~15 s, bench/RESULTS.md): the page lets the person start again. Nothing of it was saved.
+STALE_AFTER = 600
 
 
 class ImportState(rx.State):
@@ -39,6 +44,7 @@ class ImportState(rx.State):
     done_problem_count: int = 0
     # The rows of the checked file, kept on the server until "Import" is pressed.
     _rows: list[ImportRow] = []
+    _started_at: float = 0.0
 
     def _clear(self) -> None:
         self.file_name, self.file_error, self.summary, self.ready = "", "", "", 0
@@ -47,8 +53,9 @@ class ImportState(rx.State):
 
     @rx.event
     async def load(self):
-        if self.importing:
+        if self.importing and time.time() - self._started_at < STALE_AFTER:
             return
+        self.importing = False
         self._clear()
         session_state = await self.get_state(SessionState)
         with session_scope() as session:
@@ -58,7 +65,7 @@ class ImportState(rx.State):
 
     @rx.event
     def set_visibility(self, value: str):
-        if value in ("public", "followers", "private"):
+        if value in VISIBILITIES:
             self.visibility = value
 
     @rx.event
@@ -96,6 +103,7 @@ class ImportState(rx.State):
             token = (await self.get_state(SessionState)).auth_token
             rows, visibility = list(self._rows), self.visibility
             self.importing, self.progress, self.done = True, 0, ""
+            self._started_at = time.time()
         state = {"done": 0}
 
         def work() -> ImportResult:
