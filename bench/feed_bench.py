@@ -202,6 +202,43 @@ def untimed(engine: Engine, call: Callable[[Session], Any]) -> Any:
     return timed(engine, call)[1]
 
 
+@dataclass(frozen=True)
+class Query:
+    kind_of_query: str
+    text: str
+    kind: str | None = None
+
+
+def search_queries(titles: list[tuple[str, str]], rng: np.random.Generator, count: int) -> list[Query]:
+    """Search strings as people type them, labelled by class: 35% one word, 25% two words, 20%
+    prefix (typing in progress: an optional whole word, then the start of another), 15% one typo,
+    5% a creator's name. The SQLite search bench draws the same ones."""
+    out: list[Query] = []
+    for title, creator in titles:
+        tokens = [t for t in re.findall(r"[A-Za-z]+", title) if len(t) >= 3 and t.lower() not in {"the", "and"}]
+        if not tokens:
+            continue
+        roll = rng.random()
+        word = tokens[int(rng.integers(len(tokens)))].lower()
+        if roll < 0.35:
+            query = Query("one word", word)
+        elif roll < 0.60 and len(tokens) >= 2:
+            a, b = rng.choice(len(tokens), 2, replace=False)
+            query = Query("two words", f"{tokens[a]} {tokens[b]}".lower())
+        elif roll < 0.80:
+            prefix = word[: int(rng.integers(3, max(4, len(word))))]
+            two = len(tokens) >= 2 and rng.random() < 0.5
+            query = Query("prefix", f"{tokens[0].lower()} {prefix}" if two else prefix)
+        elif roll < 0.95 and len(word) >= 5:
+            query = Query("typo", typo(word, rng))
+        else:
+            query = Query("creator", creator.split()[-1].lower() if creator else word)
+        out.append(query)
+        if len(out) == count:
+            break
+    return out
+
+
 class Bench:
     """Samples inputs from the generated data and measures each query."""
 
@@ -295,32 +332,7 @@ class Bench:
     # Search ---------------------------------------------------------------------------------------
 
     def queries(self) -> list[str]:
-        """Search strings as people type them: words, two words, prefixes, typos, creator names."""
-        rng = self.rng
-        out: list[str] = []
-        for title, creator in self.titles:
-            tokens = [t for t in re.findall(r"[A-Za-z]+", title) if len(t) >= 3 and t.lower() not in {"the", "and"}]
-            if not tokens:
-                continue
-            roll = rng.random()
-            word = tokens[int(rng.integers(len(tokens)))].lower()
-            if roll < 0.35:
-                query = word
-            elif roll < 0.60 and len(tokens) >= 2:
-                a, b = rng.choice(len(tokens), 2, replace=False)
-                query = f"{tokens[a]} {tokens[b]}".lower()
-            elif roll < 0.80:
-                # Typing in progress: an optional whole word, then the start of another.
-                prefix = word[: int(rng.integers(3, max(4, len(word))))]
-                query = f"{tokens[0].lower()} {prefix}" if len(tokens) >= 2 and rng.random() < 0.5 else prefix
-            elif roll < 0.95 and len(word) >= 5:
-                query = typo(word, rng)
-            else:
-                query = creator.split()[-1].lower() if creator else word
-            out.append(query)
-            if len(out) == self.samples + self.warmup:
-                break
-        return out
+        return [q.text for q in search_queries(self.titles, self.rng, self.samples + self.warmup)]
 
     def search(self, search_items: Callable) -> Measurement:
         queries = self.queries()

@@ -52,7 +52,7 @@ from tqdm import tqdm
 
 from alembic import command
 from bench import feed_data
-from bench.feed_bench import GOAL_P95_MS, PAGE, WARMUP, git_commit, machine, typo
+from bench.feed_bench import GOAL_P95_MS, PAGE, WARMUP, Query, git_commit, machine, search_queries
 from bench.feed_data import GENERATOR_VERSION, Generator, Sizes
 from bench.results import RESULTS, add_run
 from slice_of_culture.config import PROJECT_ROOT
@@ -191,41 +191,6 @@ def check_index(path: Path) -> dict[str, Any]:
 
 
 # Queries --------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Query:
-    kind_of_query: str
-    text: str
-    kind: str | None = None
-
-
-def mix(titles: list[tuple[str, str]], rng: np.random.Generator, count: int) -> list[Query]:
-    """The feed benchmark's search strings (`Bench.queries`, same draws), labelled by class."""
-    out: list[Query] = []
-    for title, creator in titles:
-        tokens = [t for t in re.findall(r"[A-Za-z]+", title) if len(t) >= 3 and t.lower() not in {"the", "and"}]
-        if not tokens:
-            continue
-        roll = rng.random()
-        word = tokens[int(rng.integers(len(tokens)))].lower()
-        if roll < 0.35:
-            query = Query("one word", word)
-        elif roll < 0.60 and len(tokens) >= 2:
-            a, b = rng.choice(len(tokens), 2, replace=False)
-            query = Query("two words", f"{tokens[a]} {tokens[b]}".lower())
-        elif roll < 0.80:
-            prefix = word[: int(rng.integers(3, max(4, len(word))))]
-            two = len(tokens) >= 2 and rng.random() < 0.5
-            query = Query("prefix", f"{tokens[0].lower()} {prefix}" if two else prefix)
-        elif roll < 0.95 and len(word) >= 5:
-            query = Query("typo", typo(word, rng))
-        else:
-            query = Query("creator", creator.split()[-1].lower() if creator else word)
-        out.append(query)
-        if len(out) == count:
-            break
-    return out
 
 
 def worst_cases(titles: list[str], repeat: int) -> list[Query]:
@@ -392,7 +357,7 @@ def run(args: argparse.Namespace, path: Path) -> int:
         conn.close()
     # Random items' titles and creators, in the order drawn.
     titles = [by_id[i] for i in ids]
-    queries = mix(titles, rng, args.samples + WARMUP)
+    queries = search_queries(titles, rng, args.samples + WARMUP)
     warmup, queries = queries[:WARMUP], queries[WARMUP:]
     worst = worst_cases(all_titles, args.repeat)
     # The bench's own 100k titles would make a full garbage collection (tens of ms) land in
