@@ -2,9 +2,10 @@
 
 The catalog-search migration creates, on SQLite, the FTS5 table `item_search` (its shadow tables
 `item_search_*` and the vocabulary table `item_search_vocab`) with triggers on `item`; on
-PostgreSQL, expression GIN indexes on `item` and the `search_fold` function. SQLModel cannot
-describe them, so alembic's autogenerate comparison must skip them, or every
-`alembic revision --autogenerate` would propose dropping them. `alembic/env.py` and
+PostgreSQL, expression indexes on `item` and the `search_fold` function (a later migration,
+7e2b9c4d1a60, adds `search_title_key` and its index). SQLModel cannot describe them, so alembic's
+autogenerate comparison must skip them, or every `alembic revision --autogenerate` would propose
+dropping them. `alembic/env.py` and
 `tests/test_migrations.py` both pass these filters.
 
 A batch migration that rebuilds `item` on SQLite (move and copy) drops its triggers: such a
@@ -28,7 +29,12 @@ CREATOR_TRIGRAM_INDEX = "ix_item_creator_trgm"
 # PostgreSQL: `dedup_key` with text_pattern_ops, for catalog.match_item's LIKE 'prefix%' under
 # any collation (migration 5c1f0e9a7b21; SQLite's bytewise unique index serves a range instead).
 DEDUP_PREFIX_INDEX = "ix_item_dedup_key_prefix"
-SEARCH_INDEXES = frozenset({DOCUMENT_INDEX, TITLE_TRIGRAM_INDEX, CREATOR_TRIGRAM_INDEX, DEDUP_PREFIX_INDEX})
+# PostgreSQL: `search_title_key(title)`, the title's folded words, so search finds titles equal
+# to the query however many others share its words (migration 7e2b9c4d1a60).
+TITLE_KEY_INDEX = "ix_item_title_key"
+SEARCH_INDEXES = frozenset(
+    {DOCUMENT_INDEX, TITLE_TRIGRAM_INDEX, CREATOR_TRIGRAM_INDEX, DEDUP_PREFIX_INDEX, TITLE_KEY_INDEX}
+)
 
 
 def is_search_object(name: str | None, type_: str) -> bool:

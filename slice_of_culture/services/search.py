@@ -8,12 +8,15 @@ see slice_of_culture/search_schema.py):
   costs about a microsecond a row, so a query matching more than MAX_RANKED rows ranks only the
   newest of them; titles equal to the query are fetched on their own and never cut.
 - PostgreSQL: a weighted tsvector of accent-folded text (`search_fold`), ranked by ts_rank plus
-  pg_trgm word similarity of the title and creator.
+  pg_trgm word similarity of the title and creator. Only CANDIDATE_CAP matches are ranked, so
+  titles equal to the query are looked up on their own (`search_title_key`, a b-tree probe).
 
 Every query word is matched as a prefix ("dun" finds Dune). User text never reaches the query
 language: it is split into words here and each word is quoted, so quotes, `*`, AND/OR/NOT, NEAR,
 parentheses, colons and markup are just text. When nothing matches, a bounded spelling fallback
-runs: on SQLite each word is corrected against the index vocabulary (one or two edits); on
+runs over the words that say something (STOP_WORDS and one-letter words are left out of it,
+unless there is nothing else: "Klara and the Sin" must not turn into every title with "the"):
+on SQLite each word is corrected against the index vocabulary (one or two edits); on
 PostgreSQL titles and creators are matched by trigram word similarity, and words with two
 neighbouring letters swapped are tried ("dnue" → dune), which trigrams miss ("Herbret" →
 Frank Herbert is found both ways). The engine picks a window of candidates; the final order
@@ -37,6 +40,8 @@ from slice_of_culture.services.errors import ValidationError
 MAX_QUERY = 200
 # Words beyond this are ignored: keeps the generated MATCH / tsquery small.
 MAX_WORDS = 8
+# A title longer than this many words is never taken for the exact query (it is still found).
+MAX_PHRASE_WORDS = 30
 # Results a caller may ask for at most.
 MAX_LIMIT = 100
 # Candidates fetched from the engine before the final re-ranking: a few pages' worth.
@@ -55,6 +60,13 @@ MIN_TRIGRAM_QUERY = 3
 CANDIDATE_CAP = 200
 # Spelling correction on SQLite: corrections kept per word.
 MAX_CORRECTIONS = 8
+# Words too common to find anything by themselves, left out of the any-word fallback (English and
+# the articles and conjunctions of a few languages whose titles the catalog holds often). A query
+# of these only still finds titles holding all of them ("The The", "Of Mice and Men" by "of and").
+STOP_WORDS = frozenset(
+    "a an and are as at be by for from in is it its of on or the to with "
+    "de del der des die das du el en et la las le les los und un une y".split()
+)
 
 # The PostgreSQL document, exactly as indexed by ix_item_search_document.
 PG_DOCUMENT = (
@@ -87,22 +99,42 @@ def search_items(*, session: Session, query: str, kind: str | None = None, limit
     if kind is not None and kind != "" and kind not in ITEM_KINDS:
         raise ValidationError({"kind": "Choose movie, book or music."})
     limit = min(limit, MAX_LIMIT)
-    words = query_words(query if isinstance(query, str) else "")
+    query = query if isinstance(query, str) else ""
+    words = query_words(query)
     if not words or limit < 1:
         return []
+    phrase = query_phrase(query)
     kind = kind or None
     window = min(max(limit * 3, MIN_WINDOW), MAX_WINDOW)
     if session.get_bind().dialect.name == "postgresql":
-        ids = _postgres_candidates(session=session, words=words, kind=kind, window=window)
+        ids = _postgres_candidates(session=session, words=words, phrase=phrase, kind=kind, window=window)
     else:
-        ids = _sqlite_candidates(session=session, words=words, kind=kind, window=window)
-    return _rank(session=session, ids=ids, words=words)[:limit]
+        ids = _sqlite_candidates(session=session, words=words, phrase=phrase, kind=kind, window=window)
+    return _rank(session=session, ids=ids, words=words, phrase=phrase)[:limit]
 
 
 def query_words(query: str) -> list[str]:
-    """The distinct lower-case words of a query (see `words_of`), at most MAX_WORDS."""
+    """The distinct lower-case words of a query (see `words_of`), at most MAX_WORDS: what
+    a title, creator or genre must hold."""
+    return list(dict.fromkeys(_all_words(query)))[:MAX_WORDS]
+
+
+def query_phrase(query: str) -> list[str]:
+    """The lower-case words of a query in order, repeats kept ("Night Night" is not "Night"):
+    what a title equal to the query has. Empty when longer than MAX_PHRASE_WORDS."""
+    phrase = _all_words(query)
+    return phrase if len(phrase) <= MAX_PHRASE_WORDS else []
+
+
+def _all_words(query: str) -> list[str]:
     # A word of combining marks only has nothing left to match once accents are folded.
-    return [word for word in dict.fromkeys(words_of(query[:MAX_QUERY])) if fold(word)][:MAX_WORDS]
+    return [word for word in words_of(query[:MAX_QUERY]) if fold(word)]
+
+
+def fallback_words(words: list[str]) -> list[str]:
+    """The words the any-word fallback matches: `words` without stop words and one-letter words,
+    or all of them when nothing else is left. Each of these finds items by itself there."""
+    return [w for w in words if len(w) > 1 and fold(w) not in STOP_WORDS] or words
 
 
 def words_of(value: str) -> list[str]:
@@ -167,7 +199,7 @@ def sqlite_exact_title_statement(*, kind: str | None, window: int) -> TextClause
 
     FTS5 keeps each row's token count per column in `item_search_docsize.sz`, one varint per
     column with the title first; a count below 128 is a single byte, so the first byte of `sz`
-    is the number of words in the title (MAX_WORDS keeps `:title_words` far below 128).
+    is the number of words in the title (MAX_PHRASE_WORDS keeps `:title_words` below 128).
     """
     weights = ", ".join(str(w) for w in BM25_WEIGHTS)
     kind_join, kind_filter = ("JOIN item ON item.id = item_search.rowid", "AND item.kind = :kind") if kind else ("", "")
@@ -184,7 +216,9 @@ def _fts_string(word: str) -> str:
     return '"' + word.replace('"', '""') + '"'
 
 
-def _sqlite_candidates(*, session: Session, words: list[str], kind: str | None, window: int) -> list[int]:
+def _sqlite_candidates(
+    *, session: Session, words: list[str], phrase: list[str], kind: str | None, window: int
+) -> list[int]:
     statement = sqlite_search_statement(kind=kind, window=window)
     params: dict[str, object] = {"kind": kind} if kind else {}
 
@@ -195,12 +229,12 @@ def _sqlite_candidates(*, session: Session, words: list[str], kind: str | None, 
     # must not fill the ranked matches with items whose title lacks it.
     every_word = " AND ".join(_fts_string(w) + "*" for w in words)
     ids = ranked(f"{{title}} : ({every_word})")
-    if len(ids) == window:
+    if len(ids) == window and phrase:
         # There may be more titles. Those that are the query itself come first in the final
         # order: fetch them all, even when the query is too common for them to be ranked.
         exact = sqlite_exact_title_statement(kind=kind, window=window)
-        phrase = "{title} : ^ " + " + ".join(_fts_string(w) for w in words)
-        ids = [*session.execute(exact, {**params, "match": phrase, "title_words": bytes([len(words)])}).scalars(), *ids]
+        match = "{title} : ^ " + " + ".join(_fts_string(w) for w in phrase)
+        ids = [*session.execute(exact, {**params, "match": match, "title_words": bytes([len(phrase)])}).scalars(), *ids]
     if len(set(ids)) < window:
         # Too few titles: matches in the creator or genres too.
         ids += ranked(every_word)
@@ -208,7 +242,7 @@ def _sqlite_candidates(*, session: Session, words: list[str], kind: str | None, 
         return list(dict.fromkeys(ids))[:window]
     # Nothing: any word, each as a prefix or as one of its spelling corrections.
     groups = []
-    for word in words:
+    for word in fallback_words(words):
         alternatives = [_fts_string(word) + "*"]
         alternatives += [_fts_string(term) for term in _corrections(session=session, word=word)]
         groups.append("(" + " OR ".join(alternatives) + ")")
@@ -308,6 +342,16 @@ def postgres_search_statement(*, kind: str | None, window: int, trigrams: bool) 
     )
 
 
+def postgres_exact_title_statement(*, kind: str | None, window: int) -> TextClause:
+    """Items whose title has the words of `:phrase` and no other, in order (accents, case and
+    punctuation aside): an equality probe of ix_item_title_key, whatever else matches."""
+    kind_filter = "AND kind = :kind" if kind else ""
+    return text(
+        "SELECT id FROM item WHERE search_title_key(title) = search_title_key(CAST(:phrase AS text)) "
+        f"{kind_filter} ORDER BY id LIMIT {int(window)}"
+    )
+
+
 def _tsquery_lexeme(word: str) -> str:
     # A quoted tsquery operand, as a prefix; quotes and backslashes escaped (words hold none).
     return "'" + word.replace("\\", "\\\\").replace("'", "''") + "':*"
@@ -320,7 +364,9 @@ def _swaps(word: str) -> list[str]:
     return [word[:i] + word[i + 1] + word[i] + word[i + 2 :] for i in range(len(word) - 1) if word[i] != word[i + 1]]
 
 
-def _postgres_candidates(*, session: Session, words: list[str], kind: str | None, window: int) -> list[int]:
+def _postgres_candidates(
+    *, session: Session, words: list[str], phrase: list[str], kind: str | None, window: int
+) -> list[int]:
     # Fold with the indexed function itself, then split again: unaccent can turn a letter into
     # punctuation ("ŉ" → "'n"), which must never reach the tsquery syntax.
     folded = session.execute(text("SELECT search_fold(:text)"), {"text": " ".join(words)}).scalar_one()
@@ -332,6 +378,12 @@ def _postgres_candidates(*, session: Session, words: list[str], kind: str | None
     statement = postgres_search_statement(kind=kind, window=window, trigrams=False)
     tsquery = " & ".join(_tsquery_lexeme(w) for w in words)
     ids = list(session.execute(statement, {**params, "tsquery": tsquery}).scalars())
+    if ids and phrase:
+        # The ranked matches may have left out a title equal to the query (many titles repeat
+        # its words): those come first in the final order, so fetch them all.
+        exact = postgres_exact_title_statement(kind=kind, window=window)
+        exact_params = {"phrase": " ".join(phrase), **({"kind": kind} if kind else {})}
+        return list(dict.fromkeys([*session.execute(exact, exact_params).scalars(), *ids]))[:window]
     if ids:
         return ids
     # Nothing: any word, as typed or with two neighbouring letters swapped, or a title or
@@ -344,17 +396,18 @@ def _postgres_candidates(*, session: Session, words: list[str], kind: str | None
             {"threshold": str(WORD_SIMILARITY_THRESHOLD)},
         )
     statement = postgres_search_statement(kind=kind, window=window, trigrams=trigrams)
-    groups = ["(" + " | ".join(_tsquery_lexeme(v) for v in [w, *_swaps(w)]) + ")" for w in words]
+    groups = ["(" + " | ".join(_tsquery_lexeme(v) for v in [w, *_swaps(w)]) + ")" for w in fallback_words(words)]
     return list(session.execute(statement, {**params, "tsquery": " | ".join(groups)}).scalars())
 
 
 # --- Ranking -------------------------------------------------------------------------------
 
 
-def _title_tier(title: str, words: list[str]) -> int:
-    """0: the title is the query; 1: it starts with the query; 2: it has every word (as a
-    prefix of one of its words); 3: the match is elsewhere (creator, genre, a typo)."""
-    query = " ".join(fold(w) for w in words)
+def _title_tier(title: str, words: list[str], phrase: list[str] | None = None) -> int:
+    """0: the title is the query (`phrase`, by default `words`); 1: it starts with the query;
+    2: it has every word (as a prefix of one of its words); 3: the match is elsewhere (creator,
+    genre, a typo)."""
+    query = " ".join(fold(w) for w in (words if phrase is None else phrase))
     title_words = [fold(w) for w in words_of(title)]
     folded_title = " ".join(title_words)
     if folded_title == query:
@@ -366,14 +419,14 @@ def _title_tier(title: str, words: list[str]) -> int:
     return 3
 
 
-def _rank(*, session: Session, ids: list[int], words: list[str]) -> list[ItemHit]:
+def _rank(*, session: Session, ids: list[int], words: list[str], phrase: list[str]) -> list[ItemHit]:
     if not ids:
         return []
     # Plain rows of the columns shown, not ORM objects: a third of the time of loading `Item`s.
     columns = (Item.id, Item.kind, Item.title, Item.creator, Item.year, Item.genres, Item.image_url)
     items = session.execute(select(*columns).where(Item.id.in_(ids))).all()
     engine_order = {item_id: position for position, item_id in enumerate(ids)}
-    ranked = sorted(items, key=lambda item: (_title_tier(item.title, words), engine_order[item.id]))
+    ranked = sorted(items, key=lambda item: (_title_tier(item.title, words, phrase), engine_order[item.id]))
     return [
         ItemHit(
             item_id=item.id,
