@@ -1,4 +1,4 @@
-"""/import: bring your history from Goodreads, Letterboxd or a CSV. Needs a login."""
+"""/import: bring your history from Goodreads, Letterboxd, ListenBrainz, Spotify or a CSV. Needs a login."""
 
 from __future__ import annotations
 
@@ -23,12 +23,28 @@ def _how() -> rx.Component:
             "ratings, watched or watchlist).",
         ),
         rx.text(
+            rx.text.strong("ListenBrainz: "),
+            "Settings → Export listens, unzip it, and choose a month's file in its listens folder.",
+        ),
+        rx.text(
+            rx.text.strong("Spotify: "),
+            "Account privacy → Download your data → Extended streaming history; when it arrives, "
+            "unzip it and choose a Streaming_History_Audio file.",
+        ),
+        rx.text(
             rx.text.strong("Anything else: "),
             "a CSV with the columns kind, title, creator, year, status, rating, date, review "
             "(kind is movie, book or music; rating in stars, 0.5 to 5; date like 2024-05-31).",
         ),
         rx.text(
-            f"Up to {imports.MAX_ROWS:,} lines and {imports.MAX_BYTES // (1024 * 1024)} MB. Lines you already "
+            "From a listening history, an album counts as listened once you played "
+            f"{imports.ALBUM_MIN_TRACKS} different tracks of it; it is logged on the day you last played it.",
+            size="2",
+            color_scheme="gray",
+        ),
+        rx.text(
+            f"Up to {imports.MAX_ROWS:,} lines and {imports.MAX_BYTES // (1024 * 1024)} MB (listening "
+            f"histories: {imports.MAX_HISTORY_BYTES // (1024 * 1024)} MB). Lines you already "
             "logged the same way are skipped, so importing a file twice is safe.",
             size="2",
             color_scheme="gray",
@@ -41,13 +57,17 @@ def _picker() -> rx.Component:
     return rx.upload(
         rx.vstack(
             rx.icon("file_up", size=28, color="var(--gray-9)"),
-            rx.button("Choose a CSV file", type="button", variant="soft"),
+            rx.button("Choose a file", type="button", variant="soft"),
             rx.text("or drop it here", size="2", color_scheme="gray"),
             align="center",
             spacing="2",
         ),
         id=UPLOAD_ID,
-        accept={"text/csv": [".csv"], "text/plain": [".csv", ".txt"]},
+        accept={
+            "text/csv": [".csv"],
+            "text/plain": [".csv", ".txt"],
+            "application/json": [".json", ".jsonl"],
+        },
         multiple=False,
         max_files=1,
         disabled=ImportState.importing,
@@ -79,7 +99,7 @@ def _preview() -> rx.Component:
             rx.vstack(
                 rx.text(rx.text.strong(ImportState.file_name), role="status"),
                 rx.text(ImportState.summary),
-                _problems(ImportState.problems, ImportState.problem_count, "Lines that will be left out"),
+                _problems(ImportState.problems, ImportState.problem_count, "What will be left out, and why"),
                 rx.text(
                     "Lines from a Slice of Culture export keep their own visibility when it is stricter.",
                     size="1",
@@ -127,7 +147,7 @@ def _done() -> rx.Component:
         ImportState.done != "",
         rx.vstack(
             rx.callout(ImportState.done, icon="circle_check", color_scheme="green", role="status", width="100%"),
-            _problems(ImportState.done_problems, ImportState.done_problem_count, "Lines that were left out"),
+            _problems(ImportState.done_problems, ImportState.done_problem_count, "What was left out, and why"),
             rx.link("See them on your profile", href="/u/" + SessionState.username),
             spacing="3",
             width="100%",
@@ -138,7 +158,7 @@ def _done() -> rx.Component:
 def import_page() -> rx.Component:
     return layout(
         rx.heading("Import your history", size="7", as_="h1"),
-        rx.text("Bring what you have read and watched elsewhere; it becomes your postcards here."),
+        rx.text("Bring what you have read, watched and listened to elsewhere; it becomes your postcards here."),
         rx.cond(
             SessionState.logged_in,
             rx.vstack(

@@ -1,10 +1,11 @@
 """Import a history from another site, and export yours: a Goodreads library export, a Letterboxd export file
-(diary, reviews, ratings, watched or watchlist), or our own CSV
+(diary, reviews, ratings, watched or watchlist), a listening history (a ListenBrainz listens export
+or a Spotify extended streaming history), or our own CSV
 (`kind,title,creator,year,status,rating,date,review`, rating in stars from 0.5 to 5).
 
 Two steps, so a person sees what will happen before anything changes:
 
-1. `read_file(name, data)` recognises the format from the header and turns each line into an
+1. `read_file(name, data)` recognises the format from the content and turns each line into an
    `ImportRow`, or a problem ("line 7: no title"). Nothing touches the database.
 2. `run_import(...)` logs the rows in the caller's one transaction: each is matched to a
    catalog item (`catalog.match_item`) or adds one, and becomes an entry with the rules of
@@ -12,27 +13,50 @@ Two steps, so a person sees what will happen before anything changes:
    skipped, so importing a file twice changes nothing the second time. The many new postcards
    fold into one in the feed ("@ana logged 120 books").
 
+A listening history is a list of plays of tracks, and our music items are albums, so its plays
+are grouped by album (artist + album name, compared as `catalog.normalize_for_key` does: case,
+accents and punctuation aside). An album counts as listened once `ALBUM_MIN_TRACKS` (3)
+different tracks of it were played (a Spotify play counts from `MIN_PLAY_MS`, 30 seconds); it
+becomes one "finished" row dated on its latest play, without rating or review, with the
+MusicBrainz release id (`external_ids["musicbrainz"]`) when ListenBrainz gives one. Albums with
+fewer tracks played, plays naming no album or artist, short plays and podcast episodes are left
+out and counted in the file's problems, so a person can see why an album is missing. Both
+exports are read one play at a time (a JSON array element by element, JSON Lines line by line),
+never the whole history as objects at once. Spotify's short "Account data" history
+(StreamingHistory_music_*.json) names no album and is refused with a word on what to ask for.
+
 `export_csv` writes a person's entries in our CSV, which imports back as it was.
 
-The csv module reads the files; every value is still user text and gets the usual checks.
+The csv and json modules read the files; every value is still user text and gets the usual checks.
 """
 
 from __future__ import annotations
 
 import csv
 import io
+import itertools
+import json
 import re
-from collections.abc import Callable
+from collections import Counter
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 
 from sqlmodel import Session, select
 
 from slice_of_culture.models import ENTRY_STATUSES, ITEM_KINDS, VISIBILITIES, Entry, Item, User
 from slice_of_culture.services import catalog, entries
 from slice_of_culture.services.errors import ValidationError
+from slice_of_culture.services.text import clean_text
 
 MAX_BYTES = 5 * 1024 * 1024
+# Listening histories are JSON, 0.7-1.2 KB a play: 100k plays are 70-125 MB and read in about a
+# second. ListenBrainz exports one JSON Lines file a month and Spotify splits its extended history
+# into several files, so any one of them fits in 50 MB; a bigger file (ListenBrainz's older
+# one-array export of a whole history) is refused with a word on the smaller files. Reading holds
+# the decoded text, up to 2-4 times the file for non-Latin names, so the limit also bounds memory.
+MAX_HISTORY_BYTES = 50 * 1024 * 1024
+# Rows: lines of a CSV, or albums of a listening history (after grouping its plays).
 MAX_ROWS = 5000
 # Problems listed at most (the count says how many there were in all).
 MAX_PROBLEMS_SHOWN = 50
@@ -40,6 +64,21 @@ MAX_PROBLEMS_SHOWN = 50
 GOODREADS = "Goodreads library"
 LETTERBOXD = "Letterboxd"
 OURS = "Slice of Culture CSV"
+LISTENBRAINZ = "ListenBrainz listens"
+SPOTIFY = "Spotify streaming history"
+
+# An album of a listening history counts as listened once this many different tracks of it were
+# played: one song heard on the radio or in a playlist is not having listened to the album.
+ALBUM_MIN_TRACKS = 3
+# Spotify logs every play, even a skip after a second; like Spotify's own stream count, a play
+# counts from 30 seconds. ListenBrainz keeps only listens its clients judged heard.
+MIN_PLAY_MS = 30_000
+# The external id an album gets from ListenBrainz (the key Item.external_ids uses for MusicBrainz).
+MUSICBRAINZ = "musicbrainz"
+_MBID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+_JSON_SPACE = re.compile(r"[ \t\n\r]*")
+_JSON_START = re.compile(rb"(?:\xef\xbb\xbf)?[ \t\n\r]*[\[{]")
+_BLANK = re.compile(rb"\s*\Z")
 
 # Goodreads appends the series to a title: "The Hunger Games (The Hunger Games, #1)".
 _SERIES = re.compile(r"\s*\([^()]*#\s*\d+(?:\.\d+)?\)\s*$")
@@ -78,6 +117,12 @@ class ImportRow:
     external_ids: dict[str, str] = field(default_factory=dict)
     # Our own export carries each entry's visibility; the import never makes it more public.
     visibility: str | None = None
+    # How problems name the row when it is not one line of the file (an album grouped from plays).
+    label: str = ""
+
+    @property
+    def where(self) -> str:
+        return self.label or f"Line {self.line}"
 
 
 @dataclass
@@ -88,11 +133,15 @@ class ImportFile:
     rows: list[ImportRow]
     problems: list[str]
     lines: int
+    # A sentence on how the rows were made (a listening history: from how many plays, and the rule).
+    note: str = ""
 
     def summary(self) -> str:
         kinds = {k: sum(r.kind == k for r in self.rows) for k in ITEM_KINDS}
-        parts = [f"{n:,} {k}{'' if n == 1 or k == 'music' else 's'}" for k, n in kinds.items() if n]
-        return f"{self.format}: {len(self.rows):,} to import ({', '.join(parts) or 'nothing'})"
+        nouns = {"movie": "movie", "book": "book", "music": "album"}
+        parts = [f"{n:,} {nouns.get(k, k)}{'' if n == 1 else 's'}" for k, n in kinds.items() if n]
+        text = f"{self.format}: {len(self.rows):,} to import ({', '.join(parts) or 'nothing'})"
+        return f"{text}. {self.note}" if self.note else text
 
 
 @dataclass
@@ -217,21 +266,366 @@ def _ours(record: dict[str, str], line: int) -> ImportRow:
     )
 
 
-def _decode(data: bytes) -> str:
+_UNKNOWN_FILE = (
+    "This is not a file we can read: use a Goodreads library export, a Letterboxd export file "
+    "(diary, reviews, ratings, watched or watchlist), a ListenBrainz listens export, a Spotify "
+    "extended streaming history file, or a CSV with the columns kind,title,creator,year,status,"
+    "rating,date,review."
+)
+_SPOTIFY_SHORT = (
+    "This is Spotify's short listening history (StreamingHistory_music_….json, from “Account "
+    "data”): it names no albums, so it cannot be imported as albums. Ask Spotify for your "
+    "“Extended streaming history” (Account privacy) and choose a Streaming_History_Audio_….json "
+    "file from it."
+)
+
+
+def _name(value: object) -> str:
+    """A name from a JSON play: text, trimmed; anything else (null, a number) counts as missing."""
+    return value.strip() if isinstance(value, str) else ""
+
+
+def _short(text: str, length: int = 60) -> str:
+    """Text quoted in a message, cut so a huge value never floods the page."""
+    return text if len(text) <= length else text[: length - 1] + "…"
+
+
+def _unix_day(value: object) -> date:
+    """The UTC day of a Unix time (ListenBrainz's `listened_at`)."""
+    # 253402300800 is year 10000: anything beyond is not a time, and would overflow.
+    if isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value < 253402300800:
+        raise ValueError("listened_at is not a time in seconds")
+    return datetime.fromtimestamp(value, UTC).date()
+
+
+def _iso_day(value: object) -> date:
+    """The UTC day of an ISO time (Spotify's `ts`, "2023-05-01T18:04:09Z")."""
+    try:
+        moment = datetime.fromisoformat(value) if isinstance(value, str) and len(value) <= 40 else None
+    except ValueError:
+        moment = None
+    if moment is None:
+        raise ValueError("ts is not a time like 2023-05-01T18:04:09Z")
+    return moment.astimezone(UTC).date() if moment.tzinfo else moment.date()
+
+
+def _mbid(value: object) -> str:
+    value = _name(value).lower()
+    return value if _MBID.fullmatch(value) else ""
+
+
+@dataclass
+class _Album:
+    """The plays of one album so far."""
+
+    title: str
+    artist: str
+    last_played: date
+    line: int
+    tracks: set[str] = field(default_factory=set)
+    release_ids: Counter = field(default_factory=Counter)
+
+
+class _Plays:
+    """A listening history read one play at a time and grouped by album (artist + album name,
+    compared as the catalog's duplicate keys are)."""
+
+    def __init__(self) -> None:
+        self.albums: dict[tuple[str, str], _Album] = {}
+        self.count = 0  # every play in the file, read or not
+        self.unreadable: list[str] = []  # the first MAX_PROBLEMS_SHOWN
+        self.unreadable_count = 0
+        self.no_names = 0
+        self.short = 0
+        self.podcasts = 0
+        self._keys: dict[str, str] = {}
+        self._today = date.today()
+
+    def _key(self, text: str) -> str:
+        # Names repeat thousands of times in a history: normalize each once.
+        key = self._keys.get(text)
+        if key is None:
+            key = self._keys[text] = catalog.normalize_for_key(text) or text.casefold()
+        return key
+
+    def bad(self, where: str, message: str) -> None:
+        self.unreadable_count += 1
+        if len(self.unreadable) < MAX_PROBLEMS_SHOWN:
+            self.unreadable.append(f"{where}: {message}.")
+
+    def add(self, *, line: int, artist: str, album: str, track: str, day: date, release_id: str = "") -> None:
+        if not (artist and album and track):
+            self.no_names += 1
+            return
+        if day > self._today:
+            raise ValueError(f"played on {day.isoformat()}, in the future")
+        key = (self._key(artist), self._key(album))
+        found = self.albums.get(key)
+        if found is None:
+            found = self.albums[key] = _Album(title=album, artist=artist, last_played=day, line=line)
+        elif day >= found.last_played:
+            # Names as the latest play spells them.
+            found.title, found.artist, found.last_played, found.line = album, artist, day, line
+        found.tracks.add(self._key(track))
+        if release_id:
+            found.release_ids[release_id] += 1
+
+    def result(self, fmt: str, *, rule: str) -> ImportFile:
+        listened = [a for a in self.albums.values() if len(a.tracks) >= ALBUM_MIN_TRACKS]
+        too_few = len(self.albums) - len(listened)
+        listened.sort(key=lambda a: (a.last_played, a.line))
+        # Past MAX_ROWS the albums played longest ago are the ones left out.
+        over = max(0, len(listened) - MAX_ROWS)
+        listened = listened[over:]
+        rows = []
+        for album in listened:
+            title = clean_text(album.title, max_length=catalog.MAX_TITLE)
+            artist = clean_text(album.artist, max_length=catalog.MAX_CREATOR)
+            release = album.release_ids.most_common(1)
+            rows.append(
+                ImportRow(
+                    line=album.line,
+                    kind="music",
+                    title=title,
+                    creator=artist,
+                    status="finished",
+                    consumed_on=album.last_played,
+                    external_ids={MUSICBRAINZ: release[0][0]} if release else {},
+                    label=f"“{_short(title)}” by {_short(artist)}",
+                )
+            )
+
+        def n(count: int, one: str, many: str) -> str:
+            return f"{count:,} {one if count == 1 else many}"
+
+        problems = []
+        if too_few:
+            problems.append(
+                f"{n(too_few, 'album', 'albums')} with fewer than {ALBUM_MIN_TRACKS} different tracks "
+                f"played {'was' if too_few == 1 else 'were'} left out ({rule})."
+            )
+        if over:
+            problems.append(
+                f"{n(over, 'album', 'albums')} played longest ago {'was' if over == 1 else 'were'} left out: "
+                f"at most {MAX_ROWS:,} albums at a time. Import a shorter part of your history for them."
+            )
+        if self.short:
+            problems.append(
+                f"{n(self.short, 'play', 'plays')} shorter than {MIN_PLAY_MS // 1000} seconds "
+                f"{'was' if self.short == 1 else 'were'} not counted."
+            )
+        if self.podcasts:
+            problems.append(
+                f"{n(self.podcasts, 'podcast or audiobook play was', 'podcast and audiobook plays were')} "
+                "left out: only music is imported."
+            )
+        if self.no_names:
+            problems.append(
+                f"{n(self.no_names, 'play names', 'plays name')} no track, album or artist and "
+                f"{'was' if self.no_names == 1 else 'were'} left out."
+            )
+        problems += self.unreadable
+        if self.unreadable_count > len(self.unreadable):
+            more = self.unreadable_count - len(self.unreadable)
+            problems.append(f"… and {n(more, 'more play', 'more plays')} that could not be read.")
+        note = f"From {n(self.count, 'play', 'plays')}: {rule}."
+        return ImportFile(format=fmt, rows=rows, problems=problems, lines=self.count, note=note)
+
+
+def _listenbrainz(listen: object, line: int, plays: _Plays) -> None:
+    """One listen of a ListenBrainz export: `listened_at` (Unix time) and `track_metadata` with
+    `artist_name`, `track_name`, `release_name`, and MusicBrainz ids in `additional_info` (what
+    the player sent) or `mbid_mapping` (what ListenBrainz matched)."""
+    if not isinstance(listen, dict) or not isinstance(listen.get("track_metadata"), dict):
+        raise ValueError("not a listen (no track_metadata)")
+    meta = listen["track_metadata"]
+    day = _unix_day(listen.get("listened_at"))
+    info = meta.get("additional_info")
+    mapping = meta.get("mbid_mapping")
+    release = (_mbid(info.get("release_mbid")) if isinstance(info, dict) else "") or (
+        _mbid(mapping.get("release_mbid")) if isinstance(mapping, dict) else ""
+    )
+    plays.add(
+        line=line,
+        artist=_name(meta.get("artist_name")),
+        album=_name(meta.get("release_name")),
+        track=_name(meta.get("track_name")),
+        day=day,
+        release_id=release,
+    )
+
+
+_SPOTIFY_NOT_MUSIC = (
+    "episode_name",
+    "spotify_episode_uri",
+    "audiobook_title",
+    "audiobook_uri",
+    "audiobook_chapter_uri",
+)
+
+
+def _spotify(play: object, line: int, plays: _Plays) -> None:
+    """One play of Spotify's extended streaming history: `ts`, `ms_played` and the
+    `master_metadata_*` names, which are null for podcast episodes and audiobooks."""
+    if not isinstance(play, dict):
+        raise ValueError("not a play (no ts and ms_played)")
+    track = _name(play.get("master_metadata_track_name"))
+    if not track and any(play.get(k) for k in _SPOTIFY_NOT_MUSIC):
+        plays.podcasts += 1
+        return
+    day = _iso_day(play.get("ts"))
+    played = play.get("ms_played")
+    if isinstance(played, bool) or not isinstance(played, int) or played < 0:
+        raise ValueError("ms_played is not a number of milliseconds")
+    if played < MIN_PLAY_MS:
+        plays.short += 1
+        return
+    plays.add(
+        line=line,
+        artist=_name(play.get("master_metadata_album_artist_name")),
+        album=_name(play.get("master_metadata_album_album_name")),
+        track=track,
+        day=day,
+    )
+
+
+def _not_json(line: int, why: str) -> ValidationError:
+    return ValidationError({"file": f"The file is not valid JSON near line {line:,} ({why})."})
+
+
+def _line_at(text: str, pos: int) -> int:
+    return text.count("\n", 0, pos) + 1
+
+
+class _BadLine(ValueError):
+    """A line of JSON Lines that is not JSON (the others are still read)."""
+
+    def __init__(self, why: str) -> None:
+        super().__init__(f"not valid JSON ({why})")
+        self.why = why
+
+
+def _json_array(text: str) -> Iterator[tuple[int, object]]:
+    """The elements of the JSON array `text`, one at a time, each with its number (1, 2, …):
+    a history of 100k plays is never in memory as 100k objects at once."""
+    decoder = json.JSONDecoder()
+    pos = _JSON_SPACE.match(text, _JSON_SPACE.match(text).end() + 1).end()  # past "["
+    number = 0
+    if text.startswith("]", pos):
+        pos += 1
+    else:
+        while True:
+            try:
+                value, pos = decoder.raw_decode(text, pos)
+            except json.JSONDecodeError as exc:
+                raise _not_json(_line_at(text, exc.pos), exc.msg) from None
+            except (ValueError, RecursionError):  # a number of thousands of digits; [[[[…]]]]
+                raise _not_json(_line_at(text, pos), "a value too long or too deeply nested") from None
+            number += 1
+            yield number, value
+            pos = _JSON_SPACE.match(text, pos).end()
+            if text.startswith(",", pos):
+                pos = _JSON_SPACE.match(text, pos + 1).end()
+            elif text.startswith("]", pos):
+                pos += 1
+                break
+            else:
+                raise _not_json(_line_at(text, pos), "expecting ',' or ']'")
+    if _JSON_SPACE.match(text, pos).end() != len(text):
+        raise _not_json(_line_at(text, pos), "more after the end of the list")
+
+
+def _json_lines(text: str) -> Iterator[tuple[int, object]]:
+    """The objects of JSON Lines `text`, one a line, each with its line number. A line that is
+    not JSON comes as a _BadLine saying why, so the other lines are still read."""
+    start, number = 0, 0
+    while start < len(text):
+        end = text.find("\n", start)
+        end = len(text) if end < 0 else end
+        # One line at a time: a list of every line would double the memory the text takes.
+        line, start, number = text[start:end], end + 1, number + 1
+        if not line.strip():
+            continue
+        try:
+            yield number, json.loads(line)
+        except json.JSONDecodeError as exc:
+            yield number, _BadLine(exc.msg)
+        except (ValueError, RecursionError):
+            yield number, _BadLine("a value too long or too deeply nested")
+
+
+def _read_history(text: str) -> ImportFile:
+    """A ListenBrainz listens export or a Spotify extended streaming history, recognised by the
+    keys of its first play: a JSON array, or JSON Lines (ListenBrainz's newer export)."""
+    as_array = text.startswith("[", _JSON_SPACE.match(text).end())
+    items = _json_array(text) if as_array else _json_lines(text)
+    where = "Play" if as_array else "Line"
+    first = next(items, None)
+    if first is None:
+        raise ValidationError({"file": "The file has no plays to import."})
+    if isinstance(first[1], _BadLine):
+        # Not JSON Lines: perhaps one JSON object over many lines (ListenBrainz's user.json).
+        try:
+            json.loads(text)
+        except (ValueError, RecursionError):
+            raise _not_json(first[0], first[1].why) from None
+        raise ValidationError({"file": _UNKNOWN_FILE})
+    head = first[1] if isinstance(first[1], dict) else {}
+    if {"listened_at", "track_metadata"} <= head.keys():
+        fmt, read = LISTENBRAINZ, _listenbrainz
+        rule = f"an album counts as listened once {ALBUM_MIN_TRACKS} different tracks of it were played"
+    elif {"ts", "ms_played"} <= head.keys():
+        fmt, read = SPOTIFY, _spotify
+        rule = (
+            f"an album counts as listened once {ALBUM_MIN_TRACKS} different tracks of it were played, "
+            f"each for at least {MIN_PLAY_MS // 1000} seconds"
+        )
+    elif {"endTime", "msPlayed"} <= head.keys():
+        raise ValidationError({"file": _SPOTIFY_SHORT})
+    else:
+        raise ValidationError({"file": _UNKNOWN_FILE})
+    plays = _Plays()
+    for number, value in itertools.chain([first], items):
+        plays.count += 1
+        try:
+            if isinstance(value, _BadLine):
+                raise value
+            read(value, number, plays)
+        except ValueError as exc:
+            plays.bad(f"{where} {number:,}", str(exc))
+    return plays.result(fmt, rule=rule)
+
+
+def _decode(data: bytes, *, export_as: str = "CSV (UTF-8)") -> str:
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:
-        raise ValidationError({"file": "The file is not UTF-8 text. Export it again as CSV (UTF-8)."}) from None
+        raise ValidationError({"file": f"The file is not UTF-8 text. Export it again as {export_as}."}) from None
 
 
 def read_file(name: str, data: bytes) -> ImportFile:
     """Recognise the export and read its rows. Raises ValidationError ("file") when the file as
-    a whole cannot be used: too big, not text, not a CSV we know, or nothing in it."""
-    if not isinstance(data, bytes | bytearray) or not data.strip():
+    a whole cannot be used: too big, not text, not a CSV or JSON export we know, or nothing in it.
+    A listening history (JSON) gives one row per album listened to; see the module docstring."""
+    # (Not data.strip(): that would copy a 50 MB file to find a first letter.)
+    if not isinstance(data, bytes | bytearray) or _BLANK.match(data):
         raise ValidationError({"file": "The file is empty."})
+    if _JSON_START.match(data):
+        if len(data) > MAX_HISTORY_BYTES:
+            raise ValidationError(
+                {
+                    "file": f"The file is larger than {MAX_HISTORY_BYTES // (1024 * 1024)} MB. Choose a "
+                    "smaller part of your history: one month's file of a ListenBrainz export, or one "
+                    "Streaming_History_Audio file of Spotify's."
+                }
+            )
+        return _read_history(_decode(bytes(data), export_as="JSON (UTF-8)"))
     if len(data) > MAX_BYTES:
         raise ValidationError({"file": f"The file is larger than {MAX_BYTES // (1024 * 1024)} MB."})
-    text = _decode(bytes(data))
+    return _read_csv(name, _decode(bytes(data)))
+
+
+def _read_csv(name: str, text: str) -> ImportFile:
     if "\x00" in text:
         raise ValidationError({"file": "That is not a CSV file."})
     try:
@@ -250,13 +644,7 @@ def read_file(name: str, data: bytes) -> ImportFile:
         reader.fieldnames = [h.lower() for h in header]
         fmt, convert = OURS, _ours
     else:
-        raise ValidationError(
-            {
-                "file": "This is not a file we can read: use a Goodreads library export, a Letterboxd "
-                "export file (diary, reviews, ratings, watched or watchlist), or a CSV with the "
-                "columns kind,title,creator,year,status,rating,date,review."
-            }
-        )
+        raise ValidationError({"file": _UNKNOWN_FILE})
     rows: list[ImportRow] = []
     problems: list[str] = []
     count = 0
@@ -317,7 +705,7 @@ def run_import(
             review = row.review
             if len(review) > entries.MAX_REVIEW:
                 review = review[: entries.MAX_REVIEW - 1] + "…"
-                result.problems.append(f"Line {row.line}: the review was cut to {entries.MAX_REVIEW:,} characters.")
+                result.problems.append(f"{row.where}: the review was cut to {entries.MAX_REVIEW:,} characters.")
             data = entries.EntryInput(
                 status=row.status,
                 rating=None if row.status == "want" else row.rating,
@@ -329,7 +717,7 @@ def run_import(
             logged.add((item_id, row.status, row.consumed_on))
             result.imported += 1
         except ValidationError as exc:
-            result.problems.append(f"Line {row.line}: {' '.join(exc.errors.values())}")
+            result.problems.append(f"{row.where}: {' '.join(exc.errors.values())}")
         finally:
             if progress is not None and (done % 25 == 0 or done == len(rows)):
                 progress(done, len(rows))

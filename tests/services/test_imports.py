@@ -1,8 +1,10 @@
-"""Importing a history from Goodreads, Letterboxd or our own CSV, on SQLite and PostgreSQL."""
+"""Importing a history from Goodreads, Letterboxd, ListenBrainz, Spotify or our own CSV, on SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+import json
+import re
+from datetime import date, datetime, timedelta
 
 import pytest
 from sqlmodel import select
@@ -230,3 +232,228 @@ def test_match_item_finds_the_right_year_among_many_films_of_one_title(session) 
         make_item(session, "Hamlet", kind="movie", creator=f"Director {n}", year=1900 + n)
     latest = catalog.match_item(session=session, kind="movie", title="Hamlet", year=1900 + catalog.MATCH_CANDIDATES + 5)
     assert latest is not None and latest.creator == f"Director {catalog.MATCH_CANDIDATES + 5}"
+
+
+# Listening histories: plays grouped into albums.
+
+KIND_OF_BLUE_MBID = "8b1c2a4e-5d6f-4a7b-9c8d-0e1f2a3b4c5d"
+SIGUR_ROS_MBID = "1f2e3d4c-5b6a-4978-8695-a4b3c2d1e0f9"
+
+
+def _day(iso: str) -> int:
+    """Unix time of noon UTC on a day, as ListenBrainz writes `listened_at`."""
+    return int(datetime.fromisoformat(f"{iso}T12:00:00+00:00").timestamp())
+
+
+def _listen(artist: str, album: str | None, track: str, day: str, **extra) -> dict:
+    meta = {"artist_name": artist, "track_name": track, "additional_info": {"submission_client": "navidrome"}}
+    if album is not None:
+        meta["release_name"] = album
+    if "release_mbid" in extra:
+        meta["additional_info"]["release_mbid"] = extra["release_mbid"]
+    if "mapped_mbid" in extra:
+        meta["mbid_mapping"] = {"recording_mbid": "x", "release_mbid": extra["mapped_mbid"], "artist_mbids": []}
+    return {"listened_at": _day(day), "inserted_at": _day(day) + 5, "user_name": "ana", "track_metadata": meta}
+
+
+LISTENS = [
+    _listen("Miles Davis", "Kind of Blue", "So What", "2024-01-05", release_mbid=KIND_OF_BLUE_MBID),
+    _listen("Miles Davis", "Kind of Blue", "Freddie Freeloader", "2024-01-05", release_mbid=KIND_OF_BLUE_MBID),
+    _listen("miles davis", "KIND OF BLUE", "so what", "2024-02-10"),  # the same track again
+    _listen("Miles Davis", "Kind of Blue", "Blue in Green", "2024-03-01", release_mbid=KIND_OF_BLUE_MBID),
+    _listen("Sigur Rós", "Ágætis byrjun", "Svefn-g-englar", "2023-12-24", mapped_mbid=SIGUR_ROS_MBID),
+    _listen("Sigur Ros", "ágætis BYRJUN", "Starálfur", "2023-12-25", mapped_mbid=SIGUR_ROS_MBID),
+    _listen("SIGUR RÓS", "Ágætis Byrjun", "Ný batterí", "2023-12-26"),
+    _listen("Portishead", "Dummy", "Glory Box", "2024-01-01"),  # two tracks: not the album
+    _listen("Portishead", "Dummy", "Glory Box", "2024-01-02"),
+    _listen("Portishead", "Dummy", "Roads", "2024-01-03"),
+    _listen("Nobody", None, "A single without an album", "2024-01-04"),
+    _listen(XSS, XSS, "a", "2024-01-06"),
+    _listen(XSS, XSS, "b", "2024-01-06"),
+    _listen(XSS, XSS, "c", "2024-01-06"),
+]
+LISTENBRAINZ_JSONL = "\n".join(json.dumps(listen, ensure_ascii=False) for listen in LISTENS) + "\n"
+
+RULE = "an album counts as listened once 3 different tracks of it were played"
+
+
+def _spotify_play(ts: str, ms: int | str, track: str | None, artist: str | None, album: str | None, **extra) -> dict:
+    play = {
+        "ts": ts,
+        "platform": "android",
+        "ms_played": ms,
+        "conn_country": "DE",
+        "master_metadata_track_name": track,
+        "master_metadata_album_artist_name": artist,
+        "master_metadata_album_album_name": album,
+        "spotify_track_uri": f"spotify:track:{abs(hash(track)) % 10**8}" if track else None,
+        "episode_name": None,
+        "episode_show_name": None,
+        "spotify_episode_uri": None,
+        "audiobook_title": None,
+        "reason_start": "trackdone",
+        "reason_end": "trackdone",
+        "shuffle": False,
+        "skipped": False,
+    }
+    return play | extra
+
+
+SPOTIFY_EXTENDED = [
+    _spotify_play("2024-02-29T23:30:00Z", 240_000, "Teardrop", "Massive Attack", "Mezzanine"),
+    _spotify_play("2024-03-01T08:00:00Z", 31_000, "Angel", "Massive Attack", "Mezzanine"),
+    _spotify_play("2024-02-01T10:00:00Z", 200_000, "Inertia Creeps", "Massive Attack", "Mezzanine"),
+    _spotify_play("2024-03-02T10:00:00Z", 9_000, "Exchange", "Massive Attack", "Mezzanine"),  # skipped after 9 s
+    _spotify_play("2024-03-02T10:00:00Z", 200_000, "Homogenic 1", "Björk", "Homogenic"),
+    _spotify_play("2024-03-02T10:05:00Z", 200_000, "Homogenic 2", "Björk", "Homogenic"),
+    _spotify_play("2024-03-02T10:10:00Z", 10_000, "Homogenic 3", "Björk", "Homogenic"),  # too short to count
+    _spotify_play(
+        "2024-03-03T07:00:00Z", 1_800_000, None, None, None, episode_name="Episode 12", episode_show_name="A Podcast"
+    ),
+    _spotify_play("2024-03-03T08:00:00Z", "lots", "Hunter", "Björk", "Homogenic"),
+]
+
+
+def test_a_listenbrainz_export_becomes_one_entry_per_album_listened_to() -> None:
+    file = imports.read_file("listens/2024/1.jsonl", LISTENBRAINZ_JSONL.encode())
+    assert (file.format, file.lines) == (imports.LISTENBRAINZ, 14)
+    assert [(r.kind, r.title, r.creator, r.status, r.consumed_on, r.rating, r.review) for r in file.rows] == [
+        ("music", "Ágætis Byrjun", "SIGUR RÓS", "finished", date(2023, 12, 26), None, ""),  # as its latest play
+        ("music", XSS, XSS, "finished", date(2024, 1, 6), None, ""),  # kept as text
+        ("music", "Kind of Blue", "Miles Davis", "finished", date(2024, 3, 1), None, ""),
+    ]
+    assert [r.external_ids for r in file.rows] == [
+        {"musicbrainz": SIGUR_ROS_MBID},
+        {},
+        {"musicbrainz": KIND_OF_BLUE_MBID},
+    ]
+    assert file.rows[2].where == "“Kind of Blue” by Miles Davis"
+    assert file.problems == [
+        f"1 album with fewer than 3 different tracks played was left out ({RULE}).",
+        "1 play names no track, album or artist and was left out.",
+    ]
+    assert file.summary() == f"ListenBrainz listens: 3 to import (3 albums). From 14 plays: {RULE}."
+
+
+def test_the_older_listenbrainz_export_a_json_array_reads_the_same() -> None:
+    lines = imports.read_file("listens.jsonl", LISTENBRAINZ_JSONL.encode())
+    array = imports.read_file("ana_lb-2023-10-31.json", json.dumps(LISTENS, indent=2).encode())
+    assert array.format == imports.LISTENBRAINZ and array.lines == 14
+    assert array.rows == lines.rows and array.problems == lines.problems
+
+
+def test_a_spotify_extended_history_counts_plays_of_30_seconds_and_skips_podcasts() -> None:
+    # Recognised by its content, whatever the file is called.
+    file = imports.read_file("my_data.json", json.dumps(SPOTIFY_EXTENDED).encode())
+    assert (file.format, file.lines) == (imports.SPOTIFY, 9)
+    assert [(r.kind, r.title, r.creator, r.consumed_on, r.external_ids) for r in file.rows] == [
+        ("music", "Mezzanine", "Massive Attack", date(2024, 3, 1), {}),  # the day of its latest play, in UTC
+    ]
+    rule = f"{RULE}, each for at least 30 seconds"
+    assert file.problems == [
+        f"1 album with fewer than 3 different tracks played was left out ({rule}).",
+        "2 plays shorter than 30 seconds were not counted.",
+        "1 podcast or audiobook play was left out: only music is imported.",
+        "Play 9: ms_played is not a number of milliseconds.",
+    ]
+    assert file.summary() == f"Spotify streaming history: 1 to import (1 album). From 9 plays: {rule}."
+
+
+def test_spotifys_short_history_is_refused_with_a_word_on_the_extended_one() -> None:
+    short = [
+        {"endTime": "2024-03-01 08:00", "artistName": "Björk", "trackName": "Hunter", "msPlayed": 250_000},
+        {"endTime": "2024-03-01 08:05", "artistName": "Björk", "trackName": "Jóga", "msPlayed": 300_000},
+    ]
+    with pytest.raises(ValidationError) as caught:
+        imports.read_file("StreamingHistory_music_0.json", json.dumps(short).encode())
+    message = caught.value.errors["file"]
+    assert "names no albums, so it cannot be imported as albums" in message
+    assert "Extended streaming history" in message
+
+
+def test_plays_that_cannot_be_read_are_counted_and_the_rest_still_go_in() -> None:
+    tomorrow = (date.today() + timedelta(days=1)).isoformat()
+    lines = LISTENBRAINZ_JSONL.splitlines()
+    lines[1:1] = [
+        "{not json",
+        '{"listened_at": "yesterday", "track_metadata": {"artist_name": "A", "track_name": "B"}}',
+        '{"listened_at": ' + "9" * 5000 + ', "track_metadata": {}}',  # past Python's int digits limit
+        '{"listened_at": 1e999, "track_metadata": {}}',
+        '"just a string"',
+        json.dumps(_listen("Miles Davis", "Kind of Blue", "All Blues", tomorrow)),
+        "",
+    ]
+    lines += ["[1, 2]"] * (imports.MAX_PROBLEMS_SHOWN)
+    file = imports.read_file("listens.jsonl", "\n".join(lines).encode())
+    assert [r.title for r in file.rows] == ["Ágætis Byrjun", XSS, "Kind of Blue"]
+    assert file.problems[2:8] == [
+        "Line 2: not valid JSON (Expecting property name enclosed in double quotes).",
+        "Line 3: listened_at is not a time in seconds.",
+        "Line 4: not valid JSON (a value too long or too deeply nested).",
+        "Line 5: listened_at is not a time in seconds.",
+        "Line 6: not a listen (no track_metadata).",
+        f"Line 7: played on {tomorrow}, in the future.",
+    ]
+    assert file.problems[-1] == "… and 6 more plays that could not be read."
+    assert len(file.problems) == 2 + imports.MAX_PROBLEMS_SHOWN + 1
+
+
+def test_past_max_rows_the_albums_played_longest_ago_are_left_out(monkeypatch) -> None:
+    monkeypatch.setattr(imports, "MAX_ROWS", 2)
+    file = imports.read_file("listens.jsonl", LISTENBRAINZ_JSONL.encode())
+    assert [r.title for r in file.rows] == [XSS, "Kind of Blue"]
+    assert "1 album played longest ago was left out: at most 2 albums at a time." in file.problems[1]
+
+
+ONE_LISTEN = json.dumps(LISTENS[0]).encode()
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        (b"[", "not valid JSON near line 1"),
+        (b"[\n" + ONE_LISTEN + b",\n", "not valid JSON near line 3 (Expecting value)"),  # a download cut short
+        (b"[" + ONE_LISTEN + b"\n" + ONE_LISTEN + b"]", "not valid JSON near line 2 (expecting ',' or ']')"),
+        (b"[]", "no plays to import"),
+        (b"  \n[ ]\n", "no plays to import"),
+        (b"[" + ONE_LISTEN + b"] trailing", "more after the end of the list"),
+        (b'[{"listened_at": ' + b"9" * 5000 + b"}]", "a value too long or too deeply nested"),
+        (b"[" * 100_000, "a value too long or too deeply nested"),
+        (b"{not json\n", "not valid JSON near line 1"),
+        (b'[{"title": "Dune", "year": 1965}]', "not a file we can read"),
+        (b"[1, 2, 3]", "not a file we can read"),
+        (b'{\n  "user_id": 1,\n  "user_name": "ana"\n}\n', "not a file we can read"),  # ListenBrainz's user.json
+        ('[{"ts": "2024-01-01T00:00:00Z", "track": "Jóga"}]'.encode("latin-1"), "not UTF-8"),
+        (b"[" + b" " * imports.MAX_HISTORY_BYTES + b"]", "larger than 50 MB"),
+    ],
+)
+def test_json_files_we_cannot_use_get_one_clear_message(data: bytes, message: str) -> None:
+    with pytest.raises(ValidationError, match=re.escape(message)) as caught:
+        imports.read_file("listens.json", data)
+    assert set(caught.value.errors) == {"file"}
+
+
+def test_a_listenbrainz_import_logs_albums_and_a_second_import_changes_nothing(session) -> None:
+    ana = make_user(session, "listener")
+    kind_of_blue = make_item(session, "Kind of Blue", kind="music", creator="Miles Davis", year=1959)
+    long_title = "T" * 400
+    listens = LISTENS + [_listen("Someone", long_title, f"Track {n}", "2024-01-07") for n in range(3)]
+    jsonl = "\n".join(json.dumps(listen) for listen in listens)
+    rows = imports.read_file("listens.jsonl", jsonl.encode()).rows
+    assert len(rows) == 4
+
+    result = imports.run_import(session=session, user=ana, rows=rows, visibility="public")
+    assert (result.imported, result.new_items, result.already_logged) == (3, 2, 0)
+    assert result.problems == [f"“{'T' * 59}…” by Someone: Title must be at most 300 characters."]
+    logged = session.exec(select(Entry, Item).join(Item).where(Entry.user_id == ana.id).order_by(Item.title)).all()
+    assert [(i.kind, i.title, i.creator, e.status, e.rating, e.consumed_on) for e, i in logged] == [
+        ("music", XSS, XSS, "finished", None, date(2024, 1, 6)),
+        ("music", "Kind of Blue", "Miles Davis", "finished", None, date(2024, 3, 1)),
+        ("music", "Ágætis Byrjun", "SIGUR RÓS", "finished", None, date(2023, 12, 26)),
+    ]
+    assert logged[1][1].id == kind_of_blue.id  # matched to the catalog, not added again
+    assert logged[2][1].external_ids == {"musicbrainz": SIGUR_ROS_MBID}
+
+    again = imports.run_import(session=session, user=ana, rows=rows, visibility="public")
+    assert (again.imported, again.new_items, again.already_logged) == (0, 0, 3)
+    assert len(session.exec(select(Entry.id).where(Entry.user_id == ana.id)).all()) == 3
