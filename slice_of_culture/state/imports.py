@@ -153,5 +153,6 @@ def _done_text(result: ImportResult) -> str:
         text += f" ({n(result.new_items, 'new catalog item', 'new catalog items')})"
     text += "."
     if result.already_logged:
-        text += f" {n(result.already_logged, 'line was', 'lines were')} already logged and skipped."
+        # "lines" of a CSV, albums of a listening history: no noun fits both.
+        text += f" Skipped {result.already_logged:,} you had already logged."
     return text

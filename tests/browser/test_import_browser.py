@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import uuid
 
@@ -61,5 +62,37 @@ def test_import_a_goodreads_export_and_see_it_on_the_profile(new_page, tmp_path)
     page.locator("input[type=file]").set_input_files(str(export))
     page.get_by_role("button", name="Import 3 entries").click()
     expect(page.get_by_role("status").filter(has_text="Imported")).to_have_text(
-        re.compile(r"Imported 0 entries\. 3 lines were already logged and skipped\.")
+        re.compile(r"Imported 0 entries\. Skipped 3 you had already logged\.")
     )
+
+
+def _listen(day: int, artist: str, album: str, track: str) -> str:
+    meta = {"artist_name": artist, "release_name": album, "track_name": track}
+    return json.dumps({"listened_at": 1_700_000_000 + day * 86_400, "track_metadata": meta})
+
+
+def test_import_a_listenbrainz_history_as_albums(new_page, tmp_path) -> None:
+    name = f"listener_{uuid.uuid4().hex[:6]}"
+    album = f"Blue Rooms {name}"
+    page = new_page("/")
+    signup(page, name)
+    expect(nav(page).get_by_role("button", name="Log out")).to_be_visible()
+    page.goto(_origin(page) + "/import")
+
+    history = tmp_path / "listens_2023_11.jsonl"
+    lines = [_listen(day, "The Quiet Band", album, f"Track {day % 4}") for day in range(6)]
+    lines.append(_listen(3, "Someone Else", f"One Song {name}", "Radio Hit"))
+    history.write_text("\n".join(lines) + "\n")
+    page.locator("input[type=file]").set_input_files(str(history))
+    expect(page.get_by_text("ListenBrainz listens: 1 to import (1 album)")).to_be_visible()
+    expect(
+        page.get_by_text("1 album with fewer than 3 different tracks played was left out", exact=False)
+    ).to_be_visible()
+    page.get_by_role("button", name="Import 1 entry").click()
+    expect(page.get_by_role("status").filter(has_text="Imported")).to_have_text(
+        re.compile(r"Imported 1 entry \(1 new catalog item\)\.")
+    )
+    page.get_by_role("link", name="See them on your profile").click()
+    card = page.locator(".postcard").filter(has_text=album)
+    expect(card).to_contain_text("The Quiet Band")
+    expect(card).to_contain_text(re.compile("listened to", re.IGNORECASE))
