@@ -344,6 +344,47 @@ class Bench:
         m.notes.append("sample queries: " + ", ".join(f"`{q}`" for q in queries[self.warmup : self.warmup + 8]))
         return m
 
+    # People search --------------------------------------------------------------------------------
+
+    def people_queries(self) -> list[str]:
+        """Names as people type them: 40% a full display name, 25% a first name alone (shared by
+        thousands), 20% a whole @username, 15% the first three letters of a last name. Drawn
+        after every other query, so adding this left the other draws as they were."""
+        count = self.samples + self.warmup
+        picks = [int(i) for i in self.rng.choice(self.user_ids, count)]
+        url = self.engine.url.render_as_string(hide_password=False).replace("+psycopg", "")
+        with psycopg.connect(url) as conn:
+            rows = conn.execute('SELECT id, username, display_name FROM "user" WHERE id = ANY(%s)', (picks,))
+            names = {user_id: (username, display) for user_id, username, display in rows}
+        queries = []
+        for user_id, draw in zip(picks, self.rng.random(count), strict=True):
+            username, display = names[user_id]
+            first, _, last = display.partition(" ")
+            if draw < 0.40:
+                queries.append(display)
+            elif draw < 0.65:
+                queries.append(first)
+            elif draw < 0.85:
+                queries.append("@" + username)
+            else:
+                queries.append(last[:3])
+        return queries
+
+    def people(self, find_people: Callable) -> Measurement:
+        queries = self.people_queries()
+        viewers = self.rng.choice(self.user_ids, len(queries))
+        calls = [
+            lambda s, q=q, v=int(v): find_people(session=s, query=q, viewer_id=v, limit=PAGE)
+            for q, v in zip(queries, viewers, strict=True)
+        ]
+        description = (
+            "find_people, 20 results, a signed-in viewer: 40% a full display name, 25% a first name alone, "
+            "20% an @username, 15% three letters of a last name"
+        )
+        m = self.measure(Measurement("people search", description), calls)
+        m.notes.append("sample queries: " + ", ".join(f"`{q}`" for q in queries[self.warmup : self.warmup + 8]))
+        return m
+
     # EXPLAIN --------------------------------------------------------------------------------------
 
     def explain(self, m: Measurement) -> None:
@@ -553,6 +594,12 @@ def run(args: argparse.Namespace) -> int:
         measurements.append(bench.search(search_items))
     else:
         measurements.append(Measurement("catalog search", "", skipped=missing))
+    try:
+        from slice_of_culture.services.people import find_people
+    except ImportError:
+        measurements.append(Measurement("people search", "", skipped=missing))
+    else:
+        measurements.append(bench.people(find_people))
 
     for m in measurements:
         if not m.skipped:

@@ -16,6 +16,7 @@ from sqlalchemy.engine import Engine, make_url
 from sqlmodel import Session, create_engine
 
 from slice_of_culture.config import get_settings
+from slice_of_culture.services.text import fold
 
 
 def normalize_url(url: str) -> str:
@@ -23,6 +24,10 @@ def normalize_url(url: str) -> str:
     if url.startswith("postgresql://") or url.startswith("postgres://"):
         return "postgresql+psycopg://" + url.split("://", 1)[1]
     return url
+
+
+def _search_fold(value: str | None) -> str | None:
+    return None if value is None else fold(value)
 
 
 def make_engine(url: str) -> Engine:
@@ -41,6 +46,8 @@ def make_engine(url: str) -> Engine:
             cur.execute("PRAGMA journal_mode=WAL")
             cur.execute("PRAGMA synchronous=NORMAL")
             cur.close()
+            # PostgreSQL's search_fold (catalog-search migration), for queries that serve both.
+            dbapi_conn.create_function("search_fold", 1, _search_fold, deterministic=True)
 
         return engine
     # JIT off: our queries are short and indexed; PostgreSQL's JIT kicked in on the For you

@@ -13,6 +13,8 @@ SETTINGS = "/settings"
 # Bring a history from Goodreads, Letterboxd or a CSV.
 IMPORT = "/import"
 FORUMS = "/forums"
+# People by name and the catalog by title or creator (`?q=` fills the search box).
+SEARCH = "/search"
 FOR_YOU = "/for-you"
 PROFILE = "/u/[profile_name]"
 

@@ -32,8 +32,18 @@ DEDUP_PREFIX_INDEX = "ix_item_dedup_key_prefix"
 # PostgreSQL: `search_title_key(title)`, the title's folded words, so search finds titles equal
 # to the query however many others share its words (migration 7e2b9c4d1a60).
 TITLE_KEY_INDEX = "ix_item_title_key"
+# PostgreSQL: trigrams of the folded "username display name", for people search (migration
+# a41c7d2e9b53).
+PEOPLE_TRIGRAM_INDEX = "ix_user_name_trgm"
 SEARCH_INDEXES = frozenset(
-    {DOCUMENT_INDEX, TITLE_TRIGRAM_INDEX, CREATOR_TRIGRAM_INDEX, DEDUP_PREFIX_INDEX, TITLE_KEY_INDEX}
+    {
+        DOCUMENT_INDEX,
+        TITLE_TRIGRAM_INDEX,
+        CREATOR_TRIGRAM_INDEX,
+        DEDUP_PREFIX_INDEX,
+        TITLE_KEY_INDEX,
+        PEOPLE_TRIGRAM_INDEX,
+    }
 )
 
 

@@ -17,6 +17,7 @@ from slice_of_culture.pages.imports import import_page
 from slice_of_culture.pages.item import item_page
 from slice_of_culture.pages.notifications import notifications_page
 from slice_of_culture.pages.profile import profile_page
+from slice_of_culture.pages.search import search_page
 from slice_of_culture.pages.settings import settings_page
 from slice_of_culture.pages.welcome import welcome_page
 from slice_of_culture.recs.jobs import start_in_app
@@ -31,6 +32,7 @@ from slice_of_culture.state.imports import ImportState
 from slice_of_culture.state.item import ItemState
 from slice_of_culture.state.notifications import NotificationsState
 from slice_of_culture.state.profile import ProfileState
+from slice_of_culture.state.search import SearchState
 from slice_of_culture.state.settings import SettingsState
 from slice_of_culture.state.welcome import WelcomeState
 
@@ -101,6 +103,12 @@ app.add_page(
     route=routes.IMPORT,
     title="Import · Slice of Culture",
     on_load=[SessionState.require_login, ImportState.load],
+)
+app.add_page(
+    search_page,
+    route=routes.SEARCH,
+    title="Search · Slice of Culture",
+    on_load=[SessionState.sync_user, SearchState.load],
 )
 app.add_page(
     forum_room_page,

@@ -47,6 +47,41 @@ def field(
     )
 
 
+def search_bar(
+    label: str,
+    id: str,
+    *,
+    value: rx.Var,
+    on_change,  # noqa: ANN001
+    placeholder: str,
+    max_length: int,
+    select: rx.Component,
+) -> rx.Component:
+    """A labelled search box that searches as you type (`on_change` a quarter second after the
+    last key), with a select beside it (what to search)."""
+    return rx.hstack(
+        rx.vstack(
+            rx.el.label(label, html_for=id, font_weight="500", font_size="0.9rem"),
+            rx.input(
+                id=id,
+                type="search",
+                placeholder=placeholder,
+                value=value,
+                on_change=on_change.debounce(250),
+                auto_focus=True,
+                width="100%",
+                size="3",
+                max_length=max_length,
+            ),
+            spacing="1",
+            flex="1",
+        ),
+        rx.box(select),
+        width="100%",
+        align="end",
+    )
+
+
 def submit_button(label: str) -> rx.Component:
     return rx.button(label, type="submit", size="3", width="100%")
 

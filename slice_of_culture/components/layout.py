@@ -9,14 +9,18 @@ from slice_of_culture.state.base import SessionState
 from slice_of_culture.state.log_entry import LogState
 
 
-def nav_link(label: str, href: str | rx.Var, icon: str) -> rx.Component:
+def nav_link(label: str, href: str | rx.Var, icon: str, *, word_from_80em: bool = False) -> rx.Component:
+    """An icon and a word; `word_from_80em`: the icon alone below 80em (the word stays the
+    link's name for screen readers)."""
+    word = rx.text(label, display=rx.breakpoints(initial="none", lg="block")) if word_from_80em else rx.text(label)
     return rx.link(
-        rx.hstack(rx.icon(icon, size=16), rx.text(label), spacing="1", align="center"),
+        rx.hstack(rx.icon(icon, size=16), word, spacing="1", align="center"),
         href=href,
         underline="none",
         color_scheme="gray",
         high_contrast=True,
         weight="medium",
+        aria_label=label if word_from_80em else None,
     )
 
 
@@ -75,6 +79,20 @@ def _sections() -> list[rx.Component]:
     ]
 
 
+def _search_icon() -> rx.Component:
+    """The wide bar's way to /search: an icon (its name for screen readers is "Search"), as the
+    row has no room for one more word at 62em."""
+    return rx.link(
+        rx.icon("search", size=18),
+        href=routes.SEARCH,
+        aria_label="Search",
+        title="Search people and titles",
+        color_scheme="gray",
+        high_contrast=True,
+        display="flex",
+    )
+
+
 def _logged_out_links() -> rx.Component:
     return rx.hstack(
         rx.link("Log in", href=routes.LOGIN, weight="medium"),
@@ -92,7 +110,11 @@ def _wide_bar() -> rx.Component:
             rx.button(rx.icon("plus", size=16), "Log something", on_click=LogState.start, size="2"),
             _bell(test_id="unread-badge"),
             rx.link(
-                rx.hstack(avatar(SessionState.user_initials, size="1"), rx.text(SessionState.display_name)),
+                rx.hstack(
+                    avatar(SessionState.user_initials, size="1"),
+                    # The name from 80em up (the link's name stays "Your profile").
+                    rx.text(SessionState.display_name, display=rx.breakpoints(initial="none", lg="block")),
+                ),
                 href="/u/" + SessionState.username,
                 underline="none",
                 color_scheme="gray",
@@ -100,22 +122,24 @@ def _wide_bar() -> rx.Component:
                 aria_label="Your profile",
             ),
             rx.cond(SessionState.is_admin, nav_link("Admin", routes.ADMIN_RECS, "brain")),
-            nav_link("Settings", routes.SETTINGS, "settings"),
+            nav_link("Settings", routes.SETTINGS, "settings", word_from_80em=True),
             rx.button("Log out", on_click=SessionState.logout, variant="soft", size="2"),
             spacing="4",
             align="center",
         ),
         _logged_out_links(),
     )
+    # From 62em (992 px) the whole row fits on one line: below 80em your name and "Settings"
+    # are icons (measured at 992 px with the demo data).
     return rx.hstack(
         _brand("5"),
-        rx.hstack(*_sections(), spacing="5", align="center"),
+        rx.hstack(*_sections(), _search_icon(), spacing="4", align="center"),
         rx.spacer(),
         # Until the server has checked the cookie, show neither "Log in" nor "Log out".
         rx.cond(SessionState.auth_checked, account, rx.spinner(size="2")),
         width="100%",
         align="center",
-        spacing="6",
+        spacing="4",
         wrap="wrap",
         display=rx.breakpoints(initial="none", md="flex"),
     )
@@ -125,6 +149,7 @@ def _narrow_bar() -> rx.Component:
     """Phones and small windows: brand, Log something, notifications and a Menu with the rest."""
     menu_links = rx.vstack(
         *_sections(),
+        nav_link("Search", routes.SEARCH, "search"),
         rx.cond(
             SessionState.logged_in,
             rx.vstack(

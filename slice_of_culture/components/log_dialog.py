@@ -11,6 +11,7 @@ from slice_of_culture.components.forms import (
     VISIBILITY_OPTIONS,
     field,
     form_error,
+    search_bar,
     select_field,
 )
 from slice_of_culture.components.postcard import kind_icon
@@ -50,34 +51,20 @@ def _result(hit) -> rx.Component:  # noqa: ANN001
 
 def _search_step() -> rx.Component:
     return rx.vstack(
-        rx.hstack(
-            rx.vstack(
-                rx.el.label("Search", html_for="catalog-search", style=_LABEL),
-                rx.input(
-                    id="catalog-search",
-                    type="search",
-                    placeholder="Title or creator",
-                    value=LogState.query,
-                    on_change=LogState.set_query.debounce(250),
-                    auto_focus=True,
-                    width="100%",
-                    size="3",
-                    max_length=200,
-                ),
-                spacing="1",
-                flex="1",
+        search_bar(
+            "Search",
+            "catalog-search",
+            value=LogState.query,
+            on_change=LogState.set_query,
+            placeholder="Title or creator",
+            max_length=200,
+            select=select_field(
+                "Kind",
+                "catalog-kind",
+                [("", "All"), *KIND_PLURALS],
+                value=LogState.kind,
+                on_change=LogState.set_kind,
             ),
-            rx.box(
-                select_field(
-                    "Kind",
-                    "catalog-kind",
-                    [("", "All"), *KIND_PLURALS],
-                    value=LogState.kind,
-                    on_change=LogState.set_kind,
-                ),
-            ),
-            width="100%",
-            align="end",
         ),
         # A plain scrolling box: Radix's scroll area collapses when its height is not fixed.
         rx.box(

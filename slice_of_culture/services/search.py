@@ -35,6 +35,7 @@ from sqlmodel import Session, select
 from slice_of_culture.models import ITEM_KINDS, Item
 from slice_of_culture.search_schema import FTS_DOCSIZE_TABLE
 from slice_of_culture.services.errors import ValidationError
+from slice_of_culture.services.text import fold
 
 # Longer queries are cut to this many characters before anything else.
 MAX_QUERY = 200
@@ -153,12 +154,6 @@ def words_of(value: str) -> list[str]:
             words.append("".join(current))
             current = []
     return words
-
-
-def fold(value: str) -> str:
-    """Lower case without accents ("Amélie" → "amelie"), as both search indexes compare text."""
-    decomposed = unicodedata.normalize("NFKD", value)
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).lower()
 
 
 # --- SQLite --------------------------------------------------------------------------------

@@ -99,7 +99,7 @@ def followers(*, session: Session, user_id: int, limit: int = 200) -> list[Perso
         .order_by(Follow.created_at.desc())
         .limit(limit)
     ).all()
-    return [_person(u) for u in rows]
+    return [person_row(u) for u in rows]
 
 
 def following(*, session: Session, user_id: int, limit: int = 200) -> list[PersonRow]:
@@ -111,10 +111,10 @@ def following(*, session: Session, user_id: int, limit: int = 200) -> list[Perso
         .order_by(Follow.created_at.desc())
         .limit(limit)
     ).all()
-    return [_person(u) for u in rows]
+    return [person_row(u) for u in rows]
 
 
-def _person(user: User) -> PersonRow:
+def person_row(user: User) -> PersonRow:
     name = user.display_name or user.username
     return PersonRow(username=user.username, display_name=name, initials=initials(name), avatar_url=user.avatar_url)
 
@@ -136,7 +136,7 @@ class SuggestedPerson(PersonRow):
 
 
 def suggestion(user: User, reason: str) -> SuggestedPerson:
-    return SuggestedPerson(**asdict(_person(user)), user_id=user.id, reason=reason)
+    return SuggestedPerson(**asdict(person_row(user)), user_id=user.id, reason=reason)
 
 
 def follows_count(*, session: Session, user_id: int) -> int:

@@ -22,3 +22,15 @@ def clean_text(value: object, *, max_length: int) -> str:
 
 def too_long(text: str, max_length: int) -> bool:
     return len(text) > max_length
+
+
+def fold(value: str) -> str:
+    """Lower case without accents ("Amélie" → "amelie"), as search compares text.
+
+    PostgreSQL's `search_fold` (unaccent + lower) does the same in the database; on SQLite this
+    function is registered under that name (db.make_engine), so one query serves both.
+    """
+    if value.isascii():
+        return value.lower()
+    decomposed = unicodedata.normalize("NFKD", value)
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).lower()

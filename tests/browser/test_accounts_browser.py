@@ -156,7 +156,7 @@ def test_on_a_phone_the_navbar_fits_and_its_menu_works(new_page) -> None:
     expect(bar.get_by_role("link", name="Forums")).to_have_count(0)
     bar.get_by_role("button", name="Menu").click()
     menu = page.get_by_role("dialog")
-    for link in ("Postcards", "Forums", "For you", "Your profile", "Settings"):
+    for link in ("Postcards", "Forums", "For you", "Search", "Your profile", "Settings"):
         expect(menu.get_by_role("link", name=link)).to_be_visible()
     expect(menu.get_by_role("link", name="Your profile")).to_have_attribute("href", f"/u/{name}")
     menu.get_by_role("link", name="Forums").click()
@@ -166,6 +166,22 @@ def test_on_a_phone_the_navbar_fits_and_its_menu_works(new_page) -> None:
     page.get_by_role("dialog").get_by_role("button", name="Log out").click()
     expect(bar.get_by_role("link", name="Log in", exact=True)).to_be_visible()
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
+
+
+def test_the_wide_navbar_is_one_row_from_992_px(new_page) -> None:
+    # 62em, where the wide bar starts: every link in one row, some of them icons with names.
+    page = new_page("/", viewport={"width": 992, "height": 800})
+    name = _name("wide")
+    signup(page, name)
+    bar = nav(page)
+    expect(bar.get_by_role("button", name="Log out")).to_be_visible()
+    for link in ("Postcards", "Forums", "For you", "Search", "Your profile", "Settings", "Notifications"):
+        expect(bar.get_by_role("link", name=link)).to_be_visible()
+    first, last = (bar.get_by_role("link", name=link).bounding_box() for link in ("Postcards", "Settings"))
+    assert abs(first["y"] - last["y"]) < 20, "the navbar wrapped onto a second row"
+    assert page.evaluate("document.documentElement.scrollWidth") <= 992
+    bar.get_by_role("link", name="Search").click()
+    expect(page).to_have_url(re.compile(r"/search/?$"))
 
 
 def test_change_password_in_settings_logs_out_other_devices(new_page) -> None:

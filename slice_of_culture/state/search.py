@@ -1,0 +1,75 @@
+"""The search page: people by name and the catalog by title or creator, as you type."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from slice_of_culture.db import session_scope
+from slice_of_culture.models import ITEM_KINDS
+from slice_of_culture.services import people, search
+from slice_of_culture.services.people import FoundPerson
+from slice_of_culture.services.search import ItemHit
+from slice_of_culture.state.base import SessionState
+
+# "" is everything; "people" only people; a kind only that kind of title.
+SHOW = ("", "people", *ITEM_KINDS)
+# People shown above the titles when showing everything, and when showing people only.
+PEOPLE_WITH_TITLES = 5
+PEOPLE_ONLY = 30
+TITLES = 20
+
+
+class SearchState(rx.State):
+    query: str = ""
+    show: str = ""
+    people: list[FoundPerson] = []
+    titles: list[ItemHit] = []
+    # The query the results are for ("" before any search).
+    searched: str = ""
+
+    @rx.event
+    async def load(self):
+        """Open with `?q=` (and `?show=`) from the address, e.g. a shared link."""
+        params = self.router.url.query_parameters
+        self.query = str(params.get("q", ""))[: search.MAX_QUERY]
+        show = params.get("show", "")
+        self.show = show if show in SHOW else ""
+        await self._run()
+
+    @rx.event
+    async def set_query(self, value: str):
+        self.query = str(value)[: search.MAX_QUERY]
+        await self._run()
+
+    @rx.event
+    async def set_show(self, value: str):
+        self.show = value if value in SHOW else ""
+        await self._run()
+
+    async def _run(self) -> None:
+        if not self.query.strip():
+            self.people, self.titles, self.searched = [], [], ""
+            return
+        session_state = await self.get_state(SessionState)
+        with session_scope() as session:
+            viewer = session_state.current_user(session)
+            self.people = (
+                people.find_people(
+                    session=session,
+                    query=self.query,
+                    viewer_id=viewer.id if viewer else None,
+                    limit=PEOPLE_ONLY if self.show == "people" else PEOPLE_WITH_TITLES,
+                )
+                if self.show in ("", "people")
+                else []
+            )
+            self.titles = (
+                search.search_items(session=session, query=self.query, kind=self.show or None, limit=TITLES)
+                if self.show != "people"
+                else []
+            )
+        self.searched = self.query
+
+    @rx.var
+    def nothing_found(self) -> bool:
+        return self.searched != "" and not self.people and not self.titles

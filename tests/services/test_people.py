@@ -1,0 +1,126 @@
+"""Finding people by name, on both databases."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import text
+from sqlmodel import Session
+
+from slice_of_culture.search_schema import PEOPLE_TRIGRAM_INDEX
+from slice_of_culture.services import people, social
+from slice_of_culture.services.people import find_people
+from tests.utils.factories import make_user
+
+XSS = "<img src=x onerror=alert(1)>"
+
+
+def _names(found: list[people.FoundPerson]) -> list[str]:
+    return [p.username for p in found]
+
+
+@pytest.fixture
+def community(session: Session) -> dict[str, object]:
+    users = {
+        "maria": make_user(session, "maria", display_name="María López"),
+        "mariano": make_user(session, "mariano", display_name="Mariano"),
+        "ana_maria": make_user(session, "ana_maria", display_name="Ana"),
+        "lopez_fan": make_user(session, "lopez_fan", display_name="Big Fan"),
+        "zoe": make_user(session, "zoe", display_name="Zoé Ómara"),
+        "xss": make_user(session, "xss", display_name=XSS),
+    }
+    session.commit()
+    return users
+
+
+def test_the_username_itself_comes_first_then_prefixes_then_names(session: Session, community) -> None:
+    assert _names(find_people(session=session, query="maria")) == ["maria", "mariano", "ana_maria"]
+    # "@" is how people write a username; case does not matter.
+    assert _names(find_people(session=session, query="  @MARIA ")) == ["maria", "mariano", "ana_maria"]
+
+
+def test_display_names_match_without_accents_or_case(session: Session, community) -> None:
+    # A word of the display name starting with the query outranks a match inside a username.
+    assert _names(find_people(session=session, query="lopez")) == ["lopez_fan", "maria"]
+    assert _names(find_people(session=session, query="LÓPEZ")) == ["lopez_fan", "maria"]
+    assert _names(find_people(session=session, query="zoe omara")) == ["zoe"]
+    assert _names(find_people(session=session, query="omar")) == ["zoe"]
+    assert _names(find_people(session=session, query="ara")) == ["zoe"]
+
+
+def test_among_equals_the_most_followed_first(session: Session, community) -> None:
+    fans = [make_user(session, f"fan{n}") for n in range(3)]
+    for fan in fans:
+        social.follow(session=session, follower=fan, followee_id=community["mariano"].id)
+    session.commit()
+    found = find_people(session=session, query="mari")
+    # Both usernames start with "mari"; ana_maria only holds it.
+    assert _names(found) == ["mariano", "maria", "ana_maria"]
+    assert [p.followers for p in found] == [3, 0, 0]
+
+
+def test_says_who_follows_whom(session: Session, community) -> None:
+    maria, zoe = community["maria"], community["zoe"]
+    social.follow(session=session, follower=maria, followee_id=zoe.id)
+    social.follow(session=session, follower=community["mariano"], followee_id=maria.id)
+    session.commit()
+    found = {p.username: p for p in find_people(session=session, query="o", viewer_id=maria.id)}
+    assert found["zoe"].you_follow and not found["zoe"].follows_you
+    assert found["mariano"].follows_you and not found["mariano"].you_follow
+    assert not found["lopez_fan"].you_follow and not found["lopez_fan"].follows_you
+    # Logged out: nobody follows anybody.
+    assert not any(p.you_follow or p.follows_you for p in find_people(session=session, query="o"))
+
+
+def test_deactivated_people_are_never_found(session: Session, community) -> None:
+    community["mariano"].is_active = False
+    session.commit()
+    assert "mariano" not in _names(find_people(session=session, query="mariano"))
+    assert _names(find_people(session=session, query="mariano")) == []
+
+
+def test_odd_queries_find_nobody_and_never_raise(session: Session, community) -> None:
+    for query in [
+        "",
+        "   ",
+        "@",
+        "@@ ",
+        None,
+        42,
+        ["maria"],
+        "%",
+        "\\",
+        "%_%",
+        "' OR 1=1 --",
+        "🎬",
+        "\x00",
+        "\x00\x01",
+    ]:
+        assert find_people(session=session, query=query) == [], query
+    # "_" is a letter of usernames, not a wildcard.
+    assert sorted(_names(find_people(session=session, query="_"))) == ["ana_maria", "lopez_fan"]
+    assert _names(find_people(session=session, query="ma\x00ria")) == ["maria", "mariano", "ana_maria"]
+
+
+def test_markup_and_long_queries_are_text(session: Session, community) -> None:
+    found = find_people(session=session, query="<img src=x")
+    assert _names(found) == ["xss"]
+    assert found[0].display_name == XSS
+    assert _names(find_people(session=session, query="maria" * 100)) == []
+    assert (
+        find_people(session=session, query="a", limit=2) and len(find_people(session=session, query="a", limit=2)) == 2
+    )
+    assert find_people(session=session, query="a", limit=0) == []
+
+
+@pytest.mark.parametrize("engine", ["postgresql"], indirect=True)  # SQLite scans the user table
+def test_people_search_uses_the_trigram_index_on_postgresql(session: Session, community) -> None:
+    session.execute(text("SET LOCAL enable_seqscan = off"))
+    plan = "\n".join(
+        session.execute(
+            text(
+                'EXPLAIN SELECT id FROM "user" WHERE is_active '
+                "AND search_fold(username || ' ' || display_name) LIKE '%maria%'"
+            )
+        ).scalars()
+    )
+    assert PEOPLE_TRIGRAM_INDEX in plan, plan
