@@ -44,7 +44,11 @@ def _header() -> rx.Component:
                 align="center",
                 spacing="4",
             ),
-            rx.text("@" + h.username + " · joined " + h.joined, color_scheme="gray"),
+            rx.hstack(
+                rx.text("@" + h.username + " · joined " + h.joined, color_scheme="gray"),
+                rx.cond(SessionState.logged_in & h.follows_viewer, rx.badge("Follows you", color_scheme="gray")),
+                align="center",
+            ),
             rx.cond(h.bio != "", rx.text(h.bio, white_space="pre-wrap")),
             rx.hstack(
                 _count(h.entry_count, "entries", "activity"),

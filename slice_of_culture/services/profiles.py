@@ -30,6 +30,8 @@ class ProfileHeader:
     following_count: int
     is_self: bool
     viewer_follows: bool
+    # They follow the viewer ("Follows you").
+    follows_viewer: bool = False
 
 
 def profile_header(*, session: Session, username: str, viewer_id: int | None) -> ProfileHeader:
@@ -42,12 +44,16 @@ def profile_header(*, session: Session, username: str, viewer_id: int | None) ->
     ).one()
     followers = session.exec(select(func.count()).select_from(Follow).where(Follow.followee_id == user.id)).one()
     following = session.exec(select(func.count()).select_from(Follow).where(Follow.follower_id == user.id)).one()
-    viewer_follows = bool(
-        viewer_id
-        and session.exec(
-            select(Follow.id).where(Follow.follower_id == viewer_id, Follow.followee_id == user.id)
-        ).first()
-    )
+
+    def follows(follower_id: int | None, followee_id: int | None) -> bool:
+        return bool(
+            follower_id
+            and followee_id
+            and session.exec(
+                select(Follow.id).where(Follow.follower_id == follower_id, Follow.followee_id == followee_id)
+            ).first()
+        )
+
     return ProfileHeader(
         user_id=user.id,
         username=user.username,
@@ -60,5 +66,6 @@ def profile_header(*, session: Session, username: str, viewer_id: int | None) ->
         follower_count=followers,
         following_count=following,
         is_self=viewer_id == user.id,
-        viewer_follows=viewer_follows,
+        viewer_follows=follows(viewer_id, user.id),
+        follows_viewer=viewer_id != user.id and follows(user.id, viewer_id),
     )

@@ -53,6 +53,19 @@ def test_profile_shows_each_viewer_only_what_they_may_see(session, people) -> No
         assert header.entry_count == len(expected[who]), who
 
 
+def test_profile_header_says_who_follows_whom(session, people) -> None:
+    owner, follower, stranger, _ = people
+    # `follower` follows the owner; the owner follows nobody back yet.
+    seen_by_owner = profiles.profile_header(session=session, username=follower.username, viewer_id=owner.id)
+    assert seen_by_owner.follows_viewer and not seen_by_owner.viewer_follows
+    seen_by_follower = profiles.profile_header(session=session, username="owner", viewer_id=follower.id)
+    assert seen_by_follower.viewer_follows and not seen_by_follower.follows_viewer
+    for viewer_id in (stranger.id, None, owner.id):
+        header = profiles.profile_header(session=session, username="owner", viewer_id=viewer_id)
+        assert not header.follows_viewer
+        assert not header.viewer_follows
+
+
 def test_everyone_feed_has_only_public_entries(session, people) -> None:
     owner, follower, _, e = people
     for viewer in (owner.id, follower.id, None):
