@@ -5,6 +5,7 @@ from slice_of_culture.models.common import (
     ITEM_KINDS,
     NOTIFICATION_KINDS,
     VISIBILITIES,
+    is_row_id,
     utcnow,
 )
 from slice_of_culture.models.entry import Entry
@@ -33,5 +34,6 @@ __all__ = [
     "Notification",
     "RecsModelVersion",
     "User",
+    "is_row_id",
     "utcnow",
 ]

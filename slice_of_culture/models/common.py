@@ -22,6 +22,17 @@ VISIBILITIES = ("public", "followers", "private")
 NOTIFICATION_KINDS = ("like", "comment", "follow", "mention")
 
 
+# Primary keys are 32-bit integers on PostgreSQL: a larger id is not a row, and would make the
+# database raise instead of finding nothing.
+MAX_ROW_ID = 2**31 - 1
+
+
+def is_row_id(value: object) -> bool:
+    """True for an int (not a bool) that can be a primary key: 1 to MAX_ROW_ID. Services check
+    ids from outside (URLs, events, the API) with it before looking them up."""
+    return isinstance(value, int) and not isinstance(value, bool) and 1 <= value <= MAX_ROW_ID
+
+
 def utcnow() -> datetime:
     """Aware UTC now. SQLModel's UTCDateTime stores it in UTC on both SQLite and PostgreSQL."""
     return datetime.now(UTC)

@@ -8,7 +8,7 @@ import reflex as rx
 from slice_of_culture.components import layout
 from slice_of_culture.components.forms import field, form_error
 from slice_of_culture.components.layout import empty_state
-from slice_of_culture.services.forums import ForumSummary
+from slice_of_culture.services.forums import ForumSummary, RecentMessage
 from slice_of_culture.state.base import SessionState
 from slice_of_culture.state.forum_lobby import ForumLobby, LobbyRoom
 from slice_of_culture.state.forums import ForumsState
@@ -69,7 +69,12 @@ def _row(forum: LobbyRoom | ForumSummary, archived: bool = False) -> rx.Componen
     last_preview = ForumLobby.last_preview.get(forum.slug, "")
     last_at = ForumLobby.last_at.get(forum.slug, "")
     seen = ForumsState.seen_id.get(forum.slug, 0).to(int)
-    newer = ForumLobby.recent.get(forum.slug, []).to(list[int]).filter(lambda message_id: message_id > seen)
+    # Your own messages (sent from another tab) are not news to you.
+    newer = (
+        ForumLobby.recent.get(forum.slug, [])
+        .to(list[RecentMessage])
+        .filter(lambda message: (message.id > seen) & (message.author != SessionState.username))
+    )
     member = ForumsState.member.contains(forum.slug)
     unread = ForumsState.unread.get(forum.slug, 0).to(int) + rx.cond(member, newer.length(), 0)
     return rx.card(

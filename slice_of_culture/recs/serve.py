@@ -26,7 +26,7 @@ import numpy as np
 from sqlalchemy import bindparam, func
 from sqlmodel import Session, select
 
-from slice_of_culture.models import Entry, Follow, Item, RecsModelVersion, User, utcnow
+from slice_of_culture.models import Entry, Follow, Item, RecsModelVersion, User, is_row_id, utcnow
 from slice_of_culture.models.entry import LOVED_RATING
 from slice_of_culture.recs.interactions import MIN_POSITIVE_RATING, POSITIVE_STATUSES, item_tokens
 from slice_of_culture.services.display import initials
@@ -415,7 +415,7 @@ def people_to_follow(*, session: Session, user: User, n: int = 6, store=None) ->
 def similar_items(*, session: Session, item_id: int, n: int = 8, store=None) -> list[SimilarItem]:  # noqa: ANN001
     """Items nearest to this one in item space (a new item gets a vector from its content)."""
     version = current_version(session)
-    item = session.get(Item, item_id)
+    item = session.get(Item, item_id) if is_row_id(item_id) else None
     if version is None or item is None:
         return []
     store = store or _store()

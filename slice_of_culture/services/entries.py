@@ -7,7 +7,7 @@ from datetime import date
 
 from sqlmodel import Session, delete
 
-from slice_of_culture.models import ENTRY_STATUSES, VISIBILITIES, Entry, Item, Notification, User, utcnow
+from slice_of_culture.models import ENTRY_STATUSES, VISIBILITIES, Entry, Item, Notification, User, is_row_id, utcnow
 from slice_of_culture.services.errors import NotFound, PermissionDenied, ValidationError
 from slice_of_culture.services.text import clean_text
 
@@ -79,7 +79,7 @@ def _validate(data: EntryInput) -> tuple[dict[str, str], dict]:
 
 def create_entry(*, session: Session, user: User, item_id: int, data: EntryInput) -> Entry:
     """Log an item. Raises ValidationError (per field) or NotFound for an unknown item."""
-    if not isinstance(item_id, int) or session.get(Item, item_id) is None:
+    if not is_row_id(item_id) or session.get(Item, item_id) is None:
         raise NotFound("That item is not in the catalog.")
     errors, clean = _validate(data)
     if errors:
@@ -93,7 +93,7 @@ def create_entry(*, session: Session, user: User, item_id: int, data: EntryInput
 
 def get_own_entry(*, session: Session, user: User, entry_id: int) -> Entry:
     """The caller's own entry. NotFound if it does not exist, PermissionDenied if it is not theirs."""
-    entry = session.get(Entry, entry_id) if isinstance(entry_id, int) else None
+    entry = session.get(Entry, entry_id) if is_row_id(entry_id) else None
     if entry is None:
         raise NotFound("That entry does not exist.")
     if entry.user_id != user.id:

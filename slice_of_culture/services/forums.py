@@ -29,7 +29,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import and_, func, or_, update
 from sqlmodel import Session, select
 
-from slice_of_culture.models import Entry, Forum, ForumMembership, Item, Message, Notification, User, utcnow
+from slice_of_culture.models import Entry, Forum, ForumMembership, Item, Message, Notification, User, is_row_id, utcnow
 from slice_of_culture.services.display import initials
 from slice_of_culture.services.errors import NotFound, PermissionDenied, ValidationError
 from slice_of_culture.services.text import clean_text
@@ -44,7 +44,7 @@ FLOOD_MAX_MESSAGES = 5
 FLOOD_WINDOW = timedelta(seconds=5)
 # Characters of the last message shown on the forums list.
 PREVIEW_CHARS = 90
-# How many of a forum's latest message ids the live forums list keeps (see recent_message_ids).
+# How many of a forum's latest messages the live forums list keeps (see recent_messages).
 RECENT_IDS = 200
 # At most this many people are notified by one message (a wall of @names is spam, not a mention).
 MAX_MENTIONS = 10
@@ -239,20 +239,30 @@ def forum_summaries(*, session: Session, slugs: list[str]) -> list[ForumSummary]
     return rows
 
 
-def recent_message_ids(*, session: Session, slugs: list[str]) -> dict[str, list[int]]:
-    """The ids of each forum's latest messages that are not deleted (at most RECENT_IDS, oldest
-    first). The live forums list counts a reader's new messages with them: those with an id
-    above the newest one the reader's list was loaded with."""
+@dataclass
+class RecentMessage:
+    """A message's id and its author's username, for the live forums list's unread counts."""
+
+    id: int
+    author: str
+
+
+def recent_messages(*, session: Session, slugs: list[str]) -> dict[str, list[RecentMessage]]:
+    """Each forum's latest messages that are not deleted (at most RECENT_IDS, oldest first). The
+    live forums list counts a reader's new messages with them: those with an id above the newest
+    one the reader's list was loaded with, by someone else (your own message, sent from another
+    tab, is not news to you)."""
     forums = session.exec(select(Forum.id, Forum.slug).where(Forum.slug.in_(slugs))).all() if slugs else []
     recent = {}
     for forum_id, slug in forums:
-        ids = session.exec(
-            select(Message.id)
+        rows = session.exec(
+            select(Message.id, User.username)
+            .join(User, User.id == Message.user_id)
             .where(Message.forum_id == forum_id, Message.deleted_at.is_(None))
             .order_by(Message.created_at.desc(), Message.id.desc())
             .limit(RECENT_IDS)
         ).all()
-        recent[slug] = sorted(ids)
+        recent[slug] = [RecentMessage(id=message_id, author=author) for message_id, author in reversed(rows)]
     return recent
 
 
@@ -316,7 +326,7 @@ def list_messages(
     limit = max(1, min(int(limit), 200))
     stmt = select(Message, User).join(User, User.id == Message.user_id).where(Message.forum_id == room.forum_id)
     if before_id is not None:
-        cursor = session.get(Message, before_id) if isinstance(before_id, int) else None
+        cursor = session.get(Message, before_id) if is_row_id(before_id) else None
         if cursor is None or cursor.forum_id != room.forum_id:
             raise NotFound("That message is not in this forum.")
         # Keyset on the (forum_id, created_at, id) index: stable however many messages arrive.
@@ -486,9 +496,7 @@ def post_message(
 
 def _message_in(session: Session, slug: str, message_id: object) -> tuple[Message, Forum]:
     forum = _forum_by_slug(session, slug)
-    message = (
-        session.get(Message, message_id) if isinstance(message_id, int) and not isinstance(message_id, bool) else None
-    )
+    message = session.get(Message, message_id) if is_row_id(message_id) else None
     if message is None or message.forum_id != forum.id:
         raise NotFound("That message does not exist.")
     return message, forum

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 from sqlmodel import Session, select
 
-from slice_of_culture.models import Entry, Follow, Item, User
+from slice_of_culture.models import Entry, Follow, Item, User, is_row_id
 from slice_of_culture.services.display import initials, stars_number, stars_text
 from slice_of_culture.services.errors import NotFound
 from slice_of_culture.services.postcards import KIND_VERBS
@@ -59,7 +59,7 @@ class ItemPage:
 
 def item_page(*, session: Session, item_id: int, viewer_id: int | None, reviews: int = 20) -> ItemPage:
     """Everything the item page shows, counting only entries the viewer may see."""
-    item = session.get(Item, item_id) if isinstance(item_id, int) and not isinstance(item_id, bool) else None
+    item = session.get(Item, item_id) if is_row_id(item_id) else None
     if item is None:
         raise NotFound("That item is not in the catalog.")
     visible = entry_visible_to(viewer_id)

@@ -13,7 +13,7 @@ from sqlalchemy import func
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
-from slice_of_culture.models import Comment, Entry, Follow, Item, Like, Notification, User, utcnow
+from slice_of_culture.models import Comment, Entry, Follow, Item, Like, Notification, User, is_row_id, utcnow
 from slice_of_culture.services.display import initials
 from slice_of_culture.services.errors import NotFound, PermissionDenied, ValidationError
 from slice_of_culture.services.forums import mention_targets
@@ -29,7 +29,7 @@ def _notify(session: Session, *, recipient_id: int, actor_id: int, kind: str, ta
 
 
 def _user_by_id(session: Session, user_id: int) -> User:
-    user = session.get(User, user_id) if isinstance(user_id, int) else None
+    user = session.get(User, user_id) if is_row_id(user_id) else None
     if user is None or not user.is_active:
         raise NotFound("No such person.")
     return user
@@ -37,7 +37,7 @@ def _user_by_id(session: Session, user_id: int) -> User:
 
 def visible_entry(*, session: Session, viewer: User | None, entry_id: int) -> Entry:
     """The entry if the viewer may see it; NotFound otherwise (hidden entries do not exist for them)."""
-    if not isinstance(entry_id, int) or isinstance(entry_id, bool):
+    if not is_row_id(entry_id):
         raise NotFound("That postcard does not exist.")
     entry = session.exec(
         select(Entry).where(Entry.id == entry_id, entry_visible_to(viewer.id if viewer else None))
@@ -251,7 +251,7 @@ def add_comment(*, session: Session, user: User, entry_id: int, text: str) -> Co
 
 
 def _comment(session: Session, comment_id: int) -> Comment:
-    comment = session.get(Comment, comment_id) if isinstance(comment_id, int) else None
+    comment = session.get(Comment, comment_id) if is_row_id(comment_id) else None
     if comment is None:
         raise NotFound("That comment does not exist.")
     return comment

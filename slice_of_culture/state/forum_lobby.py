@@ -25,7 +25,7 @@ import reflex as rx
 
 from slice_of_culture.db import session_scope
 from slice_of_culture.services import forums
-from slice_of_culture.services.forums import ForumSummary
+from slice_of_culture.services.forums import ForumSummary, RecentMessage
 from slice_of_culture.state.live import broadcast, modify_shared
 
 logger = logging.getLogger(__name__)
@@ -55,11 +55,11 @@ class ForumLobby(rx.SharedState):
     last_author: dict[str, str] = {}
     last_preview: dict[str, str] = {}
     last_at: dict[str, str] = {}
-    # The ids of each room's latest messages that are not deleted, read from the database (oldest
-    # first, at most forums.RECENT_IDS). A reader's unread count grows by those above the newest
-    # id their list was loaded with (ForumsState.seen_id). Ids, not a running count: the list
-    # and a reader's load then agree whichever of them saw a message first.
-    recent: dict[str, list[int]] = {}
+    # Each room's latest messages that are not deleted (id and author), read from the database
+    # (oldest first, at most forums.RECENT_IDS). A reader's unread count grows by those above the
+    # newest id their list was loaded with (ForumsState.seen_id) that someone else wrote. Ids,
+    # not a running count: the list and a reader's load then agree whichever saw a message first.
+    recent: dict[str, list[RecentMessage]] = {}
     # Backend only: when each room's count was taken (time.time_ns()), and the client tokens of
     # the tabs on the list (live.broadcast sends changes to them).
     _present_stamp: dict[str, int] = {}
@@ -71,7 +71,7 @@ class ForumLobby(rx.SharedState):
         if values.get(slug) != value:
             values[slug] = value
 
-    def _fill(self, row: ForumSummary, recent: list[int], stamp: int) -> None:
+    def _fill(self, row: ForumSummary, recent: list[RecentMessage], stamp: int) -> None:
         # Counts the lobby already has come from the rooms' own events and the presence sweep,
         # which are never older than a count read from outside the room (as `row.present` is).
         if row.slug not in self.present:
@@ -92,7 +92,11 @@ class ForumLobby(rx.SharedState):
 
 
 async def link_lobby(
-    lobby: ForumLobby, client: str, rows: list[ForumSummary], recent: dict[str, list[int]], stamp: int
+    lobby: ForumLobby,
+    client: str,
+    rows: list[ForumSummary],
+    recent: dict[str, list[RecentMessage]],
+    stamp: int,
 ) -> ForumLobby:
     """Link a reader of /forums (client token `client`) to the lobby and make it agree with what
     they just read (the presence counts in `rows` were taken at `stamp`, time.time_ns())."""
@@ -173,7 +177,7 @@ async def _flush(changes: dict[str, _Change]) -> None:
     if reread:
         with session_scope() as session:
             rows = forums.forum_summaries(session=session, slugs=reread)
-            recent = forums.recent_message_ids(session=session, slugs=reread)
+            recent = forums.recent_messages(session=session, slugs=reread)
     async with modify_shared(get_state_manager(), LOBBY_TOKEN, ForumLobby) as lobby:
         for slug, change in changes.items():
             if change.present is not None:

@@ -48,7 +48,7 @@ class ForumsState(rx.State):
             rows = forums.list_forums(session=session, viewer=session_state.current_user(session))
             # Read after the unread counts: a message that lands in between is missed until the
             # next load, never counted twice.
-            recent = forums.recent_message_ids(session=session, slugs=[r.slug for r in rows])
+            recent = forums.recent_messages(session=session, slugs=[r.slug for r in rows])
         # Who is in each room now comes from the live rooms, not the database.
         stamp = time.time_ns()
         present = await presence_counts([r.slug for r in rows])
@@ -57,7 +57,7 @@ class ForumsState(rx.State):
         # From here on the live columns come from the shared lobby, pushed as rooms change.
         await link_lobby(await self.get_state(ForumLobby), self.router.session.client_token, rows, recent, stamp)
         # Only rooms they are a member of have unread messages for them.
-        self.seen_id = {row.slug: max(recent.get(row.slug) or [0]) for row in rows if row.member}
+        self.seen_id = {row.slug: max([m.id for m in recent.get(row.slug, [])] or [0]) for row in rows if row.member}
         self.unread = {row.slug: row.unread for row in rows if row.unread}
         self.member = [row.slug for row in rows if row.member]
         self.archived = [row for row in rows if row.archived]

@@ -27,7 +27,7 @@ class ItemState(rx.State):
         with session_scope() as session:
             viewer = session_state.current_user(session)
             try:
-                if not raw.isdigit():
+                if not (raw.isascii() and raw.isdigit()):
                     raise NotFound("No such item.")
                 self.item = items.item_page(session=session, item_id=int(raw), viewer_id=viewer.id if viewer else None)
             except NotFound:

@@ -304,6 +304,15 @@ def test_the_forums_list_shows_presence_last_message_and_unread_live(new_page, a
     talker.context.close()
     expect(row.get_by_text("here now")).to_have_count(0, timeout=20_000)
 
+    # The reader writes from a second tab: the list shows it, but it is not unread for them.
+    second_tab = reader.context.new_page()
+    second_tab.goto(_origin(reader) + f"/forums/{slug}")
+    expect(second_tab.get_by_label("Message")).to_be_editable()
+    own = f"Saw it, loved it {_suffix()}"
+    send(second_tab, own)
+    expect(row.get_by_text(own)).to_be_visible()
+    expect(row.get_by_test_id("forum-unread")).to_have_count(0)
+
 
 def test_rooms_an_admin_creates_renames_and_archives_change_on_open_lists_live(new_page, app) -> None:
     reader, _ = person(new_page, "lister")

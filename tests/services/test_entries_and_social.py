@@ -79,6 +79,25 @@ def test_unknown_item_is_not_found(session, ana_bob) -> None:
         entries.create_entry(session=session, user=ana_bob[0], item_id="1", data=EntryInput())  # type: ignore[arg-type]
 
 
+@pytest.mark.parametrize("bad_id", [2**31, 2**63, 10**30, -1, 0, True])
+def test_ids_out_of_range_are_not_found_on_either_database(session, ana_bob, bad_id) -> None:
+    # PostgreSQL's integer keys stop at 2**31 - 1: a bigger id from a URL, an event or the API
+    # must read as "not found", not make the database raise.
+    ana, bob = ana_bob
+    for call in (
+        lambda: entries.create_entry(session=session, user=ana, item_id=bad_id, data=EntryInput()),
+        lambda: entries.delete_entry(session=session, user=ana, entry_id=bad_id),
+        lambda: items.item_page(session=session, item_id=bad_id, viewer_id=ana.id),
+        lambda: social.like(session=session, user=ana, entry_id=bad_id),
+        lambda: social.add_comment(session=session, user=ana, entry_id=bad_id, text="hi"),
+        lambda: social.delete_comment(session=session, user=ana, comment_id=bad_id),
+        lambda: social.follow(session=session, follower=ana, followee_id=bad_id),
+    ):
+        with pytest.raises(NotFound):
+            call()
+    assert session.exec(select(Entry)).all() == []
+
+
 def test_only_the_owner_edits_or_deletes_an_entry(session, ana_bob) -> None:
     ana, bob = ana_bob
     entry = entries.create_entry(session=session, user=ana, item_id=make_item(session).id, data=EntryInput(rating=6))

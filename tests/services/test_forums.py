@@ -284,9 +284,10 @@ def test_forum_summaries_follow_the_last_living_message(session: Session) -> Non
     (row,) = forums.forum_summaries(session=session, slugs=["jazz"])
     assert (row.last_preview, row.last_at) == ("Kind of Blue, again", first.created_at)
     # The ids the live list counts new messages with: living ones only, oldest first, capped.
-    recent = forums.recent_message_ids(session=session, slugs=["jazz", "horror", "books", "no-such-room"])
-    assert recent["jazz"] == [first.message_id] and len(recent["horror"]) == 1 and recent["books"] == []
+    recent = forums.recent_messages(session=session, slugs=["jazz", "horror", "books", "no-such-room"])
+    assert recent["jazz"] == [forums.RecentMessage(id=first.message_id, author=ana.username)]
+    assert len(recent["horror"]) == 1 and recent["books"] == []
     assert set(recent) == {"jazz", "horror", "books"}
     ids = [_post(session, ana, f"m{i}", slug="books", seconds_ago=-i).message_id for i in range(3)]
-    assert forums.recent_message_ids(session=session, slugs=["books"])["books"] == ids
+    assert [m.id for m in forums.recent_messages(session=session, slugs=["books"])["books"]] == ids
     assert forums.forum_summaries(session=session, slugs=[]) == []
