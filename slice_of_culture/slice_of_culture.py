@@ -7,6 +7,7 @@ import contextlib
 import reflex as rx
 
 from slice_of_culture import routes
+from slice_of_culture.api import backend_app
 from slice_of_culture.pages.admin import admin_recs_page
 from slice_of_culture.pages.auth import login_page, signup_page
 from slice_of_culture.pages.for_you import for_you_page
@@ -36,7 +37,7 @@ from slice_of_culture.state.search import SearchState
 from slice_of_culture.state.settings import SettingsState
 from slice_of_culture.state.welcome import WelcomeState
 
-app = rx.App()
+app = rx.App(api_transformer=backend_app())
 
 app.add_page(
     home_page, route=routes.HOME, title="Postcards · Slice of Culture", on_load=[SessionState.sync_user, HomeState.load]

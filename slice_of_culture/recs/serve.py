@@ -452,6 +452,22 @@ def _shown_kinds(user: User | None, kind: str | None, kinds: Sequence[str] | Non
     return preferred_kinds(user)
 
 
+def for_you_or_popular(
+    *, session: Session, user: User | None, kind: str | None = None, kinds: Sequence[str] | None = None
+) -> ForYou:
+    """What "For you" shows (the page and the API): `for_you` for a signed-in person, popular
+    items for anyone else, and popular items too, logged, when the recommender fails (a broken
+    vector store must not break the page). The recommender runs in a savepoint, so a failure
+    inside the database leaves the transaction usable."""
+    if user is not None:
+        try:
+            with session.begin_nested():
+                return for_you(session=session, user=user, kind=kind, kinds=kinds)
+        except Exception:  # noqa: BLE001
+            log.exception("recommendations failed; showing popular items")
+    return ForYou(status="popular", items=popular_items(session=session, user=user, kind=kind, kinds=kinds))
+
+
 def popular_items(
     *,
     session: Session,

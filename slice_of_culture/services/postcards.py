@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import func, literal, true, tuple_
 from sqlmodel import Session, select
 
-from slice_of_culture.models import Comment, Entry, Follow, Item, Like, User
+from slice_of_culture.models import Comment, Entry, Follow, Item, Like, User, is_row_id
 from slice_of_culture.services.display import initials, stars_label, stars_text
 from slice_of_culture.services.social import CommentView, comments_for
 from slice_of_culture.services.visibility import entry_visible_to
@@ -91,10 +91,12 @@ def decode_cursor(cursor: str) -> tuple[datetime, int] | None:
     if not cursor or not isinstance(cursor, str):
         return None
     try:
-        stamp, entry_id = cursor.rsplit("|", 1)
-        return datetime.fromisoformat(stamp), int(entry_id)
+        stamp, raw_id = cursor.rsplit("|", 1)
+        after = datetime.fromisoformat(stamp), int(raw_id)
     except ValueError:
         return None
+    # An id no row can have is not a place in the feed (and PostgreSQL refuses to compare it).
+    return after if is_row_id(after[1]) else None
 
 
 def _after(cursor: str):

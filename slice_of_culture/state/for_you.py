@@ -43,18 +43,7 @@ class ForYouState(rx.State):
         with session_scope() as session:
             user = session_state.current_user(session)
             self.preferred_kinds = onboarding.preferred_kinds(user)
-            if user is None:
-                result = serve.ForYou(
-                    status="popular", items=serve.popular_items(session=session, user=None, **self._filter())
-                )
-            else:
-                try:
-                    result = serve.for_you(session=session, user=user, **self._filter())
-                except Exception:  # noqa: BLE001 - a broken vector store must not break the page
-                    serve.log.exception("recommendations failed; showing popular items")
-                    result = serve.ForYou(
-                        status="popular", items=serve.popular_items(session=session, user=user, **self._filter())
-                    )
+            result = serve.for_you_or_popular(session=session, user=user, **self._filter())
         self.status, self.items, self.people, self.loaded = result.status, result.items, result.people, True
 
     @rx.event

@@ -3,6 +3,8 @@ for the welcome page, filled from the catalog while the community is small."""
 
 from __future__ import annotations
 
+from sqlalchemy import text
+
 from slice_of_culture.recs import serve
 from tests.utils.factories import make_entry, make_item, make_user
 
@@ -66,3 +68,19 @@ def test_starter_items_leave_out_what_you_logged(session) -> None:
     make_entry(session, newcomer, album, status="finished", rating=6)
     starters = serve.starter_items(session=session, user=newcomer, kinds=["book", "music"], n=5)
     assert [r.item_id for r in starters] == [quiet.id]
+
+
+def test_a_failing_recommender_falls_back_to_popular_items(session, monkeypatch) -> None:
+    movie, book, _, _ = _community(session)
+    reader = make_user(session, "reader")
+    session.commit()
+
+    def broken(**_kwargs):  # noqa: ANN003, ANN202
+        # Fails inside the database, as a broken query would: the savepoint keeps the session usable.
+        session.execute(text("SELECT no_such_column FROM item"))
+
+    monkeypatch.setattr(serve, "for_you", broken)
+    shown = serve.for_you_or_popular(session=session, user=reader)
+    assert shown.status == "popular"
+    assert {r.item_id for r in shown.items} == {movie.id, book.id}
+    assert [r.item_id for r in serve.for_you_or_popular(session=session, user=None, kind="book").items] == [book.id]

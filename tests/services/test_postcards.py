@@ -195,3 +195,10 @@ def test_feed_pages_never_lose_or_repeat_an_entry_around_bursts(session) -> None
         assert [c.entry_id for c in cards if not c.group_count] == [
             e for e in made if e in {c.entry_id for c in cards if not c.group_count}
         ]
+
+
+def test_a_cursor_with_an_id_no_row_can_have_is_not_a_cursor() -> None:
+    stamp = utcnow()
+    assert postcards.decode_cursor(postcards.encode_cursor(stamp, 42)) == (stamp, 42)
+    for bad_id in (2**31, 10**30, 0, -5):
+        assert postcards.decode_cursor(postcards.encode_cursor(stamp, bad_id)) is None

@@ -1,0 +1,103 @@
+"""The REST API, /api/v1: JSON for mobile apps, scripts and integrations.
+
+A Starlette application mounted in front of Reflex's own backend routes
+(`rx.App(api_transformer=backend_app())`). It is thin: every handler resolves the caller from
+its token, calls the same services the pages call, and translates their results and errors
+(`base.py`); permission, visibility and validation rules live only in `services/`.
+
+Auth: `POST /tokens` with a username (or email) and password gives a token; send it as
+`Authorization: Bearer <token>`. It is checked on the server on every request, like the
+browser's session cookie (same table, same expiry, sliding with use). Endpoints marked [auth]
+answer 401 without a valid token; the others work logged out too, but a token that is sent and
+is not valid is always a 401.
+
+One request, one transaction. Errors are `{"error": "...", "fields": {"field": "..."}}` with
+400 (bad input, a message per field), 401, 403, 404, 405, 413 (bodies over 64 KB) or 500 (no
+details). Times are ISO 8601 strings; text comes back exactly as stored (HTML is text).
+
+    POST   /tokens                       log in: {"username", "password"} -> 201 {"token", "expires_at", "user"}
+    DELETE /tokens/current               [auth] log out this token -> 204
+    GET    /me                           [auth] the signed-in person, with their unread notification count
+    GET    /feed?tab=&cursor=&limit=     postcards, newest first; tab=following [auth] (default with a token)
+                                         or everyone; {"postcards", "next_cursor"} ("" = no more)
+    GET    /users/{username}             profile header (counts as the caller may see them)
+    GET    /users/{username}/entries?cursor=&limit=   a profile's postcards with their comments
+    PUT    /users/{username}/follow      [auth] follow (as yourself) -> the profile header
+    DELETE /users/{username}/follow      [auth] unfollow -> the profile header
+    GET    /people?q=&limit=             people by username or display name
+    GET    /items/search?q=&kind=&limit= catalog search (kind: movie, book, music)
+    GET    /items/{id}                   item page: ratings, reviews, people you follow who logged it
+    POST   /entries                      [auth] log an item: {"item_id", "status", "rating", "consumed_on",
+                                         "review", "visibility"} -> 201 the entry
+    PATCH  /entries/{id}                 [auth] change some fields of your own entry -> the entry
+    DELETE /entries/{id}                 [auth] delete your own entry -> 204
+    PUT    /entries/{id}/like            [auth] like a postcard you can see
+    DELETE /entries/{id}/like            [auth] take the like back
+    POST   /entries/{id}/comments        [auth] {"text"} -> 201 the comment
+    DELETE /comments/{id}                [auth] delete your comment, or one on your entry -> 204
+    GET    /notifications                [auth] latest notifications and the unread count (marks nothing)
+    POST   /notifications/read           [auth] mark all read -> {"marked"}
+    GET    /recommendations?kind=        For you, explained (kind: movie, book, music, all; none = your kinds)
+    GET    /forums                       the forum rooms (read-only; the live rooms are on the website)
+
+Entry fields: `status` want | in_progress | finished | dropped; `rating` half stars 1-10 or
+null; `consumed_on` "YYYY-MM-DD" or null; `review` up to 5,000 characters; `visibility` public |
+followers | private (default: your default visibility).
+"""
+
+from __future__ import annotations
+
+from sqlalchemy.engine import Engine
+from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Mount
+
+from slice_of_culture.api import accounts, catalog, entries, feed, forums, notifications, people
+from slice_of_culture.api.base import API_PREFIX, error_response, log
+
+__all__ = ["API_PREFIX", "backend_app", "create_api"]
+
+
+async def _http_error(request: Request, exc: HTTPException) -> Response:
+    """Unknown paths and wrong methods, as JSON like every other error."""
+    where = f"{request.method} {request.url.path}"
+    if exc.status_code == 404:
+        message = f"There is no {where} in this API (the endpoints are listed in slice_of_culture/api/__init__.py)."
+    elif exc.status_code == 405:
+        message = f"{request.method} is not allowed on {request.url.path}."
+    else:
+        message = str(exc.detail)
+    return error_response(exc.status_code, message, headers=exc.headers)
+
+
+async def _server_error(request: Request, exc: Exception) -> Response:
+    """The last resort: handlers catch their own failures; whatever escapes still answers JSON, without details."""
+    log.error("API %s %s failed", request.method, request.url.path, exc_info=exc)
+    return error_response(500, "Something went wrong on our side. Try again later.")
+
+
+def create_api(engine: Engine | None = None) -> Starlette:
+    """The /api/v1 application (paths relative to the prefix). `engine`: the database (None:
+    the configured one, as `session_scope()` uses); tests pass their own."""
+    api = Starlette(
+        routes=[
+            *accounts.routes,
+            *feed.routes,
+            *people.routes,
+            *catalog.routes,
+            *entries.routes,
+            *notifications.routes,
+            *forums.routes,
+        ],
+        exception_handlers={HTTPException: _http_error, Exception: _server_error},
+    )
+    api.state.engine = engine
+    return api
+
+
+def backend_app(engine: Engine | None = None) -> Starlette:
+    """For `rx.App(api_transformer=...)`: the API mounted at /api/v1; Reflex mounts its own
+    backend (pages, websocket, /ping) behind it, so every other path is unchanged."""
+    return Starlette(routes=[Mount(API_PREFIX, app=create_api(engine))])

@@ -1,0 +1,88 @@
+"""Tokens and the signed-in person: log in, log out, who am I."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlmodel import Session
+from starlette.responses import Response
+from starlette.routing import Route
+
+from slice_of_culture.api.base import Call, endpoint, error_response, read_fields
+from slice_of_culture.config import get_settings
+from slice_of_culture.models import User, utcnow
+from slice_of_culture.services import accounts, onboarding, social
+from slice_of_culture.services.display import initials
+
+
+@dataclass
+class Me:
+    """The signed-in person as the API shows them to themselves (never the password hash)."""
+
+    user_id: int
+    username: str
+    display_name: str
+    email: str
+    bio: str
+    avatar_url: str
+    initials: str
+    default_visibility: str
+    discoverable: bool
+    preferred_kinds: list[str]
+    is_admin: bool
+    joined: datetime
+    unread_notifications: int
+
+
+def me_view(session: Session, user: User) -> Me:
+    name = user.display_name or user.username
+    return Me(
+        user_id=user.id,
+        username=user.username,
+        display_name=name,
+        email=user.email,
+        bio=user.bio,
+        avatar_url=user.avatar_url,
+        initials=initials(name),
+        default_visibility=user.default_visibility,
+        discoverable=user.discoverable,
+        preferred_kinds=onboarding.preferred_kinds(user),
+        is_admin=user.is_admin,
+        joined=user.created_at,
+        unread_notifications=social.unread_count(session=session, user=user),
+    )
+
+
+@endpoint(auth="none", body=True, status=201)
+def create_token(call: Call) -> dict | Response:
+    """Log in: the same rate limits and messages as the login page; deactivated accounts are refused."""
+    fields = read_fields(call.body, {"username": "text", "password": "text"}, required=("username", "password"))
+    client = call.request.client.host if call.request.client else "unknown"
+    result = accounts.login(
+        session=call.session, username=fields["username"], password=fields["password"], client=client
+    )
+    if result.error or result.user is None:
+        # Returned, not raised: the failed attempt must be committed for the rate limit to count it.
+        return error_response(401, result.error or "Wrong username or password.")
+    # A login lasts session_days from its last use (accounts.user_for_token slides it).
+    expires_at = utcnow() + timedelta(days=get_settings().session_days)
+    return {"token": result.token, "expires_at": expires_at, "user": me_view(call.session, result.user)}
+
+
+@endpoint(auth="required")
+def delete_current_token(call: Call) -> None:
+    """Log out: the token of this request stops working."""
+    accounts.logout(session=call.session, token=call.token)
+
+
+@endpoint(auth="required")
+def read_me(call: Call) -> Me:
+    return me_view(call.session, call.require_user())
+
+
+routes = [
+    Route("/tokens", create_token, methods=["POST"]),
+    Route("/tokens/current", delete_current_token, methods=["DELETE"]),
+    Route("/me", read_me, methods=["GET"]),
+]

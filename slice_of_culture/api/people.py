@@ -1,0 +1,64 @@
+"""People: profiles, their postcards, finding people by name, following."""
+
+from __future__ import annotations
+
+from starlette.routing import Route
+
+from slice_of_culture.api.base import Call, endpoint
+from slice_of_culture.services import people, postcards, profiles, social
+from slice_of_culture.services.postcards import PostcardPage
+from slice_of_culture.services.profiles import ProfileHeader
+
+
+@endpoint()
+def read_profile(call: Call) -> ProfileHeader:
+    """A profile's header: counts as the caller may see them, and whether they follow."""
+    return profiles.profile_header(session=call.session, username=call.path("username"), viewer_id=call.viewer_id)
+
+
+@endpoint()
+def list_profile_entries(call: Call) -> PostcardPage:
+    """A profile's postcards the caller may see, newest first, each with its comments."""
+    header = profiles.profile_header(session=call.session, username=call.path("username"), viewer_id=call.viewer_id)
+    return postcards.profile_postcards(
+        session=call.session,
+        viewer_id=call.viewer_id,
+        owner_id=header.user_id,
+        cursor=call.cursor(),
+        limit=call.query_int("limit", postcards.PAGE_SIZE),
+        with_comments=True,
+    )
+
+
+@endpoint()
+def find_people(call: Call) -> dict:
+    found = people.find_people(
+        session=call.session, query=call.query("q"), viewer_id=call.viewer_id, limit=call.query_int("limit", 20)
+    )
+    return {"people": found}
+
+
+@endpoint(auth="required")
+def follow(call: Call) -> ProfileHeader:
+    """The caller follows this person (again: no change); answers with the updated profile header."""
+    me = call.require_user()
+    header = profiles.profile_header(session=call.session, username=call.path("username"), viewer_id=me.id)
+    social.follow(session=call.session, follower=me, followee_id=header.user_id)
+    return profiles.profile_header(session=call.session, username=header.username, viewer_id=me.id)
+
+
+@endpoint(auth="required")
+def unfollow(call: Call) -> ProfileHeader:
+    me = call.require_user()
+    header = profiles.profile_header(session=call.session, username=call.path("username"), viewer_id=me.id)
+    social.unfollow(session=call.session, follower=me, followee_id=header.user_id)
+    return profiles.profile_header(session=call.session, username=header.username, viewer_id=me.id)
+
+
+routes = [
+    Route("/users/{username}", read_profile, methods=["GET"]),
+    Route("/users/{username}/entries", list_profile_entries, methods=["GET"]),
+    Route("/users/{username}/follow", follow, methods=["PUT"]),
+    Route("/users/{username}/follow", unfollow, methods=["DELETE"]),
+    Route("/people", find_people, methods=["GET"]),
+]
