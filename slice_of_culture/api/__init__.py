@@ -12,8 +12,9 @@ answer 401 without a valid token; the others work logged out too, but a token th
 is not valid is always a 401.
 
 One request, one transaction. Errors are `{"error": "...", "fields": {"field": "..."}}` with
-400 (bad input, a message per field), 401, 403, 404, 405, 413 (bodies over 64 KB) or 500 (no
-details). Times are ISO 8601 strings; text comes back exactly as stored (HTML is text).
+400 (bad input, a message per field), 401, 403 (also a deactivated account logging in), 404,
+405, 413 (bodies over 64 KB), 429 (too many failed logins; Retry-After) or 500 (no details).
+Times are ISO 8601 strings; text comes back exactly as stored (HTML is text).
 
     POST   /tokens                       log in: {"username", "password"} -> 201 {"token", "expires_at", "user"}
     DELETE /tokens/current               [auth] log out this token -> 204

@@ -64,7 +64,11 @@ def create_token(call: Call) -> dict | Response:
     )
     if result.error or result.user is None:
         # Returned, not raised: the failed attempt must be committed for the rate limit to count it.
-        return error_response(401, result.error or "Wrong username or password.")
+        message = result.error or "Wrong username or password."
+        if result.reason == "limited":
+            retry = str(get_settings().login_window_minutes * 60)
+            return error_response(429, message, headers={"Retry-After": retry})
+        return error_response(403 if result.reason == "deactivated" else 401, message)
     # A login lasts session_days from its last use (accounts.user_for_token slides it).
     expires_at = utcnow() + timedelta(days=get_settings().session_days)
     return {"token": result.token, "expires_at": expires_at, "user": me_view(call.session, result.user)}

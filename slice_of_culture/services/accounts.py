@@ -145,11 +145,13 @@ def create_session(*, session: Session, user: User) -> str:
 
 @dataclass(frozen=True)
 class LoginResult:
-    """Either a user with a fresh token, or an error message (wrong password, rate limited)."""
+    """Either a user with a fresh token, or an error message and why: "missing" (no username or
+    password), "wrong" (credentials), "limited" (too many failures lately), "deactivated"."""
 
     user: User | None = None
     token: str | None = None
     error: str | None = None
+    reason: str = ""
 
 
 def _recent_failures(session: Session, column, value: str) -> int:  # noqa: ANN001
@@ -162,25 +164,27 @@ def login(*, session: Session, username: str, password: str, client: str = "unkn
     """Check credentials under the rate limits. Failures are recorded (the caller commits)."""
     settings = get_settings()
     if not isinstance(username, str) or not isinstance(password, str):
-        return LoginResult(error="Enter your username and password.")
+        return LoginResult(error="Enter your username and password.", reason="missing")
     name = normalize_username(username)
     client = (client or "unknown")[:100]
     if not name or not password:
-        return LoginResult(error="Enter your username and password.")
+        return LoginResult(error="Enter your username and password.", reason="missing")
     minutes = settings.login_window_minutes
     if _recent_failures(session, LoginFailure.username, name[:254]) >= settings.login_max_failures_per_user:
-        return LoginResult(error=f"Too many failed attempts for this account. Try again in {minutes} minutes.")
+        message = f"Too many failed attempts for this account. Try again in {minutes} minutes."
+        return LoginResult(error=message, reason="limited")
     if _recent_failures(session, LoginFailure.client, client) >= settings.login_max_failures_per_client:
-        return LoginResult(error=f"Too many failed attempts from this device. Try again in {minutes} minutes.")
+        message = f"Too many failed attempts from this device. Try again in {minutes} minutes."
+        return LoginResult(error=message, reason="limited")
     # Log in by username or by email.
     user = session.exec(select(User).where((User.username == name) | (User.email == name))).first()
     ok = verify_password(password[:MAX_PASSWORD], user.password_hash if user else _DUMMY_HASH)
     if not user or not ok:
         session.add(LoginFailure(username=name[:254], client=client))
         session.flush()
-        return LoginResult(error="Wrong username or password.")
+        return LoginResult(error="Wrong username or password.", reason="wrong")
     if not user.is_active:
-        return LoginResult(error="This account has been deactivated.")
+        return LoginResult(error="This account has been deactivated.", reason="deactivated")
     return LoginResult(user=user, token=create_session(session=session, user=user))
 
 

@@ -50,7 +50,8 @@ def test_failed_logins_are_counted_per_account_across_requests(api: Api) -> None
         assert api.post("/tokens", json={"username": "leo", "password": "nope-nope"}).status_code == 401
     # Each failure was committed although the request failed; now even the right password is refused.
     refused = api.post("/tokens", json={"username": "leo", "password": PASSWORD})
-    assert refused.status_code == 401
+    assert refused.status_code == 429
+    assert refused.headers["retry-after"] == str(get_settings().login_window_minutes * 60)
     assert refused.json()["error"].startswith("Too many failed attempts for this account. Try again in")
 
 
@@ -61,7 +62,7 @@ def test_failed_logins_are_counted_per_client_address(api: Api) -> None:
         for i in range(get_settings().login_max_failures_per_client):
             api.post("/tokens", json={"username": f"guess{i}", "password": "nope-nope"})
     refused = api.post("/tokens", json={"username": "leo", "password": PASSWORD})
-    assert refused.status_code == 401 and "from this device" in refused.json()["error"]
+    assert refused.status_code == 429 and "from this device" in refused.json()["error"]
 
 
 def test_deactivated_account_is_refused_and_its_tokens_stop_working(api: Api) -> None:
@@ -70,7 +71,7 @@ def test_deactivated_account_is_refused_and_its_tokens_stop_working(api: Api) ->
         accounts.deactivate_user(session=session, user_id=gone.id)
     assert api.get("/me", gone).status_code == 401
     response = api.post("/tokens", json={"username": "gone", "password": PASSWORD})
-    assert response.status_code == 401
+    assert response.status_code == 403
     assert response.json()["error"] == "This account has been deactivated."
 
 
