@@ -22,7 +22,8 @@ Times are ISO 8601 strings; text comes back exactly as stored (HTML is text).
     GET    /feed?tab=&cursor=&limit=     postcards, newest first; tab=following [auth] (default with a token)
                                          or everyone; {"postcards", "next_cursor"} ("" = no more)
     GET    /users/{username}             profile header (counts as the caller may see them)
-    GET    /users/{username}/entries?cursor=&limit=   a profile's postcards with their comments
+    GET    /users/{username}/entries?cursor=&limit=&kind=&status=   a profile's postcards with their
+                                         comments (kind and status: one shelf, e.g. books they want)
     PUT    /users/{username}/follow      [auth] follow (as yourself) -> the profile header
     DELETE /users/{username}/follow      [auth] unfollow -> the profile header
     GET    /people?q=&limit=             people by username or display name

@@ -18,7 +18,8 @@ def read_profile(call: Call) -> ProfileHeader:
 
 @endpoint()
 def list_profile_entries(call: Call) -> PostcardPage:
-    """A profile's postcards the caller may see, newest first, each with its comments."""
+    """A profile's postcards the caller may see, newest first, each with its comments; `kind`
+    and `status` narrow it to one shelf (e.g. ?kind=book&status=want)."""
     header = profiles.profile_header(session=call.session, username=call.path("username"), viewer_id=call.viewer_id)
     return postcards.profile_postcards(
         session=call.session,
@@ -27,6 +28,8 @@ def list_profile_entries(call: Call) -> PostcardPage:
         cursor=call.cursor(),
         limit=call.query_int("limit", postcards.PAGE_SIZE),
         with_comments=True,
+        kind=call.query("kind") or None,
+        status=call.query("status") or None,
     )
 
 

@@ -8,6 +8,7 @@ import reflex as rx
 
 from slice_of_culture.components import layout, postcard_list
 from slice_of_culture.components.charts import AMBER, KIND_COLORS, TOMATO
+from slice_of_culture.components.forms import STATUS_OPTIONS, select_field
 from slice_of_culture.components.layout import avatar, empty_state
 from slice_of_culture.components.people import similar_person
 from slice_of_culture.services.display import KIND_PLURALS
@@ -258,6 +259,31 @@ def _similar_people() -> rx.Component:
     )
 
 
+def _shelf_filters() -> rx.Component:
+    """Narrow the activity to one shelf: a kind and a status (e.g. the books they want to read)."""
+    return rx.hstack(
+        select_field(
+            "Kind",
+            "shelf-kind",
+            [("", "All kinds"), *KIND_PLURALS.items()],
+            value=ProfileState.shelf_kind,
+            on_change=ProfileState.set_shelf_kind,
+            inline=True,
+        ),
+        select_field(
+            "Status",
+            "shelf-status",
+            [("", "Any status"), *STATUS_OPTIONS],
+            value=ProfileState.shelf_status,
+            on_change=ProfileState.set_shelf_status,
+            inline=True,
+        ),
+        spacing="4",
+        wrap="wrap",
+        padding_bottom="1rem",
+    )
+
+
 def _sections() -> rx.Component:
     return rx.tabs.root(
         rx.tabs.list(
@@ -267,9 +293,14 @@ def _sections() -> rx.Component:
             rx.tabs.trigger("Following", value="following"),
         ),
         rx.tabs.content(
+            _shelf_filters(),
             rx.cond(
                 ProfileState.cards.length() == 0,
-                empty_state("Nothing logged yet", "Entries they share with you will show up here."),
+                rx.cond(
+                    (ProfileState.shelf_kind != "") | (ProfileState.shelf_status != ""),
+                    empty_state("Nothing on this shelf", "Nothing they share with you has this kind and status."),
+                    empty_state("Nothing logged yet", "Entries they share with you will show up here."),
+                ),
                 postcard_list(
                     ProfileState.cards,
                     ProfileState.next_cursor,

@@ -8,8 +8,9 @@ from datetime import datetime, timedelta
 from sqlalchemy import func, literal, true, tuple_
 from sqlmodel import Session, select
 
-from slice_of_culture.models import Comment, Entry, Follow, Item, Like, User, is_row_id
+from slice_of_culture.models import ENTRY_STATUSES, ITEM_KINDS, Comment, Entry, Follow, Item, Like, User, is_row_id
 from slice_of_culture.services.display import initials, stars_label, stars_text
+from slice_of_culture.services.errors import ValidationError
 from slice_of_culture.services.social import CommentView, comments_for
 from slice_of_culture.services.visibility import entry_visible_to
 
@@ -280,10 +281,28 @@ def profile_postcards(
     cursor: str = "",
     limit: int = PAGE_SIZE,
     with_comments: bool = False,
+    kind: str | None = None,
+    status: str | None = None,
 ) -> PostcardPage:
-    """A profile's entries the viewer may see, newest first (never folded: each one can be linked)."""
+    """A profile's entries the viewer may see, newest first (never folded: each one can be linked).
+
+    `kind` (movie, book, music) and `status` (want, in_progress, finished, dropped) narrow it to
+    one shelf, e.g. the books they want to read; None or "" is any. Anything else raises
+    ValidationError.
+    """
+    errors = {}
+    if kind not in (None, "", *ITEM_KINDS):
+        errors["kind"] = "Choose movie, book or music."
+    if status not in (None, "", *ENTRY_STATUSES):
+        errors["status"] = "Choose want, in_progress, finished or dropped."
+    if errors:
+        raise ValidationError(errors)
     limit = _limit(limit)
-    rows = _rows(session, Entry.user_id == owner_id, entry_visible_to(viewer_id), cursor=cursor, limit=limit + 1)
+    shelf = [Item.kind == kind] if kind else []
+    shelf += [Entry.status == status] if status else []
+    rows = _rows(
+        session, Entry.user_id == owner_id, entry_visible_to(viewer_id), *shelf, cursor=cursor, limit=limit + 1
+    )
     page = _page(session, rows, viewer_id=viewer_id, limit=limit, fetched=limit + 1, group=False)
     if with_comments:
         viewer = session.get(User, viewer_id) if viewer_id else None

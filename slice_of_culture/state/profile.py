@@ -6,7 +6,7 @@ import reflex as rx
 
 from slice_of_culture import routes
 from slice_of_culture.db import session_scope
-from slice_of_culture.models import User
+from slice_of_culture.models import ENTRY_STATUSES, ITEM_KINDS, User
 from slice_of_culture.recs import serve
 from slice_of_culture.recs.serve import SimilarPerson
 from slice_of_culture.services import entries, postcards, profiles, social, stats
@@ -26,6 +26,9 @@ class ProfileState(PostcardListMixin, rx.State):
     followers: list[PersonRow] = []
     following: list[PersonRow] = []
     section: str = "activity"
+    # The shelf shown under Activity: a kind and a status ("" = any), from ?kind=&status= too.
+    shelf_kind: str = ""
+    shelf_status: str = ""
     similar_people: list[SimilarPerson] = []
     comment_errors: dict[str, str] = {}
 
@@ -42,13 +45,23 @@ class ProfileState(PostcardListMixin, rx.State):
             header = profiles.profile_header(session=session, username=self._name(), viewer_id=viewer_id)
             self.header = header
             return postcards.profile_postcards(
-                session=session, viewer_id=viewer_id, owner_id=header.user_id, cursor=cursor, with_comments=True
+                session=session,
+                viewer_id=viewer_id,
+                owner_id=header.user_id,
+                cursor=cursor,
+                with_comments=True,
+                kind=self.shelf_kind,
+                status=self.shelf_status,
             )
 
     @rx.event
     async def load(self):
         self.header, self.cards, self.not_found, self.notice = None, [], False, ""
         self.section, self.comment_errors = "activity", {}
+        params = self.router.url.query_parameters
+        kind, status = params.get("kind", ""), params.get("status", "")
+        self.shelf_kind = kind if kind in ITEM_KINDS else ""
+        self.shelf_status = status if status in ENTRY_STATUSES else ""
         try:
             await self._fetch("")
         except NotFound:
@@ -88,6 +101,16 @@ class ProfileState(PostcardListMixin, rx.State):
                 self.following = social.following(session=session, user_id=owner_id)
 
     @rx.event
+    async def set_shelf_kind(self, value: str):
+        self.shelf_kind = value if value in ITEM_KINDS else ""
+        await self._fetch("")
+
+    @rx.event
+    async def set_shelf_status(self, value: str):
+        self.shelf_status = value if value in ENTRY_STATUSES else ""
+        await self._fetch("")
+
+    @rx.event
     async def toggle_follow(self):
         if self.header is None:
             return None
@@ -118,6 +141,8 @@ class ProfileState(PostcardListMixin, rx.State):
                 owner_id=self.header.user_id,
                 limit=min(shown, 100),
                 with_comments=True,
+                kind=self.shelf_kind,
+                status=self.shelf_status,
             )
         self.cards, self.next_cursor = page.postcards, page.next_cursor
 

@@ -94,6 +94,18 @@ def test_profile_entries_page_with_a_keyset_cursor(api: Api) -> None:
             assert list(response.json()["fields"]) == ["cursor"]
 
 
+def test_profile_entries_by_shelf(api: Api) -> None:
+    ana = api.person("ana")
+    now = utcnow()
+    want = api.entry(ana, api.item("Middlemarch"), status="want", created_at=now - timedelta(days=1))
+    api.entry(ana, api.item("Dune"), status="finished", created_at=now - timedelta(days=2))
+    api.entry(ana, api.item("Solaris", kind="movie"), status="want", created_at=now - timedelta(days=3))
+    shelf = api.get("/users/ana/entries", params={"kind": "book", "status": "want"}).json()
+    assert [card["entry_id"] for card in shelf["postcards"]] == [want]
+    refused = api.get("/users/ana/entries", params={"status": "read"})
+    assert refused.status_code == 400 and list(refused.json()["fields"]) == ["status"]
+
+
 def test_bursts_fold_into_one_postcard_in_the_feed(api: Api) -> None:
     ana = api.person("ana")
     now = utcnow()

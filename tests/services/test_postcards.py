@@ -8,7 +8,7 @@ import pytest
 
 from slice_of_culture.models import Comment, Follow, Like, utcnow
 from slice_of_culture.services import postcards, profiles
-from slice_of_culture.services.errors import NotFound
+from slice_of_culture.services.errors import NotFound, ValidationError
 from tests.utils.factories import make_entry, make_item, make_user
 
 
@@ -64,6 +64,36 @@ def test_profile_header_says_who_follows_whom(session, people) -> None:
         header = profiles.profile_header(session=session, username="owner", viewer_id=viewer_id)
         assert not header.follows_viewer
         assert not header.viewer_follows
+
+
+def test_a_profile_shelf_is_one_kind_and_status_of_what_the_viewer_may_see(session, people) -> None:
+    owner, follower, stranger, e = people  # three finished Dune books: public, followers, private
+    film = make_item(session, "Solaris", kind="movie", creator="Andrei Tarkovsky")
+    wanted_book = make_item(session, "Middlemarch", creator="George Eliot")
+    base = utcnow()
+    wanted = {
+        vis: make_entry(
+            session, owner, wanted_book, status="want", visibility=vis, created_at=base - timedelta(hours=i)
+        )
+        for i, vis in enumerate(("public", "private"))
+    }
+    watched = make_entry(session, owner, film, status="finished", created_at=base - timedelta(hours=3))
+    session.flush()
+
+    def shelf(viewer_id, **filters):  # noqa: ANN001, ANN003, ANN202
+        page = postcards.profile_postcards(session=session, viewer_id=viewer_id, owner_id=owner.id, **filters)
+        return _ids(page)
+
+    assert shelf(owner.id, kind="book", status="want") == {wanted["public"].id, wanted["private"].id}
+    assert shelf(stranger.id, kind="book", status="want") == {wanted["public"].id}
+    assert shelf(follower.id, kind="book", status="finished") == {e["public"].id, e["followers"].id}
+    assert shelf(None, kind="movie") == {watched.id}
+    assert shelf(None, status="finished") == {e["public"].id, watched.id}
+    assert shelf(None, kind="music") == set()
+    assert shelf(None, kind="", status="") == shelf(None) == {e["public"].id, wanted["public"].id, watched.id}
+    for bad in ({"kind": "podcast"}, {"status": "read"}, {"kind": 3}, {"status": "<b>want</b>"}):
+        with pytest.raises(ValidationError):
+            shelf(owner.id, **bad)
 
 
 def test_everyone_feed_has_only_public_entries(session, people) -> None:
