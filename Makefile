@@ -54,6 +54,7 @@ lint: install
 bench: install
 	@$(PY) -m bench.feed_bench --keep
 	@$(PY) -m bench.search_sqlite_bench
+	@$(PY) -m bench.people_sqlite_bench
 	@$(PY) -m bench.recs_serve_bench --keep
 	@$(PY) -m bench.forum_bench
 	@$(PY) -m bench.import_bench

@@ -31,7 +31,7 @@ import re
 import subprocess
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -239,6 +239,31 @@ def search_queries(titles: list[tuple[str, str]], rng: np.random.Generator, coun
     return out
 
 
+PEOPLE_CLASSES = ("full name", "first name", "@username", "last name, 3 letters")
+
+
+def people_search_queries(users: Sequence[tuple[int, str, str]], rng: np.random.Generator, count: int) -> list[Query]:
+    """Names as people type them, labelled by class: 40% a full display name, 25% a first name
+    alone (shared by thousands), 20% a whole @username, 15% the first three letters of a last
+    name. `users` are (user_id, username, display_name) rows; `count` of them are picked at
+    random (inactive ones included), then one draw per pick chooses the class. The SQLite people
+    bench draws the same ones."""
+    picks = rng.choice(len(users), count)
+    out: list[Query] = []
+    for index, draw in zip(picks, rng.random(count), strict=True):
+        _, username, display = users[int(index)]
+        first, _, last = display.partition(" ")
+        if draw < 0.40:
+            out.append(Query(PEOPLE_CLASSES[0], display))
+        elif draw < 0.65:
+            out.append(Query(PEOPLE_CLASSES[1], first))
+        elif draw < 0.85:
+            out.append(Query(PEOPLE_CLASSES[2], "@" + username))
+        else:
+            out.append(Query(PEOPLE_CLASSES[3], last[:3]))
+    return out
+
+
 class Bench:
     """Samples inputs from the generated data and measures each query."""
 
@@ -347,28 +372,14 @@ class Bench:
     # People search --------------------------------------------------------------------------------
 
     def people_queries(self) -> list[str]:
-        """Names as people type them: 40% a full display name, 25% a first name alone (shared by
-        thousands), 20% a whole @username, 15% the first three letters of a last name. Drawn
-        after every other query, so adding this left the other draws as they were."""
-        count = self.samples + self.warmup
-        picks = [int(i) for i in self.rng.choice(self.user_ids, count)]
+        """`people_search_queries` over every user, in `user_ids` order. Drawn after every other
+        query, so adding this left the other draws as they were."""
         url = self.engine.url.render_as_string(hide_password=False).replace("+psycopg", "")
         with psycopg.connect(url) as conn:
-            rows = conn.execute('SELECT id, username, display_name FROM "user" WHERE id = ANY(%s)', (picks,))
+            rows = conn.execute('SELECT id, username, display_name FROM "user"')
             names = {user_id: (username, display) for user_id, username, display in rows}
-        queries = []
-        for user_id, draw in zip(picks, self.rng.random(count), strict=True):
-            username, display = names[user_id]
-            first, _, last = display.partition(" ")
-            if draw < 0.40:
-                queries.append(display)
-            elif draw < 0.65:
-                queries.append(first)
-            elif draw < 0.85:
-                queries.append("@" + username)
-            else:
-                queries.append(last[:3])
-        return queries
+        users = [(int(user_id), *names[int(user_id)]) for user_id in self.user_ids]
+        return [q.text for q in people_search_queries(users, self.rng, self.samples + self.warmup)]
 
     def people(self, find_people: Callable) -> Measurement:
         queries = self.people_queries()

@@ -43,7 +43,7 @@ def find_people(*, session: Session, query: str, viewer_id: int | None = None, l
     An empty query (or only "@" and spaces) finds nobody; any text is accepted and matched as
     text (`%` and `_` are not wildcards).
     """
-    needle = _needle(query)
+    needle = search_text(query)
     limit = min(max(limit, 0), MAX_LIMIT)
     if not needle or not limit:
         return []
@@ -90,7 +90,7 @@ def find_people(*, session: Session, query: str, viewer_id: int | None = None, l
     ]
 
 
-def _needle(query: object) -> str:
+def search_text(query: object) -> str:
     """The folded query: at most MAX_QUERY characters, leading "@" and outer spaces dropped."""
     if not isinstance(query, str):
         return ""
