@@ -9,34 +9,49 @@ from slice_of_culture.components.forms import KIND_PLURALS, search_bar, select_f
 from slice_of_culture.components.layout import avatar, empty_state
 from slice_of_culture.components.postcard import kind_icon
 from slice_of_culture.services import search
+from slice_of_culture.state.base import SessionState
 from slice_of_culture.state.search import SearchState
 
 
 def _person(p) -> rx.Component:  # noqa: ANN001
-    return rx.link(
-        rx.hstack(
-            avatar(p.initials, p.avatar_url, size="3"),
-            rx.vstack(
-                rx.text(p.display_name, weight="bold"),
-                rx.text(
-                    "@" + p.username,
-                    " · ",
-                    p.followers.to_string(),
-                    rx.cond(p.followers == 1, " follower", " followers"),
-                    size="2",
-                    color_scheme="gray",
+    """Who (a link to their profile), whether they follow you, and Follow / Following."""
+    return rx.hstack(
+        rx.link(
+            rx.hstack(
+                avatar(p.initials, p.avatar_url, size="3"),
+                rx.vstack(
+                    rx.text(p.display_name, weight="bold"),
+                    rx.text(
+                        "@" + p.username,
+                        " · ",
+                        p.followers.to_string(),
+                        rx.cond(p.followers == 1, " follower", " followers"),
+                        size="2",
+                        color_scheme="gray",
+                    ),
+                    spacing="0",
                 ),
-                spacing="0",
+                align="center",
             ),
-            rx.spacer(),
-            rx.cond(p.you_follow, rx.badge("Following", color_scheme="green")),
-            rx.cond(p.follows_you, rx.badge("Follows you", color_scheme="gray")),
-            align="center",
-            width="100%",
+            href="/u/" + p.username,
+            underline="none",
+            color="inherit",
+            flex="1",
+            min_width="0",
         ),
-        href="/u/" + p.username,
-        underline="none",
-        color="inherit",
+        rx.cond(p.follows_you, rx.badge("Follows you", color_scheme="gray")),
+        rx.cond(
+            SessionState.logged_in & (p.username != SessionState.username),
+            rx.button(
+                rx.cond(p.you_follow, "Following", "Follow"),
+                on_click=SearchState.toggle_follow(p.user_id),
+                variant=rx.cond(p.you_follow, "soft", "solid"),
+                size="2",
+                aria_pressed=rx.cond(p.you_follow, "true", "false"),
+            ),
+        ),
+        align="center",
+        spacing="3",
         width="100%",
         data_testid="found-person",
     )
@@ -104,6 +119,7 @@ def search_page() -> rx.Component:
             role="status",
             width="100%",
         ),
+        rx.cond(SearchState.notice != "", rx.callout(SearchState.notice, color_scheme="red", role="alert")),
         _section("People", SearchState.people, _person),
         _section("Titles", SearchState.titles, _title),
         rx.cond(

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 import reflex as rx
 
+from slice_of_culture import routes
 from slice_of_culture.db import session_scope
 from slice_of_culture.models import ITEM_KINDS
-from slice_of_culture.services import people, search
+from slice_of_culture.services import people, search, social
+from slice_of_culture.services.errors import ServiceError
 from slice_of_culture.services.people import FoundPerson
 from slice_of_culture.services.search import ItemHit
 from slice_of_culture.state.base import SessionState
@@ -26,6 +30,7 @@ class SearchState(rx.State):
     titles: list[ItemHit] = []
     # The query the results are for ("" before any search).
     searched: str = ""
+    notice: str = ""
 
     @rx.event
     async def load(self):
@@ -45,6 +50,30 @@ class SearchState(rx.State):
     async def set_show(self, value: str):
         self.show = value if value in SHOW else ""
         await self._run()
+
+    @rx.event
+    async def toggle_follow(self, user_id: int):
+        """Follow (or unfollow) someone in the results; the follower is the session's user."""
+        shown = next((p for p in self.people if p.user_id == user_id), None)
+        if shown is None:
+            return None  # only people this page shows
+        session_state = await self.get_state(SessionState)
+        self.notice = ""
+        try:
+            with session_scope() as session:
+                viewer = session_state.current_user(session)
+                if viewer is None:
+                    here = routes.SEARCH + "?" + urlencode({"q": self.query, "show": self.show})
+                    return rx.redirect(routes.login_then(here))
+                if shown.you_follow:
+                    social.unfollow(session=session, follower=viewer, followee_id=user_id)
+                else:
+                    social.follow(session=session, follower=viewer, followee_id=user_id)
+        except ServiceError as exc:
+            self.notice = exc.message
+            return None
+        await self._run()  # their follower count and your "Following" as the database has them
+        return None
 
     async def _run(self) -> None:
         if not self.query.strip():

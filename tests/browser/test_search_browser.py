@@ -52,8 +52,13 @@ def test_find_a_person_and_a_title_and_open_them(new_page, app) -> None:
     expect(person).to_have_count(1)
     expect(person).to_contain_text(f"Zoé Quill{prefix}")
     expect(person).to_contain_text(f"@{prefix}_zoe · 0 followers")
-    person.click()
+    # Follow right from the results; the count and the button follow.
+    person.get_by_role("button", name="Follow").click()
+    expect(person.get_by_role("button", name="Following")).to_have_attribute("aria-pressed", "true")
+    expect(person).to_contain_text(f"@{prefix}_zoe · 1 follower")
+    person.get_by_role("link").click()
     expect(page).to_have_url(re.compile(rf"/u/{prefix}_zoe/?$"))
+    expect(page.get_by_role("button", name="Unfollow")).to_be_visible()
     expect(page.get_by_role("heading", name=f"Zoé Quill{prefix}")).to_be_visible()
 
     # A link with the query opens the page with it, and the kind narrows the titles.
