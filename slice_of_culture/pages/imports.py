@@ -24,12 +24,12 @@ def _how() -> rx.Component:
         ),
         rx.text(
             rx.text.strong("ListenBrainz: "),
-            "Settings → Export listens, unzip it, and choose a month's file in its listens folder.",
+            "Settings → Export listens, then choose the zip as it arrives (or one month's file from it).",
         ),
         rx.text(
             rx.text.strong("Spotify: "),
             "Account privacy → Download your data → Extended streaming history; when it arrives, "
-            "unzip it and choose a Streaming_History_Audio file.",
+            "choose my_spotify_data.zip (or a Streaming_History_Audio file from it).",
         ),
         rx.text(
             rx.text.strong("Anything else: "),
@@ -67,6 +67,7 @@ def _picker() -> rx.Component:
             "text/csv": [".csv"],
             "text/plain": [".csv", ".txt"],
             "application/json": [".json", ".jsonl"],
+            "application/zip": [".zip"],
         },
         multiple=False,
         max_files=1,

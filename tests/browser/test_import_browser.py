@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 import uuid
+import zipfile
 
 import pytest
 from playwright.sync_api import expect
@@ -79,10 +80,16 @@ def test_import_a_listenbrainz_history_as_albums(new_page, tmp_path) -> None:
     expect(nav(page).get_by_role("button", name="Log out")).to_be_visible()
     page.goto(_origin(page) + "/import")
 
-    history = tmp_path / "listens_2023_11.jsonl"
-    lines = [_listen(day, "The Quiet Band", album, f"Track {day % 4}") for day in range(6)]
-    lines.append(_listen(3, "Someone Else", f"One Song {name}", "Radio Hit"))
-    history.write_text("\n".join(lines) + "\n")
+    # The export's zip as it arrives: two tracks of the album in each month, so only the whole
+    # export has enough of it.
+    history = tmp_path / f"listenbrainz_{name}.zip"
+    november = [_listen(day, "The Quiet Band", album, f"Track {day % 4}") for day in range(2)]
+    december = [_listen(day, "The Quiet Band", album, f"Track {day % 4}") for day in range(30, 32)]
+    december.append(_listen(33, "Someone Else", f"One Song {name}", "Radio Hit"))
+    with zipfile.ZipFile(history, "w") as archive:
+        archive.writestr("user.json", json.dumps({"username": name}))
+        archive.writestr("listens/2023/11.jsonl", "\n".join(november) + "\n")
+        archive.writestr("listens/2023/12.jsonl", "\n".join(december) + "\n")
     page.locator("input[type=file]").set_input_files(str(history))
     expect(page.get_by_text("ListenBrainz listens: 1 to import (1 album)")).to_be_visible()
     expect(

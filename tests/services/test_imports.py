@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import io
 import json
 import re
+import zipfile
 from datetime import date, datetime, timedelta
 
 import pytest
@@ -457,3 +459,76 @@ def test_a_listenbrainz_import_logs_albums_and_a_second_import_changes_nothing(s
     again = imports.run_import(session=session, user=ana, rows=rows, visibility="public")
     assert (again.imported, again.new_items, again.already_logged) == (0, 0, 3)
     assert len(session.exec(select(Entry.id).where(Entry.user_id == ana.id)).all()) == 3
+
+
+def _zip(files: dict[str, str | bytes]) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, content in files.items():
+            archive.writestr(name, content)
+    return buffer.getvalue()
+
+
+def _jsonl(listens: list[dict]) -> str:
+    return "".join(json.dumps(listen, ensure_ascii=False) + "\n" for listen in listens)
+
+
+def test_a_listenbrainz_export_zip_groups_albums_across_its_months() -> None:
+    # Portishead's Dummy: two tracks in December, a third in January. Month by month, neither
+    # file has three tracks of it; the whole export does.
+    december = [
+        _listen("Portishead", "Dummy", "Glory Box", "2023-12-01"),
+        _listen("Portishead", "Dummy", "Roads", "2023-12-02"),
+        _listen("Sigur Rós", "Ágætis byrjun", "Starálfur", "2023-12-25"),
+    ]
+    january = [_listen("Portishead", "Dummy", "Sour Times", "2024-01-03")]
+    export = _zip(
+        {
+            "user.json": json.dumps({"user_id": 1, "username": "ana"}),
+            "feedback.jsonl": _jsonl([{"score": 1, "recording_msid": "x"}]),
+            "listens/2023/12.jsonl": _jsonl(december),
+            "listens/2024/1.jsonl": _jsonl(january) + "{oops\n",
+        }
+    )
+    file = imports.read_file("listenbrainz_ana.zip", export)
+    assert (file.format, file.lines) == (imports.LISTENBRAINZ, 5)
+    assert [(r.title, r.creator, r.consumed_on) for r in file.rows] == [("Dummy", "Portishead", date(2024, 1, 3))]
+    assert "1 album with fewer than 3 different tracks played was left out" in file.problems[0]
+    assert file.problems[-1].startswith("listens/2024/1.jsonl, line 2: not valid JSON")
+    # Each month's file on its own misses the album.
+    assert imports.read_file("12.jsonl", _jsonl(december).encode()).rows == []
+
+
+def test_a_spotify_data_zip_reads_only_the_audio_history() -> None:
+    export = _zip(
+        {
+            "Spotify Extended Streaming History/Streaming_History_Audio_2023-2024_0.json": json.dumps(SPOTIFY_EXTENDED),
+            "Spotify Extended Streaming History/Streaming_History_Video_2023.json": "[]",
+            "Spotify Extended Streaming History/ReadMeFirst_ExtendedStreamingHistory.pdf": b"%PDF-1.4",
+        }
+    )
+    file = imports.read_file("my_spotify_data.zip", export)
+    assert file.format == imports.SPOTIFY
+    assert [r.title for r in file.rows] == ["Mezzanine"]
+
+
+def test_zips_we_cannot_use_get_one_clear_message(monkeypatch) -> None:
+    def refused(data: bytes) -> str:
+        with pytest.raises(ValidationError) as exc:
+            imports.read_file("export.zip", data)
+        return exc.value.errors["file"]
+
+    assert "cannot be opened" in refused(b"PK\x03\x04 this is not really a zip")
+    assert "holds no listening history" in refused(_zip({"notes.txt": "hello", "books.csv": "title\nDune\n"}))
+    mixed = _zip(
+        {
+            "listens/2024/1.jsonl": _jsonl(LISTENS[:1]),
+            "Streaming_History_Audio_2024.json": json.dumps(SPOTIFY_EXTENDED),
+        }
+    )
+    assert "choose one kind" in refused(mixed)
+    # A small zip that would unpack to more than we read: refused before anything is unpacked.
+    monkeypatch.setattr(imports, "MAX_ZIP_UNPACKED", 1000)
+    bomb = _zip({"listens/2024/1.jsonl": " " * 5000 + _jsonl(LISTENS[:1])})
+    assert len(bomb) < 1000
+    assert "larger than" in refused(bomb)
