@@ -32,7 +32,6 @@ from __future__ import annotations
 
 import argparse
 import gc
-import json
 import os
 import platform
 import sqlite3
@@ -64,7 +63,7 @@ from bench.feed_bench import (
 )
 from bench.feed_data import GENERATOR_VERSION, Generator, Sizes
 from bench.results import RESULTS, add_run
-from bench.search_sqlite_bench import migrate_sqlite, sqlite_url
+from bench.search_sqlite_bench import prepare_sqlite, sqlite_url
 from slice_of_culture.config import PROJECT_ROOT
 from slice_of_culture.db import make_engine
 from slice_of_culture.services.people import CANDIDATES, find_people, search_text
@@ -113,25 +112,8 @@ def signature(users: int, seed: int) -> dict[str, Any]:
 
 def prepare(path: Path, *, users: int, seed: int, regenerate: bool) -> dict[str, Any]:
     """A migrated database at `path` holding `users` generated people; returns what was done."""
-    marker = path.with_name(path.name + ".json")
-    wanted = signature(users, seed)
-    if not regenerate and path.exists() and marker.exists() and json.loads(marker.read_text()) == wanted:
-        print(f"Reusing {path} ({users:,} users, seed {seed}); applying new migrations, if any.")
-        started = time.perf_counter()
-        migrate_sqlite(path)
-        return {"reused": True, "migrate": time.perf_counter() - started}
-    for stale in (path, marker, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
-        stale.unlink(missing_ok=True)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    timings: dict[str, Any] = {"reused": False}
-    started = time.perf_counter()
-    migrate_sqlite(path)
-    timings["migrate"] = time.perf_counter() - started
-    started = time.perf_counter()
-    fill_people(path, users=users, seed=seed)
-    timings["insert"] = time.perf_counter() - started
-    marker.write_text(json.dumps(wanted))
-    return timings
+    fill = lambda: fill_people(path, users=users, seed=seed)  # noqa: E731
+    return prepare_sqlite(path, signature(users, seed), fill, f"{users:,} users, seed {seed}", regenerate=regenerate)
 
 
 def _sqlite_value(column: str, value: str) -> object:

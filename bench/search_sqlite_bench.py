@@ -37,7 +37,7 @@ import sys
 import tempfile
 import time
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -84,10 +84,19 @@ def signature(items: int, seed: int) -> dict[str, Any]:
 
 def prepare(path: Path, *, items: int, seed: int, regenerate: bool) -> dict[str, Any]:
     """A migrated database at `path` holding `items` generated items; returns what was done."""
+    fill = lambda: fill_items(path, items=items, seed=seed)  # noqa: E731
+    return prepare_sqlite(path, signature(items, seed), fill, f"{items:,} items, seed {seed}", regenerate=regenerate)
+
+
+def prepare_sqlite(
+    path: Path, wanted: dict[str, Any], fill: Callable[[], None], what: str, *, regenerate: bool
+) -> dict[str, Any]:
+    """A migrated SQLite database at `path` filled by `fill`, reused when a marker file beside
+    it says it holds `wanted` (sizes, seed, generator version); returns what was done. Shared by
+    the SQLite benchmarks."""
     marker = path.with_name(path.name + ".json")
-    wanted = signature(items, seed)
     if not regenerate and path.exists() and marker.exists() and json.loads(marker.read_text()) == wanted:
-        print(f"Reusing {path} ({items:,} items, seed {seed}); applying new migrations, if any.")
+        print(f"Reusing {path} ({what}); applying new migrations, if any.")
         started = time.perf_counter()
         migrate_sqlite(path)
         return {"reused": True, "migrate": time.perf_counter() - started}
@@ -99,7 +108,7 @@ def prepare(path: Path, *, items: int, seed: int, regenerate: bool) -> dict[str,
     migrate_sqlite(path)
     timings["migrate"] = time.perf_counter() - started
     started = time.perf_counter()
-    fill_items(path, items=items, seed=seed)
+    fill()
     timings["insert"] = time.perf_counter() - started
     marker.write_text(json.dumps(wanted))
     return timings

@@ -1,4 +1,4 @@
-"""A person with similar taste, and what you both loved."""
+"""People in lists: a person with similar taste and what you both loved; a person with a Follow button."""
 
 from __future__ import annotations
 
@@ -25,4 +25,47 @@ def similar_person(p) -> rx.Component:  # noqa: ANN001
         href="/u/" + p.username,
         underline="none",
         color="inherit",
+    )
+
+
+def person_to_follow(
+    p,  # noqa: ANN001
+    subtitle: rx.Component,
+    *,
+    followed: rx.Var,
+    on_follow: rx.EventSpec,
+    show_button: rx.Var | bool = True,
+    badge: rx.Component | None = None,
+    test_id: str,
+) -> rx.Component:
+    """`p` (a PersonRow var) as a link to their profile, `subtitle` under the name, an optional
+    badge, and Follow / Following (a toggle button: aria-pressed says which)."""
+    return rx.hstack(
+        rx.link(
+            rx.hstack(
+                avatar(p.initials, p.avatar_url, size="3"),
+                rx.vstack(rx.text(p.display_name, weight="bold"), subtitle, spacing="0"),
+                align="center",
+            ),
+            href="/u/" + p.username,
+            underline="none",
+            color="inherit",
+            flex="1",
+            min_width="0",
+        ),
+        badge or rx.fragment(),
+        rx.cond(
+            show_button,
+            rx.button(
+                rx.cond(followed, "Following", "Follow"),
+                on_click=on_follow,
+                variant=rx.cond(followed, "soft", "solid"),
+                size="2",
+                aria_pressed=rx.cond(followed, "true", "false"),
+            ),
+        ),
+        align="center",
+        spacing="3",
+        width="100%",
+        data_testid=test_id,
     )

@@ -5,42 +5,20 @@ from __future__ import annotations
 import reflex as rx
 
 from slice_of_culture.components import layout, postcard_list
-from slice_of_culture.components.layout import avatar, empty_state
+from slice_of_culture.components.layout import empty_state
+from slice_of_culture.components.people import person_to_follow
 from slice_of_culture.state.base import SessionState
 from slice_of_culture.state.home import HomeState
 
 
 def _suggested(p) -> rx.Component:  # noqa: ANN001
     """`p` is a SuggestedPerson var: who, why, and a Follow button."""
-    followed = HomeState.followed_here.contains(p.user_id)
-    return rx.hstack(
-        rx.link(
-            rx.hstack(
-                avatar(p.initials, p.avatar_url, size="3"),
-                rx.vstack(
-                    rx.text(p.display_name, weight="bold", size="2"),
-                    rx.text("@", p.username, " · ", p.reason, size="1", color_scheme="gray"),
-                    spacing="0",
-                ),
-                align="center",
-            ),
-            href="/u/" + p.username,
-            underline="none",
-            color="inherit",
-            flex="1",
-            min_width="0",
-        ),
-        rx.button(
-            rx.cond(followed, "Following", "Follow"),
-            on_click=HomeState.toggle_follow(p.user_id),
-            variant=rx.cond(followed, "soft", "solid"),
-            size="2",
-            aria_pressed=rx.cond(followed, "true", "false"),
-        ),
-        align="center",
-        spacing="3",
-        width="100%",
-        data_testid="suggested-person",
+    return person_to_follow(
+        p,
+        rx.text("@", p.username, " · ", p.reason, size="1", color_scheme="gray"),
+        followed=HomeState.followed_here.contains(p.user_id),
+        on_follow=HomeState.toggle_follow(p.user_id),
+        test_id="suggested-person",
     )
 
 

@@ -6,7 +6,8 @@ import reflex as rx
 
 from slice_of_culture.components import layout
 from slice_of_culture.components.forms import KIND_PLURALS, search_bar, select_field
-from slice_of_culture.components.layout import avatar, empty_state
+from slice_of_culture.components.layout import empty_state
+from slice_of_culture.components.people import person_to_follow
 from slice_of_culture.components.postcard import kind_icon
 from slice_of_culture.services import search
 from slice_of_culture.state.base import SessionState
@@ -15,45 +16,22 @@ from slice_of_culture.state.search import SearchState
 
 def _person(p) -> rx.Component:  # noqa: ANN001
     """Who (a link to their profile), whether they follow you, and Follow / Following."""
-    return rx.hstack(
-        rx.link(
-            rx.hstack(
-                avatar(p.initials, p.avatar_url, size="3"),
-                rx.vstack(
-                    rx.text(p.display_name, weight="bold"),
-                    rx.text(
-                        "@" + p.username,
-                        " · ",
-                        p.followers.to_string(),
-                        rx.cond(p.followers == 1, " follower", " followers"),
-                        size="2",
-                        color_scheme="gray",
-                    ),
-                    spacing="0",
-                ),
-                align="center",
-            ),
-            href="/u/" + p.username,
-            underline="none",
-            color="inherit",
-            flex="1",
-            min_width="0",
-        ),
-        rx.cond(p.follows_you, rx.badge("Follows you", color_scheme="gray")),
-        rx.cond(
-            SessionState.logged_in & (p.username != SessionState.username),
-            rx.button(
-                rx.cond(p.you_follow, "Following", "Follow"),
-                on_click=SearchState.toggle_follow(p.user_id),
-                variant=rx.cond(p.you_follow, "soft", "solid"),
-                size="2",
-                aria_pressed=rx.cond(p.you_follow, "true", "false"),
-            ),
-        ),
-        align="center",
-        spacing="3",
-        width="100%",
-        data_testid="found-person",
+    followers = rx.text(
+        "@" + p.username,
+        " · ",
+        p.followers.to_string(),
+        rx.cond(p.followers == 1, " follower", " followers"),
+        size="2",
+        color_scheme="gray",
+    )
+    return person_to_follow(
+        p,
+        followers,
+        followed=p.you_follow,
+        on_follow=SearchState.toggle_follow(p.user_id),
+        show_button=SessionState.logged_in & (p.username != SessionState.username),
+        badge=rx.cond(p.follows_you, rx.badge("Follows you", color_scheme="gray")),
+        test_id="found-person",
     )
 
 
