@@ -10,32 +10,31 @@ from slice_of_culture.services import imports
 from slice_of_culture.state.base import SessionState
 from slice_of_culture.state.imports import UPLOAD_ID, ImportState
 
+# Where each file comes from, as the page tells it.
+_SOURCES = [
+    ("Goodreads", "My Books → Import and export → Export library, then choose the file here."),
+    (
+        "Letterboxd",
+        "Settings → Data → Export your data, then choose the zip (its diary is imported) or one of its "
+        "files: diary, reviews, ratings, watched or watchlist.",
+    ),
+    ("ListenBrainz", "Settings → Export listens, then choose the zip as it arrives (or one month's file from it)."),
+    (
+        "Spotify",
+        "Account privacy → Download your data → Extended streaming history; when it arrives, choose "
+        "my_spotify_data.zip (or a Streaming_History_Audio file from it).",
+    ),
+    (
+        "Anything else",
+        "a CSV with the columns kind, title, creator, year, status, rating, date, review (kind is movie, "
+        "book or music; rating in stars, 0.5 to 5; date like 2024-05-31).",
+    ),
+]
+
 
 def _how() -> rx.Component:
     return rx.vstack(
-        rx.text(
-            rx.text.strong("Goodreads: "),
-            "My Books → Import and export → Export library, then choose the file here.",
-        ),
-        rx.text(
-            rx.text.strong("Letterboxd: "),
-            "Settings → Data → Export your data, unzip it, and choose diary.csv (or reviews, "
-            "ratings, watched or watchlist).",
-        ),
-        rx.text(
-            rx.text.strong("ListenBrainz: "),
-            "Settings → Export listens, then choose the zip as it arrives (or one month's file from it).",
-        ),
-        rx.text(
-            rx.text.strong("Spotify: "),
-            "Account privacy → Download your data → Extended streaming history; when it arrives, "
-            "choose my_spotify_data.zip (or a Streaming_History_Audio file from it).",
-        ),
-        rx.text(
-            rx.text.strong("Anything else: "),
-            "a CSV with the columns kind, title, creator, year, status, rating, date, review "
-            "(kind is movie, book or music; rating in stars, 0.5 to 5; date like 2024-05-31).",
-        ),
+        *[rx.text(rx.text.strong(f"{source}: "), how) for source, how in _SOURCES],
         rx.text(
             "From a listening history, an album counts as listened once you played "
             f"{imports.ALBUM_MIN_TRACKS} different tracks of it; it is logged on the day you last played it.",

@@ -642,10 +642,17 @@ def _read_zip(data: bytes) -> ImportFile:
     except (zipfile.BadZipFile, ValueError):
         raise ValidationError({"file": "That zip file cannot be opened."}) from None
     if not members:
+        diary = next((i for i in archive.infolist() if i.filename.rsplit("/", 1)[-1] == "diary.csv"), None)
+        if diary is not None and diary.file_size <= MAX_BYTES:
+            # Letterboxd's export zip: its diary (dates and ratings); its other files can be
+            # chosen one by one.
+            with archive.open(diary) as member:
+                return _read_csv("diary.csv", _decode(member.read(MAX_BYTES + 1)))
         raise ValidationError(
             {
-                "file": "This zip holds no listening history: choose ListenBrainz's listens export "
-                "or Spotify's extended streaming history (my_spotify_data.zip)."
+                "file": "This zip holds nothing we can import: choose a ListenBrainz listens export, "
+                "Spotify's extended streaming history (my_spotify_data.zip), a Letterboxd export, or "
+                "a file from one of them."
             }
         )
     if sum(info.file_size for info in members) > MAX_ZIP_UNPACKED:

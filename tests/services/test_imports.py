@@ -519,7 +519,7 @@ def test_zips_we_cannot_use_get_one_clear_message(monkeypatch) -> None:
         return exc.value.errors["file"]
 
     assert "cannot be opened" in refused(b"PK\x03\x04 this is not really a zip")
-    assert "holds no listening history" in refused(_zip({"notes.txt": "hello", "books.csv": "title\nDune\n"}))
+    assert "holds nothing we can import" in refused(_zip({"notes.txt": "hello", "books.csv": "title\nDune\n"}))
     mixed = _zip(
         {
             "listens/2024/1.jsonl": _jsonl(LISTENS[:1]),
@@ -532,3 +532,12 @@ def test_zips_we_cannot_use_get_one_clear_message(monkeypatch) -> None:
     bomb = _zip({"listens/2024/1.jsonl": " " * 5000 + _jsonl(LISTENS[:1])})
     assert len(bomb) < 1000
     assert "larger than" in refused(bomb)
+
+
+def test_a_letterboxd_export_zip_imports_its_diary() -> None:
+    export = _zip(
+        {"profile.csv": "Username\nana\n", "diary.csv": LETTERBOXD_DIARY, "watchlist.csv": LETTERBOXD_WATCHLIST}
+    )
+    from_zip = imports.read_file("letterboxd-ana-2024.zip", export)
+    assert from_zip.format == imports.LETTERBOXD and from_zip.rows
+    assert from_zip == imports.read_file("diary.csv", LETTERBOXD_DIARY.encode())
