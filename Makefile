@@ -58,6 +58,7 @@ bench: install
 	@$(PY) -m bench.recs_serve_bench --keep
 	@$(PY) -m bench.forum_bench
 	@$(PY) -m bench.import_bench
+	@$(PY) -m bench.history_read_bench
 
 clean:
 	rm -rf .web .states
