@@ -38,7 +38,6 @@ import sqlite3
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -63,7 +62,7 @@ from bench.feed_bench import (
 )
 from bench.feed_data import GENERATOR_VERSION, Generator, Sizes
 from bench.results import RESULTS, add_run
-from bench.search_sqlite_bench import prepare_sqlite, sqlite_url
+from bench.search_sqlite_bench import copy_sink, prepare_sqlite, sqlite_url
 from slice_of_culture.config import PROJECT_ROOT
 from slice_of_culture.db import make_engine
 from slice_of_culture.services.people import CANDIDATES, find_people, search_text
@@ -93,12 +92,8 @@ Options if SQLite had to serve bigger communities (none implemented):
 - Point bigger communities at PostgreSQL, which the app already supports."""
 USER_SIZES = (1_000, 10_000, 100_000)
 FOLLOWS_PER_USER = 5
-# Rows per executemany call: keeps memory flat and the progress bar moving.
-CHUNK = 10_000
 # Full-table scans timed alone, per size and per way of folding.
 SCAN_REPEAT = 20
-BOOLEANS = {"discoverable", "is_admin", "is_active"}
-INTEGERS = {"id", "follower_id", "followee_id"}
 FOLDED = "search_fold(username || ' ' || display_name)"
 LOWERED = "lower(username || ' ' || display_name)"
 
@@ -116,22 +111,6 @@ def prepare(path: Path, *, users: int, seed: int, regenerate: bool) -> dict[str,
     return prepare_sqlite(path, signature(users, seed), fill, f"{users:,} users, seed {seed}", regenerate=regenerate)
 
 
-def _sqlite_value(column: str, value: str) -> object:
-    """A COPY text-format field as SQLite stores it through SQLAlchemy."""
-    if value == feed_data.NULL:
-        return None
-    if "\\" in value:
-        raise ValueError(f"unexpected COPY escape in {column}: {value!r}")
-    if column == "created_at":
-        # '2025-03-01T10:00:00+00' → SQLAlchemy's SQLite DATETIME text.
-        return value.removesuffix("+00").replace("T", " ") + ".000000"
-    if column in BOOLEANS:
-        return {"t": 1, "f": 0}[value]
-    if column in INTEGERS:
-        return int(value)
-    return value
-
-
 def fill_people(path: Path, *, users: int, seed: int) -> None:
     """Insert `users` people and FOLLOWS_PER_USER follows each, made by feed_data's generator,
     in one transaction.
@@ -145,27 +124,10 @@ def fill_people(path: Path, *, users: int, seed: int) -> None:
     conn.execute("PRAGMA journal_mode=WAL")
     conn.execute("PRAGMA synchronous=NORMAL")
 
-    def sink(_conn: object, table: str, columns: list[str], rows: Iterator[str], total: int, label: str) -> None:
-        assert table in ("user", "follow"), table
-        names = ", ".join(f'"{c}"' for c in columns)
-        statement = f'INSERT INTO "{table}" ({names}) VALUES ({", ".join("?" * len(columns))})'
-        with tqdm(total=total, desc=f"{label} (insert)", unit="row") as bar:
-            batch: list[tuple[object, ...]] = []
-            for line in rows:
-                fields = line.rstrip("\n").split("\t")
-                batch.append(tuple(_sqlite_value(c, v) for c, v in zip(columns, fields, strict=True)))
-                if len(batch) >= CHUNK:
-                    conn.executemany(statement, batch)
-                    bar.update(len(batch))
-                    batch = []
-            if batch:
-                conn.executemany(statement, batch)
-                bar.update(len(batch))
-
     sizes = Sizes(users=users, items=0, entries=0, follows=FOLLOWS_PER_USER * users)
     generator = Generator(conn=None, sizes=sizes, seed=seed)  # type: ignore[arg-type]
     conn.execute("BEGIN")
-    with mock.patch.object(feed_data, "copy_rows", sink):
+    with mock.patch.object(feed_data, "copy_rows", copy_sink(conn, ("user", "follow"), "insert")):
         generator.users()
         generator.follows()
     conn.execute("COMMIT")

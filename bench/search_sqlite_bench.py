@@ -122,7 +122,12 @@ def migrate_sqlite(path: Path) -> None:
     command.upgrade(cfg, "head")
 
 
-def _sqlite_value(column: str, value: str) -> object:
+# Columns of the generated tables that SQLite stores as integers (0/1 for booleans).
+INTEGERS = frozenset({"id", "year", "follower_id", "followee_id"})
+BOOLEANS = frozenset({"discoverable", "is_admin", "is_active"})
+
+
+def sqlite_value(column: str, value: str) -> object:
     """A COPY text-format field as SQLite stores it through SQLAlchemy."""
     if value == feed_data.NULL:
         return None
@@ -131,9 +136,35 @@ def _sqlite_value(column: str, value: str) -> object:
     if column == "created_at":
         # '2025-03-01T10:00:00+00' → SQLAlchemy's SQLite DATETIME text.
         return value.removesuffix("+00").replace("T", " ") + ".000000"
-    if column in ("id", "year"):
+    if column in BOOLEANS:
+        return {"t": 1, "f": 0}[value]
+    if column in INTEGERS:
         return int(value)
     return value
+
+
+def copy_sink(conn: sqlite3.Connection, tables: tuple[str, ...], note: str) -> Callable[..., None]:
+    """A stand-in for feed_data's `copy_rows` that inserts the generator's COPY lines into SQLite
+    with executemany, CHUNK rows at a time (the caller holds the transaction)."""
+
+    def sink(_conn: object, table: str, columns: list[str], rows: Iterator[str], total: int, label: str) -> None:
+        assert table in tables, table
+        names = ", ".join(f'"{c}"' for c in columns)
+        statement = f'INSERT INTO "{table}" ({names}) VALUES ({", ".join("?" * len(columns))})'
+        with tqdm(total=total, desc=f"{label} ({note})", unit="row") as bar:
+            batch: list[tuple[object, ...]] = []
+            for line in rows:
+                fields = line.rstrip("\n").split("\t")
+                batch.append(tuple(sqlite_value(c, v) for c, v in zip(columns, fields, strict=True)))
+                if len(batch) >= CHUNK:
+                    conn.executemany(statement, batch)
+                    bar.update(len(batch))
+                    batch = []
+            if batch:
+                conn.executemany(statement, batch)
+                bar.update(len(batch))
+
+    return sink
 
 
 def fill_items(path: Path, *, items: int, seed: int) -> None:
@@ -147,28 +178,12 @@ def fill_items(path: Path, *, items: int, seed: int) -> None:
     conn.execute("PRAGMA journal_mode=WAL")
     conn.execute("PRAGMA synchronous=NORMAL")
 
-    def sink(_conn: object, table: str, columns: list[str], rows: Iterator[str], total: int, label: str) -> None:
-        assert table == "item", table
-        statement = f"INSERT INTO item ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})"
-        conn.execute("BEGIN")
-        with tqdm(total=total, desc=f"{label} (insert + FTS triggers)", unit="row") as bar:
-            batch: list[tuple[object, ...]] = []
-            for line in rows:
-                fields = line.rstrip("\n").split("\t")
-                batch.append(tuple(_sqlite_value(c, v) for c, v in zip(columns, fields, strict=True)))
-                if len(batch) >= CHUNK:
-                    conn.executemany(statement, batch)
-                    bar.update(len(batch))
-                    batch = []
-            if batch:
-                conn.executemany(statement, batch)
-                bar.update(len(batch))
-        conn.execute("COMMIT")
-
     # Few users: the generator only draws a permutation of them before the items.
     generator = Generator(conn=None, sizes=Sizes(users=1, items=items, entries=0, follows=0), seed=seed)  # type: ignore[arg-type]
-    with mock.patch.object(feed_data, "copy_rows", sink):
+    conn.execute("BEGIN")
+    with mock.patch.object(feed_data, "copy_rows", copy_sink(conn, ("item",), "insert + FTS triggers")):
         generator.items()
+    conn.execute("COMMIT")
     conn.execute("ANALYZE")
     conn.close()
 
