@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from functools import lru_cache
 
-from sqlalchemy import func, literal, true, tuple_
+from sqlalchemy import Integer, Row, Select, bindparam, exists, func, literal, true, tuple_
 from sqlmodel import Session, select
 
 from slice_of_culture.models import ENTRY_STATUSES, ITEM_KINDS, Comment, Entry, Follow, Item, Like, User, is_row_id
@@ -100,28 +101,101 @@ def decode_cursor(cursor: str) -> tuple[datetime, int] | None:
     return after if is_row_id(after[1]) else None
 
 
-def _after(cursor: str):
-    """Keyset condition: strictly after the last card seen, newest first."""
+# Feed statements are built once per shape (which feed, cursor or not, page size) and take
+# their values as bound parameters: building them anew cost about as much as running them.
+_VIEWER = bindparam("viewer_id", type_=Integer)
+_OWNER = bindparam("owner_id", type_=Integer)
+# Keyset condition: strictly after the last card seen, newest first. A row-value comparison, so
+# the database can use it as an index bound (SQLite and PostgreSQL).
+_AFTER = tuple_(Entry.created_at, Entry.id) < tuple_(
+    bindparam("after_at", type_=Entry.__table__.c.created_at.type), bindparam("after_id", type_=Integer)
+)
+
+
+def _cursor_params(cursor: str) -> dict[str, object]:
+    """The bound values of `_AFTER` for `cursor`; empty for the first page (or a bad cursor)."""
     after = decode_cursor(cursor)
-    if after is None:
-        return None
-    stamp, last_id = after
-    # A row-value comparison, so the database can use it as an index bound (SQLite and PostgreSQL).
-    return tuple_(Entry.created_at, Entry.id) < tuple_(stamp, last_id)
+    return {} if after is None else {"after_at": after[0], "after_id": after[1]}
 
 
-def _rows(session: Session, *conditions, cursor: str, limit: int) -> list[tuple[Entry, Item, User]]:
-    stmt = select(Entry, Item, User).join(Item, Item.id == Entry.item_id).join(User, User.id == Entry.user_id)
-    for condition in conditions:
+# The columns a postcard shows, as plain rows: building ORM objects (with every column of the
+# item and the person, password hash included) cost more than the queries themselves.
+_COLUMNS = (
+    Entry.id.label("entry_id"),
+    Entry.user_id,
+    Entry.status,
+    Entry.rating,
+    # One character past the excerpt is enough to know whether to cut it.
+    func.substr(Entry.review, 1, EXCERPT + 1).label("review"),
+    Entry.visibility,
+    Entry.created_at,
+    Entry.item_id,
+    Item.kind,
+    Item.title,
+    Item.creator,
+    Item.year,
+    Item.image_url,
+    User.username,
+    User.display_name,
+    User.avatar_url,
+)
+
+
+def _rows_statement(*conditions, after: bool, limit: int) -> Select:
+    stmt = select(*_COLUMNS).join(Item, Item.id == Entry.item_id).join(User, User.id == Entry.user_id)
+    for condition in (*conditions, *([_AFTER] if after else [])):
         stmt = stmt.where(condition)
-    if (after := _after(cursor)) is not None:
-        stmt = stmt.where(after)
-    return list(session.exec(stmt.order_by(Entry.created_at.desc(), Entry.id.desc()).limit(limit)).all())
+    return stmt.order_by(Entry.created_at.desc(), Entry.id.desc()).limit(limit)
+
+
+@lru_cache(maxsize=64)
+def _everyone_statement(*, after: bool, limit: int) -> Select:
+    return _rows_statement(Entry.visibility == "public", User.is_active, after=after, limit=limit)
+
+
+@lru_cache(maxsize=64)
+def _following_statement(*, dialect: str, after: bool, limit: int) -> Select:
+    people = (
+        select(Follow.followee_id.label("uid"))
+        .where(Follow.follower_id == _VIEWER)
+        .union_all(select(_VIEWER.label("uid")))
+        .subquery("people")
+    )
+    visible = entry_visible_to(_VIEWER)
+    if dialect != "postgresql":
+        return _rows_statement(
+            Entry.user_id.in_(select(people.c.uid)), visible, User.is_active, after=after, limit=limit
+        )
+    # Per person, the newest `limit` entries from the (user_id, created_at, id) index, then merged:
+    # reads a few rows per followee instead of walking everyone's entries.
+    newest = (
+        select(Entry.id, Entry.created_at)
+        .where(Entry.user_id == people.c.uid, visible, *([_AFTER] if after else []))
+        .order_by(Entry.created_at.desc(), Entry.id.desc())
+        .limit(limit)
+        .lateral("newest")
+    )
+    ids = (
+        select(newest.c.id)
+        .select_from(people)
+        .join(newest, true())
+        .order_by(newest.c.created_at.desc(), newest.c.id.desc())
+        .limit(limit)
+    )
+    return _rows_statement(Entry.id.in_(ids), User.is_active, after=False, limit=limit)
+
+
+@lru_cache(maxsize=256)
+def _profile_statement(*, signed_in: bool, kind: bool, status: bool, after: bool, limit: int) -> Select:
+    shelf = [Item.kind == bindparam("kind")] if kind else []
+    shelf += [Entry.status == bindparam("status")] if status else []
+    visible = entry_visible_to(_VIEWER if signed_in else None)
+    return _rows_statement(Entry.user_id == _OWNER, visible, *shelf, after=after, limit=limit)
 
 
 def _page(
     session: Session,
-    rows: list[tuple[Entry, Item, User]],
+    rows: list[Row],
     *,
     viewer_id: int | None,
     limit: int,
@@ -137,37 +211,33 @@ def _page(
     more = len(runs) > limit or not exhausted
     runs = runs[:limit]
     shown = [row for run in runs for row in run]
-    ids = [entry.id for entry, _, _ in shown]
-    likes = _counts(session, Like.entry_id, ids)
-    comments = _counts(session, Comment.entry_id, ids)
-    liked = _liked(session, viewer_id, ids)
+    counts = _social_counts(session, viewer_id, [row.entry_id for row in shown])
     cards = []
     for run in runs:
-        entry, item, user = run[0]
-        card = _postcard(entry, item, user, likes.get(entry.id, 0), comments.get(entry.id, 0), entry.id in liked)
+        card = _postcard(run[0], *counts.get(run[0].entry_id, (0, 0, False)))
         if len(run) > 1:
             card.group_count = len(run)
             card.group_text = _group_text(run)
-            card.group_titles = [i.title for _, i, _ in run[:GROUP_PREVIEW]]
+            card.group_titles = [row.title for row in run[:GROUP_PREVIEW]]
         cards.append(card)
-    last = shown[-1][0] if shown else None
-    next_cursor = encode_cursor(last.created_at, last.id) if more and last else ""
+    last = shown[-1] if shown else None
+    next_cursor = encode_cursor(last.created_at, last.entry_id) if more and last else ""
     return PostcardPage(postcards=cards, next_cursor=next_cursor)
 
 
-def _group_runs(rows: list[tuple[Entry, Item, User]]) -> list[list[tuple[Entry, Item, User]]]:
+def _group_runs(rows: list[Row]) -> list[list[Row]]:
     """Split newest-first rows into runs; a burst by one person becomes one run.
 
     A burst is GROUP_THRESHOLD or more consecutive entries by the same person, each within
     BURST_GAP of the previous one (an import, or logging a whole shelf at once).
     """
-    runs: list[list] = []
+    runs: list[list[Row]] = []
     for row in rows:
-        if runs and runs[-1][0][2].id == row[2].id and runs[-1][-1][0].created_at - row[0].created_at <= BURST_GAP:
+        if runs and runs[-1][0].user_id == row.user_id and runs[-1][-1].created_at - row.created_at <= BURST_GAP:
             runs[-1].append(row)
         else:
             runs.append([row])
-    out: list[list] = []
+    out: list[list[Row]] = []
     for run in runs:
         if len(run) >= GROUP_THRESHOLD:
             out.append(run)
@@ -176,47 +246,52 @@ def _group_runs(rows: list[tuple[Entry, Item, User]]) -> list[list[tuple[Entry, 
     return out
 
 
-def _group_text(run: list[tuple[Entry, Item, User]]) -> str:
-    kinds = {item.kind for _, item, _ in run}
+def _group_text(run: list[Row]) -> str:
+    kinds = {row.kind for row in run}
     noun = {"movie": "movies", "book": "books", "music": "albums"}[next(iter(kinds))] if len(kinds) == 1 else "things"
     return f"logged {len(run)} {noun}"
 
 
-def _liked(session: Session, viewer_id: int | None, ids: list[int]) -> set[int]:
-    if not viewer_id or not ids:
-        return set()
-    return set(session.exec(select(Like.entry_id).where(Like.user_id == viewer_id, Like.entry_id.in_(ids))).all())
+@lru_cache(maxsize=2)
+def _social_counts_statement(*, signed_in: bool) -> Select:
+    likes = select(func.count()).where(Like.entry_id == Entry.id).scalar_subquery()
+    comments = select(func.count()).where(Comment.entry_id == Entry.id).scalar_subquery()
+    liked = exists().where(Like.entry_id == Entry.id, Like.user_id == _VIEWER) if signed_in else literal(False)
+    return select(Entry.id, likes, comments, liked).where(Entry.id.in_(bindparam("ids", expanding=True)))
 
 
-def _counts(session: Session, column, ids: list[int]) -> dict[int, int]:  # noqa: ANN001
+def _social_counts(session: Session, viewer_id: int | None, ids: list[int]) -> dict[int, tuple[int, int, bool]]:
+    """entry id -> (likes, comments, liked by the viewer), in one statement."""
     if not ids:
         return {}
-    return dict(session.exec(select(column, func.count()).where(column.in_(ids)).group_by(column)).all())
+    statement = _social_counts_statement(signed_in=bool(viewer_id))
+    rows = session.execute(statement, {"ids": ids, **({"viewer_id": viewer_id} if viewer_id else {})})
+    return {entry_id: (likes, comments, bool(liked)) for entry_id, likes, comments, liked in rows}
 
 
-def _postcard(entry: Entry, item: Item, user: User, like_count: int, comment_count: int, liked: bool) -> Postcard:
-    review = entry.review or ""
+def _postcard(row: Row, like_count: int, comment_count: int, liked: bool) -> Postcard:
+    review = row.review or ""
     excerpt = review if len(review) <= EXCERPT else review[: EXCERPT - 1].rstrip() + "…"
     return Postcard(
-        entry_id=entry.id,
-        username=user.username,
-        display_name=user.display_name or user.username,
-        avatar_url=user.avatar_url,
-        initials=initials(user.display_name or user.username),
-        item_id=item.id,
-        kind=item.kind,
-        title=item.title,
-        creator=item.creator,
-        year=str(item.year or ""),
-        image_url=item.image_url,
-        status=entry.status,
-        action=KIND_VERBS[item.kind][entry.status],
-        rating=entry.rating or 0,
-        stars=stars_text(entry.rating),
-        rating_label=stars_label(entry.rating),
+        entry_id=row.entry_id,
+        username=row.username,
+        display_name=row.display_name or row.username,
+        avatar_url=row.avatar_url,
+        initials=initials(row.display_name or row.username),
+        item_id=row.item_id,
+        kind=row.kind,
+        title=row.title,
+        creator=row.creator,
+        year=str(row.year or ""),
+        image_url=row.image_url,
+        status=row.status,
+        action=KIND_VERBS[row.kind][row.status],
+        rating=row.rating or 0,
+        stars=stars_text(row.rating),
+        rating_label=stars_label(row.rating),
         review_excerpt=excerpt,
-        visibility=entry.visibility,
-        created_at=entry.created_at.isoformat(),
+        visibility=row.visibility,
+        created_at=row.created_at.isoformat(),
         like_count=like_count,
         comment_count=comment_count,
         liked=liked,
@@ -231,7 +306,8 @@ def everyone_feed(*, session: Session, viewer_id: int | None, cursor: str = "", 
     """Latest public entries from everyone, newest first; bursts folded into one postcard."""
     limit = _limit(limit)
     fetch = limit * OVERFETCH + 1
-    rows = _rows(session, Entry.visibility == "public", User.is_active, cursor=cursor, limit=fetch)
+    after = _cursor_params(cursor)
+    rows = list(session.execute(_everyone_statement(after=bool(after), limit=fetch), after).all())
     return _page(session, rows, viewer_id=viewer_id, limit=limit, fetched=fetch, group=True)
 
 
@@ -239,37 +315,9 @@ def following_feed(*, session: Session, viewer_id: int, cursor: str = "", limit:
     """You and the people you follow, newest first, as far as you may see; bursts folded."""
     limit = _limit(limit)
     fetch = limit * OVERFETCH + 1
-    people = (
-        select(Follow.followee_id.label("uid"))
-        .where(Follow.follower_id == viewer_id)
-        .union_all(select(literal(viewer_id).label("uid")))
-        .subquery("people")
-    )
-    visible = entry_visible_to(viewer_id)
-    if session.get_bind().dialect.name == "postgresql":
-        # Per person, the newest `fetch` entries from the (user_id, created_at, id) index, then merged:
-        # reads a few rows per followee instead of walking everyone's entries.
-        newest = (
-            select(Entry.id, Entry.created_at)
-            .where(Entry.user_id == people.c.uid, visible)
-            .order_by(Entry.created_at.desc(), Entry.id.desc())
-            .limit(fetch)
-        )
-        if (after := _after(cursor)) is not None:
-            newest = newest.where(after)
-        newest = newest.lateral("newest")
-        ids = (
-            select(newest.c.id)
-            .select_from(people)
-            .join(newest, true())
-            .order_by(newest.c.created_at.desc(), newest.c.id.desc())
-            .limit(fetch)
-        )
-        rows = _rows(session, Entry.id.in_(ids), User.is_active, cursor="", limit=fetch)
-    else:
-        rows = _rows(
-            session, Entry.user_id.in_(select(people.c.uid)), visible, User.is_active, cursor=cursor, limit=fetch
-        )
+    after = _cursor_params(cursor)
+    statement = _following_statement(dialect=session.get_bind().dialect.name, after=bool(after), limit=fetch)
+    rows = list(session.execute(statement, {"viewer_id": viewer_id, **after}).all())
     return _page(session, rows, viewer_id=viewer_id, limit=limit, fetched=fetch, group=True)
 
 
@@ -298,11 +346,12 @@ def profile_postcards(
     if errors:
         raise ValidationError(errors)
     limit = _limit(limit)
-    shelf = [Item.kind == kind] if kind else []
-    shelf += [Entry.status == status] if status else []
-    rows = _rows(
-        session, Entry.user_id == owner_id, entry_visible_to(viewer_id), *shelf, cursor=cursor, limit=limit + 1
+    after = _cursor_params(cursor)
+    statement = _profile_statement(
+        signed_in=viewer_id is not None, kind=bool(kind), status=bool(status), after=bool(after), limit=limit + 1
     )
+    params = {"owner_id": owner_id, "viewer_id": viewer_id, "kind": kind or None, "status": status or None, **after}
+    rows = list(session.execute(statement, {k: v for k, v in params.items() if v is not None}).all())
     page = _page(session, rows, viewer_id=viewer_id, limit=limit, fetched=limit + 1, group=False)
     if with_comments:
         viewer = session.get(User, viewer_id) if viewer_id else None

@@ -9,13 +9,14 @@ from __future__ import annotations
 
 from sqlalchemy import and_, exists, or_, select
 from sqlalchemy.orm import aliased
-from sqlalchemy.sql.elements import ColumnElement
+from sqlalchemy.sql.elements import BindParameter, ColumnElement
 
 from slice_of_culture.models import Entry, Follow
 
 
-def entry_visible_to(viewer_id: int | None) -> ColumnElement[bool]:
-    """A WHERE clause: entries the viewer (None = logged out) may see."""
+def entry_visible_to(viewer_id: int | BindParameter[int] | None) -> ColumnElement[bool]:
+    """A WHERE clause: entries the viewer (None = logged out) may see. `viewer_id` may be a bound
+    parameter, for statements built once and run for many viewers."""
     if viewer_id is None:
         return Entry.visibility == "public"
     # An alias of its own, so the subquery stays correct inside queries that also join follow.
