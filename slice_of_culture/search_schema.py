@@ -2,10 +2,10 @@
 
 The catalog-search migration creates, on SQLite, the FTS5 table `item_search` (its shadow tables
 `item_search_*` and the vocabulary table `item_search_vocab`) with triggers on `item`; on
-PostgreSQL, expression indexes on `item` and the `search_fold` function (a later migration,
-7e2b9c4d1a60, adds `search_title_key` and its index). SQLModel cannot describe them, so alembic's
-autogenerate comparison must skip them, or every `alembic revision --autogenerate` would propose
-dropping them. `alembic/env.py` and
+PostgreSQL, expression indexes on `item` and the `search_fold` function (later migrations add
+`search_title_key` and its index, and the vocabulary table `search_word` with its trigger).
+SQLModel cannot describe them, so alembic's autogenerate comparison must skip them, or every
+`alembic revision --autogenerate` would propose dropping them. `alembic/env.py` and
 `tests/test_migrations.py` both pass these filters.
 
 A batch migration that rebuilds `item` on SQLite (move and copy) drops its triggers: such a
@@ -22,6 +22,9 @@ FTS_TABLE = "item_search"
 FTS_VOCAB_TABLE = "item_search_vocab"
 # FTS5's shadow table of token counts per row and column (search reads the title's count).
 FTS_DOCSIZE_TABLE = "item_search_docsize"
+# PostgreSQL: every word of the items' search documents, kept by a trigger on `item`, for the
+# typo fallback's corrections (migration b7d41c9e2f08).
+VOCABULARY_TABLE = "search_word"
 # PostgreSQL: the weighted tsvector index and the two trigram indexes on `item`.
 DOCUMENT_INDEX = "ix_item_search_document"
 TITLE_TRIGRAM_INDEX = "ix_item_title_trgm"
@@ -29,8 +32,8 @@ CREATOR_TRIGRAM_INDEX = "ix_item_creator_trgm"
 # PostgreSQL: `dedup_key` with text_pattern_ops, for catalog.match_item's LIKE 'prefix%' under
 # any collation (migration 5c1f0e9a7b21; SQLite's bytewise unique index serves a range instead).
 DEDUP_PREFIX_INDEX = "ix_item_dedup_key_prefix"
-# PostgreSQL: `search_title_key(title)`, the title's folded words, so search finds titles equal
-# to the query however many others share its words (migration 7e2b9c4d1a60).
+# PostgreSQL: (`search_title_key(title)`, id), the title's folded words, so search finds titles
+# equal to the query however many others share its words (migrations 7e2b9c4d1a60, b7d41c9e2f08).
 TITLE_KEY_INDEX = "ix_item_title_key"
 # PostgreSQL: trigrams of the folded "username display name", for people search (migration
 # a41c7d2e9b53).
@@ -52,7 +55,7 @@ def is_search_object(name: str | None, type_: str) -> bool:
     if not name:
         return False
     if type_ == "table":
-        return name == FTS_TABLE or name.startswith(FTS_TABLE + "_")
+        return name in (FTS_TABLE, VOCABULARY_TABLE) or name.startswith(FTS_TABLE + "_")
     if type_ == "index":
         return name in SEARCH_INDEXES
     return False

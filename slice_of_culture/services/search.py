@@ -16,10 +16,10 @@ language: it is split into words here and each word is quoted, so quotes, `*`, A
 parentheses, colons and markup are just text. When nothing matches, a bounded spelling fallback
 runs over the words that say something (STOP_WORDS and one-letter words are left out of it,
 unless there is nothing else: "Klara and the Sin" must not turn into every title with "the"):
-on SQLite each word is corrected against the index vocabulary (one or two edits); on
-PostgreSQL titles and creators are matched by trigram word similarity, and words with two
-neighbouring letters swapped are tried ("dnue" → dune), which trigrams miss ("Herbret" →
-Frank Herbert is found both ways). The engine picks a window of candidates; the final order
+each word is corrected against the index vocabulary (one or two edits, swapped neighbours
+included: "dnue" → dune, "Herbret" → herbert; FTS5's vocabulary on SQLite, `search_word` on
+PostgreSQL). If that finds nothing either, PostgreSQL matches titles and creators by trigram
+word similarity (a wrong first letter, words run together). The engine picks a window of candidates; the final order
 puts the exact title first, then titles starting with the query, then titles containing every
 word, then the engine's order.
 """
@@ -33,7 +33,7 @@ from sqlalchemy import TextClause, text
 from sqlmodel import Session, select
 
 from slice_of_culture.models import ITEM_KINDS, Item
-from slice_of_culture.search_schema import FTS_DOCSIZE_TABLE
+from slice_of_culture.search_schema import FTS_DOCSIZE_TABLE, FTS_VOCAB_TABLE, VOCABULARY_TABLE
 from slice_of_culture.services.errors import ValidationError
 from slice_of_culture.services.text import fold
 
@@ -248,22 +248,35 @@ def _max_edits(word: str) -> int:
     return 0 if len(word) < 3 else 1 if len(word) < 6 else 2
 
 
+# The vocabulary each engine's typo fallback corrects against, one range of first letters at a
+# time: FTS5's own (with how many items hold each term) and PostgreSQL's `search_word`.
+_VOCABULARY = {
+    "sqlite": text(
+        f"SELECT term, doc FROM {FTS_VOCAB_TABLE} "
+        "WHERE term >= :low AND term < :high AND length(term) BETWEEN :shortest AND :longest"
+    ),
+    "postgresql": text(
+        f"SELECT word, 0 FROM {VOCABULARY_TABLE} "
+        "WHERE word >= :low AND word < :high AND length(word) BETWEEN :shortest AND :longest"
+    ),
+}
+
+
 def _corrections(*, session: Session, word: str) -> list[str]:
     """Index terms within one or two edits of `word` (few: terms of about the same length
-    that start with its first or second letter, which also covers those two swapped)."""
+    that start with its first or second letter, which also covers those two swapped); the
+    closest first, then the most common."""
     word = fold(word)
     edits = _max_edits(word)
     if not edits:
         return []
-    found: dict[str, tuple[int, int]] = {}
+    vocabulary = _VOCABULARY[session.get_bind().dialect.name]
+    found: dict[str, tuple[int, int, str]] = {}
     for first in dict.fromkeys(word[:2]):
         if ord(first) >= 0x10FFFF:
             continue
         rows = session.execute(
-            text(
-                "SELECT term, doc FROM item_search_vocab "
-                "WHERE term >= :low AND term < :high AND length(term) BETWEEN :shortest AND :longest"
-            ),
+            vocabulary,
             {"low": first, "high": chr(ord(first) + 1), "shortest": len(word) - edits, "longest": len(word) + edits},
         )
         for term, docs in rows:
@@ -272,7 +285,7 @@ def _corrections(*, session: Session, word: str) -> list[str]:
                 continue
             distance = edit_distance(word, term, limit=edits)
             if distance <= edits:
-                found[term] = (distance, -docs)
+                found[term] = (distance, -docs, term)
     return sorted(found, key=found.__getitem__)[:MAX_CORRECTIONS]
 
 
@@ -347,16 +360,10 @@ def postgres_exact_title_statement(*, kind: str | None, window: int) -> TextClau
     )
 
 
-def _tsquery_lexeme(word: str) -> str:
-    # A quoted tsquery operand, as a prefix; quotes and backslashes escaped (words hold none).
-    return "'" + word.replace("\\", "\\\\").replace("'", "''") + "':*"
-
-
-def _swaps(word: str) -> list[str]:
-    """`word` with each pair of neighbouring letters swapped: the typo trigrams cannot see."""
-    if len(word) < 3:
-        return []
-    return [word[:i] + word[i + 1] + word[i] + word[i + 2 :] for i in range(len(word) - 1) if word[i] != word[i + 1]]
+def _tsquery_lexeme(word: str, *, prefix: bool = True) -> str:
+    # A quoted tsquery operand, by default as a prefix; quotes and backslashes escaped (words
+    # hold none).
+    return "'" + word.replace("\\", "\\\\").replace("'", "''") + "'" + (":*" if prefix else "")
 
 
 def _postgres_candidates(
@@ -381,18 +388,26 @@ def _postgres_candidates(
         return list(dict.fromkeys([*session.execute(exact, exact_params).scalars(), *ids]))[:window]
     if ids:
         return ids
-    # Nothing: any word, as typed or with two neighbouring letters swapped, or a title or
-    # creator similar to the query.
-    trigrams = len(params["text"]) >= MIN_TRIGRAM_QUERY
-    if trigrams:
+    # Nothing: any word, each as a prefix or as one of its spelling corrections (as on SQLite).
+    statement = postgres_search_statement(kind=kind, window=window, trigrams=False)
+    groups = []
+    for word in fallback_words(words):
+        alternatives = [_tsquery_lexeme(word)]
+        alternatives += [_tsquery_lexeme(term, prefix=False) for term in _corrections(session=session, word=word)]
+        groups.append("(" + " | ".join(alternatives) + ")")
+    tsquery = " | ".join(groups)
+    ids = list(session.execute(statement, {**params, "tsquery": tsquery}).scalars())
+    if ids or len(params["text"]) < MIN_TRIGRAM_QUERY:
+        return ids
+    # Still nothing: titles or creators similar to the query as a whole (a wrong first letter,
+    # words run together). Slower: trigram index scans read thousands of rows.
+    session.execute(
         # Local to this transaction; only the trigram operators read it.
-        session.execute(
-            text("SELECT set_config('pg_trgm.word_similarity_threshold', :threshold, true)"),
-            {"threshold": str(WORD_SIMILARITY_THRESHOLD)},
-        )
-    statement = postgres_search_statement(kind=kind, window=window, trigrams=trigrams)
-    groups = ["(" + " | ".join(_tsquery_lexeme(v) for v in [w, *_swaps(w)]) + ")" for w in fallback_words(words)]
-    return list(session.execute(statement, {**params, "tsquery": " | ".join(groups)}).scalars())
+        text("SELECT set_config('pg_trgm.word_similarity_threshold', :threshold, true)"),
+        {"threshold": str(WORD_SIMILARITY_THRESHOLD)},
+    )
+    statement = postgres_search_statement(kind=kind, window=window, trigrams=True)
+    return list(session.execute(statement, {**params, "tsquery": tsquery}).scalars())
 
 
 # --- Ranking -------------------------------------------------------------------------------

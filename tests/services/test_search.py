@@ -195,6 +195,22 @@ def test_trigram_typo_tolerance_on_postgresql(session: Session, dune: Item) -> N
         assert isinstance(hits, list)
 
 
+def test_typos_are_corrected_against_the_words_of_the_catalog(session: Session, dune: Item) -> None:
+    blue = make_item(session, "Kind of Blue", kind="music", creator="Miles Davis", genres=["Jazz"])
+    session.commit()
+    # One edit for a word of 3-5 letters, two from 6; a swap of neighbours is one edit.
+    assert search._corrections(session=session, word="Herbret") == ["herbert"]
+    assert search._corrections(session=session, word="jazs") == ["jazz"]
+    assert search._corrections(session=session, word="mlies") == ["miles"]
+    assert search._corrections(session=session, word="dn") == []
+    # Words of an item added or renamed later are there at once.
+    blue.title = "Sketches of Spain"
+    session.add(blue)
+    session.commit()
+    assert search._corrections(session=session, word="sketchse") == ["sketches"]
+    assert _titles(search_items(session=session, query="sketchse of spian")) == ["Sketches of Spain"]
+
+
 def test_typo_fallback_only_when_nothing_matches(session: Session, dune: Item) -> None:
     dunes = make_item(session, "Dunes", creator="Someone Else")
     session.commit()
@@ -274,6 +290,8 @@ def test_items_from_before_the_migration_are_indexed(db_before_search: str) -> N
         migrate(db_before_search)
         with Session(engine) as session:
             assert _titles(search_items(session=session, query="miles")) == ["Kind of Blue"]
+            # The vocabulary the typo fallback corrects against holds their words too.
+            assert _titles(search_items(session=session, query="mlies davsi")) == ["Kind of Blue"]
     finally:
         engine.dispose()
 
