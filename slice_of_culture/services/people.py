@@ -57,7 +57,7 @@ def find_people(*, session: Session, query: str, viewer_id: int | None = None, l
     ids = list(people)
     followers = dict(
         session.exec(
-            select(Follow.followee_id, func.count(Follow.id))
+            select(Follow.followee_id, func.count())
             .where(Follow.followee_id.in_(ids))
             .group_by(Follow.followee_id)
         ).all()

@@ -141,7 +141,7 @@ def suggestion(user: User, reason: str) -> SuggestedPerson:
 
 def follows_count(*, session: Session, user_id: int) -> int:
     """How many people `user_id` follows (active or not: the Following feed hides the inactive)."""
-    return session.exec(select(func.count(Follow.id)).where(Follow.follower_id == user_id)).one()
+    return session.exec(select(func.count()).where(Follow.follower_id == user_id)).one()
 
 
 def active_people_to_follow(
@@ -171,7 +171,7 @@ def active_people_to_follow(
     }
     counts = dict(
         session.exec(
-            select(Follow.followee_id, func.count(Follow.id))
+            select(Follow.followee_id, func.count())
             .where(Follow.followee_id.in_(list(people)))
             .group_by(Follow.followee_id)
         ).all()
