@@ -35,6 +35,7 @@ from tqdm import tqdm
 
 from bench.feed_bench import git_commit, machine
 from bench.results import add_run
+from slice_of_culture.importers import files as import_files
 from slice_of_culture.services import imports
 
 SECTION = "## Listening history read"
@@ -137,7 +138,7 @@ def generate(plays: int, seed: int) -> dict[str, bytes]:
 
 def measure(data: bytes, repeat: int) -> dict:
     # The upload limit is lifted: a file over it shows what a whole history would cost.
-    with mock.patch.object(imports, "MAX_HISTORY_BYTES", max(imports.MAX_HISTORY_BYTES, len(data))):
+    with mock.patch.object(import_files, "MAX_HISTORY_BYTES", max(import_files.MAX_HISTORY_BYTES, len(data))):
         seconds = []
         for _ in range(repeat):
             started = time.perf_counter()
@@ -151,7 +152,7 @@ def measure(data: bytes, repeat: int) -> dict:
 
 
 def render(args: argparse.Namespace, results: dict[str, tuple[int, dict]]) -> str:
-    limit = imports.MAX_HISTORY_BYTES // (1024 * 1024)
+    limit = import_files.MAX_HISTORY_BYTES // (1024 * 1024)
     lines = [
         f"### {datetime.now(UTC):%Y-%m-%d %H:%M} UTC (commit {git_commit()})",
         "",
@@ -164,7 +165,7 @@ def render(args: argparse.Namespace, results: dict[str, tuple[int, dict]]) -> st
         "|---|---:|---:|---:|---:|---:|---:|",
     ]
     for name, (size, r) in results.items():
-        over = " (over the limit)" if size > imports.MAX_HISTORY_BYTES else ""
+        over = " (over the limit)" if size > import_files.MAX_HISTORY_BYTES else ""
         lines.append(
             f"| {name}{over} | {size / 2**20:.1f} | {r['plays']:,} | {r['albums']:,} | {r['seconds']:.2f} | "
             f"{r['plays'] / r['seconds']:,.0f} | {r['peak'] / 2**20:.0f} |"

@@ -72,6 +72,7 @@ from bench.feed_data import DUMMY_PASSWORD_HASH, Generator, Sizes
 from bench.results import RESULTS, add_run
 from slice_of_culture.config import PROJECT_ROOT
 from slice_of_culture.db import make_engine
+from slice_of_culture.importers import MAX_ROWS, ImportRow
 from slice_of_culture.models import User
 from slice_of_culture.services import catalog, imports
 
@@ -458,7 +459,7 @@ def new_user(engine: Engine, username: str) -> int:
 
 
 def import_once(
-    engine: Engine, user_id: int, rows: list[imports.ImportRow], progress: Callable[[int, int], None]
+    engine: Engine, user_id: int, rows: list[ImportRow], progress: Callable[[int, int], None]
 ) -> imports.ImportResult:
     """One import as the app runs it: one session, one transaction, commit at the end."""
     with Session(engine) as session:
@@ -542,7 +543,7 @@ def _literal(value: object) -> str:
     return "'" + str(value).replace("'", "''") + "'"
 
 
-def explain_match(engine: Engine, row: imports.ImportRow) -> Plan:
+def explain_match(engine: Engine, row: ImportRow) -> Plan:
     """The SQL match_item sends for `row`, and its plan: EXPLAIN (ANALYZE, BUFFERS) on
     PostgreSQL, EXPLAIN QUERY PLAN on SQLite.
 
@@ -873,7 +874,7 @@ def run(args: argparse.Namespace, workdir: Path) -> int:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.import_bench", description=__doc__.split("\n\n")[0])
     parser.add_argument("--items", type=int, default=100_000, help="catalog items (default 100,000)")
-    parser.add_argument("--rows", type=int, default=imports.MAX_ROWS, help="lines per import file (default 5,000)")
+    parser.add_argument("--rows", type=int, default=MAX_ROWS, help="lines per import file (default 5,000)")
     parser.add_argument("--seed", type=int, default=42)
     parser.add_argument("--backends", default=",".join(BACKENDS), help="sqlite,postgresql (default both)")
     parser.add_argument("--database", default="soc_import_bench", help="name of the PostgreSQL bench database")

@@ -58,7 +58,7 @@ from bench.results import RESULTS, add_run
 from slice_of_culture.config import PROJECT_ROOT
 from slice_of_culture.db import make_engine
 from slice_of_culture.services.search import search_items, words_of
-from slice_of_culture.services.text import fold
+from slice_of_culture.text import fold
 
 SECTION = "## Catalog search (SQLite, FTS5)"
 # Our section goes right after the PostgreSQL feed/search section, before this one.

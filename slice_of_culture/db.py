@@ -16,7 +16,7 @@ from sqlalchemy.engine import Engine, make_url
 from sqlmodel import Session, create_engine
 
 from slice_of_culture.config import get_settings
-from slice_of_culture.services.text import fold
+from slice_of_culture.text import fold
 
 
 def normalize_url(url: str) -> str:

@@ -3,6 +3,8 @@
 from slice_of_culture.models.common import (
     ENTRY_STATUSES,
     ITEM_KINDS,
+    MAX_CREATOR,
+    MAX_TITLE,
     NOTIFICATION_KINDS,
     VISIBILITIES,
     is_row_id,
@@ -18,6 +20,8 @@ from slice_of_culture.models.user import AuthSession, LoginFailure, User
 __all__ = [
     "ENTRY_STATUSES",
     "ITEM_KINDS",
+    "MAX_CREATOR",
+    "MAX_TITLE",
     "NOTIFICATION_KINDS",
     "VISIBILITIES",
     "AuthSession",

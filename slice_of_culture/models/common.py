@@ -20,6 +20,9 @@ ITEM_KINDS = ("movie", "book", "music")
 ENTRY_STATUSES = ("want", "in_progress", "finished", "dropped")
 VISIBILITIES = ("public", "followers", "private")
 NOTIFICATION_KINDS = ("like", "comment", "follow", "mention")
+# An item's title and creator (director, author, artist), at most this many characters.
+MAX_TITLE = 300
+MAX_CREATOR = 200
 
 
 # Primary keys are 32-bit integers on PostgreSQL: a larger id is not a row, and would make the

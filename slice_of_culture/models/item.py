@@ -7,7 +7,7 @@ from datetime import datetime
 from sqlalchemy import JSON, CheckConstraint, Column
 from sqlmodel import Field, SQLModel
 
-from slice_of_culture.models.common import ITEM_KINDS, sql_in, utcnow
+from slice_of_culture.models.common import ITEM_KINDS, MAX_CREATOR, MAX_TITLE, sql_in, utcnow
 
 
 class Item(SQLModel, table=True):
@@ -18,9 +18,9 @@ class Item(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     kind: str = Field(max_length=10, index=True)
-    title: str = Field(max_length=300)
+    title: str = Field(max_length=MAX_TITLE)
     # Director, author or artist.
-    creator: str = Field(default="", max_length=200)
+    creator: str = Field(default="", max_length=MAX_CREATOR)
     year: int | None = Field(default=None)
     genres: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     description: str = Field(default="", max_length=5000)

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import reflex as rx
 
+from slice_of_culture import importers
 from slice_of_culture.components import layout
 from slice_of_culture.components.forms import VISIBILITY_OPTIONS, form_error, select_field
-from slice_of_culture.services import imports
 from slice_of_culture.state.base import SessionState
 from slice_of_culture.state.imports import UPLOAD_ID, ImportState
 
@@ -37,13 +37,13 @@ def _how() -> rx.Component:
         *[rx.text(rx.text.strong(f"{source}: "), how) for source, how in _SOURCES],
         rx.text(
             "From a listening history, an album counts as listened once you played "
-            f"{imports.ALBUM_MIN_TRACKS} different tracks of it; it is logged on the day you last played it.",
+            f"{importers.ALBUM_MIN_TRACKS} different tracks of it; it is logged on the day you last played it.",
             size="2",
             color_scheme="gray",
         ),
         rx.text(
-            f"Up to {imports.MAX_ROWS:,} lines and {imports.MAX_BYTES // (1024 * 1024)} MB (listening "
-            f"histories: {imports.MAX_HISTORY_BYTES // (1024 * 1024)} MB). Lines you already "
+            f"Up to {importers.MAX_ROWS:,} lines and {importers.MAX_BYTES // (1024 * 1024)} MB (listening "
+            f"histories: {importers.MAX_HISTORY_BYTES // (1024 * 1024)} MB). Lines you already "
             "logged the same way are skipped, so importing a file twice is safe.",
             size="2",
             color_scheme="gray",

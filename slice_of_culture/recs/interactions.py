@@ -22,7 +22,7 @@ from sqlmodel import Session, select
 
 from slice_of_culture.models import Entry, Item, Like, User
 from slice_of_culture.recs.data import Interactions, build_interactions
-from slice_of_culture.services.catalog import normalize_for_key
+from slice_of_culture.text import normalize_for_key
 
 # Half-star ratings 1..10: 6 (three stars) and above is a positive.
 MIN_POSITIVE_RATING = 6

@@ -18,7 +18,7 @@ from slice_of_culture.config import get_settings
 from slice_of_culture.models import VISIBILITIES, AuthSession, LoginFailure, User, utcnow
 from slice_of_culture.services import onboarding
 from slice_of_culture.services.errors import PermissionDenied, ValidationError
-from slice_of_culture.services.text import clean_text
+from slice_of_culture.text import clean_text
 
 USERNAME_RE = re.compile(r"^[a-z0-9_]{3,30}$")
 MIN_PASSWORD = 8

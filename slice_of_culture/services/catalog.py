@@ -2,22 +2,17 @@
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from datetime import date
 
 from sqlalchemy import bindparam, or_
 from sqlmodel import Session, select
 
-from slice_of_culture.models import ITEM_KINDS, Item
+from slice_of_culture.models import ITEM_KINDS, MAX_CREATOR, MAX_TITLE, Item
 from slice_of_culture.services.errors import ValidationError
-from slice_of_culture.services.text import clean_text
+from slice_of_culture.text import clean_text, normalize_for_key
 
-MAX_TITLE = 300
-MAX_CREATOR = 200
 MAX_GENRES = 10
 MAX_GENRE = 40
-_LEADING_ARTICLE = re.compile(r"^(the|a|an)\s+")
 
 
 class DuplicateItem(ValidationError):
@@ -27,15 +22,6 @@ class DuplicateItem(ValidationError):
         by = f" by {existing.creator}" if existing.creator else ""
         super().__init__({"title": f"Already in the catalog: {existing.title}{by} ({existing.year or 'no year'})."})
         self.existing = existing
-
-
-def normalize_for_key(text: str) -> str:
-    """Case-, accent-, punctuation- and article-insensitive form used to catch duplicates."""
-    text = unicodedata.normalize("NFKD", text.casefold())
-    text = "".join(ch for ch in text if not unicodedata.combining(ch))
-    text = re.sub(r"[^\w\s]", " ", text)
-    text = re.sub(r"\s+", " ", text).strip()
-    return _LEADING_ARTICLE.sub("", text)
 
 
 def dedup_key(kind: str, title: str, creator: str, year: int | None) -> str:

@@ -9,7 +9,7 @@ from sqlmodel import Session, delete
 
 from slice_of_culture.models import ENTRY_STATUSES, VISIBILITIES, Entry, Item, Notification, User, is_row_id, utcnow
 from slice_of_culture.services.errors import NotFound, PermissionDenied, ValidationError
-from slice_of_culture.services.text import clean_text
+from slice_of_culture.text import clean_text
 
 MAX_REVIEW = 5000
 

@@ -32,8 +32,8 @@ from sqlmodel import Session, select
 from slice_of_culture.models import Entry, Forum, ForumMembership, Item, Message, Notification, User, is_row_id, utcnow
 from slice_of_culture.services.display import initials
 from slice_of_culture.services.errors import NotFound, PermissionDenied, ValidationError
-from slice_of_culture.services.text import clean_text
 from slice_of_culture.services.visibility import entry_visible_to
+from slice_of_culture.text import clean_text
 
 MAX_MESSAGE = 2000
 # Messages per page: the latest page on open, then older ones by cursor.

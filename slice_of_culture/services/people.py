@@ -22,7 +22,7 @@ from sqlmodel import Session, select
 from slice_of_culture.models import Follow, User
 from slice_of_culture.services.search import MAX_QUERY, words_of
 from slice_of_culture.services.social import PersonRow, person_row
-from slice_of_culture.services.text import fold
+from slice_of_culture.text import fold
 
 # Matches read from the database before ranking.
 CANDIDATES = 200
@@ -57,9 +57,7 @@ def find_people(*, session: Session, query: str, viewer_id: int | None = None, l
     ids = list(people)
     followers = dict(
         session.exec(
-            select(Follow.followee_id, func.count())
-            .where(Follow.followee_id.in_(ids))
-            .group_by(Follow.followee_id)
+            select(Follow.followee_id, func.count()).where(Follow.followee_id.in_(ids)).group_by(Follow.followee_id)
         ).all()
     )
     you_follow: set[int] = set()

@@ -35,7 +35,7 @@ from sqlmodel import Session, select
 from slice_of_culture.models import ITEM_KINDS, Item
 from slice_of_culture.search_schema import FTS_DOCSIZE_TABLE, FTS_VOCAB_TABLE, VOCABULARY_TABLE
 from slice_of_culture.services.errors import ValidationError
-from slice_of_culture.services.text import fold
+from slice_of_culture.text import fold
 
 # Longer queries are cut to this many characters before anything else.
 MAX_QUERY = 200

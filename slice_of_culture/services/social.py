@@ -17,8 +17,8 @@ from slice_of_culture.models import Comment, Entry, Follow, Item, Like, Notifica
 from slice_of_culture.services.display import initials
 from slice_of_culture.services.errors import NotFound, PermissionDenied, ValidationError
 from slice_of_culture.services.forums import mention_targets
-from slice_of_culture.services.text import clean_text
 from slice_of_culture.services.visibility import entry_visible_to
+from slice_of_culture.text import clean_text
 
 MAX_COMMENT = 2000
 

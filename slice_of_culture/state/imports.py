@@ -13,10 +13,11 @@ import time
 import reflex as rx
 
 from slice_of_culture.db import session_scope
+from slice_of_culture.importers import MAX_BYTES, MAX_HISTORY_BYTES, ImportRow
 from slice_of_culture.models import VISIBILITIES
 from slice_of_culture.services import accounts, imports
 from slice_of_culture.services.errors import ServiceError, ValidationError
-from slice_of_culture.services.imports import ImportResult, ImportRow
+from slice_of_culture.services.imports import ImportResult
 from slice_of_culture.state.base import SessionState
 
 log = logging.getLogger(__name__)
@@ -84,7 +85,7 @@ class ImportState(rx.State):
             return
         upload = files[0]
         self.file_name = (upload.name or "file.csv")[:200]
-        data = await upload.read(max(imports.MAX_BYTES, imports.MAX_HISTORY_BYTES) + 1)
+        data = await upload.read(max(MAX_BYTES, MAX_HISTORY_BYTES) + 1)
         try:
             # A 50 MB listening history takes about half a second to read: off the event loop, so
             # the worker keeps serving everyone else meanwhile.

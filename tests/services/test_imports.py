@@ -11,6 +11,9 @@ from datetime import date, datetime, timedelta
 import pytest
 from sqlmodel import select
 
+from slice_of_culture import importers
+from slice_of_culture.importers import files as import_files
+from slice_of_culture.importers import listening
 from slice_of_culture.models import Entry, Item
 from slice_of_culture.services import catalog, imports
 from slice_of_culture.services.errors import ValidationError
@@ -52,7 +55,7 @@ OURS = (
 
 def test_a_goodreads_export_is_read_line_by_line() -> None:
     file = imports.read_file("goodreads_library_export.csv", GOODREADS.encode())
-    assert file.format == imports.GOODREADS and file.lines == 4
+    assert file.format == importers.GOODREADS and file.lines == 4
     hunger, dune, piranesi = file.rows
     assert (hunger.title, hunger.creator, hunger.year) == ("The Hunger Games", "Suzanne Collins", 2008)
     assert (hunger.status, hunger.rating, hunger.consumed_on) == ("finished", 10, date(2024, 3, 14))
@@ -66,7 +69,7 @@ def test_a_goodreads_export_is_read_line_by_line() -> None:
 
 def test_letterboxd_files_and_our_own_csv_are_read() -> None:
     diary = imports.read_file("diary.csv", LETTERBOXD_DIARY.encode())
-    assert diary.format == imports.LETTERBOXD
+    assert diary.format == importers.LETTERBOXD
     assert [(r.title, r.year, r.rating, r.consumed_on, r.creator) for r in diary.rows] == [
         ("Dune", 2021, 9, date(2024, 4, 1), ""),
         ("Stalker", 1979, 10, date(2024, 4, 8), ""),
@@ -76,7 +79,7 @@ def test_letterboxd_files_and_our_own_csv_are_read() -> None:
     assert [(r.title, r.status, r.consumed_on) for r in watchlist.rows] == [("Solaris", "want", None)]
 
     ours = imports.read_file("mine.csv", ("\ufeff" + OURS).encode())  # a byte-order mark is fine
-    assert ours.format == imports.OURS
+    assert ours.format == importers.OURS
     assert [(r.kind, r.title, r.status, r.rating) for r in ours.rows] == [
         ("music", "Kind of Blue", "finished", 9),
         ("book", "ספר 📚", "in_progress", None),
@@ -93,8 +96,8 @@ def test_letterboxd_files_and_our_own_csv_are_read() -> None:
         (b"title,year\nDune,1965\n", "not a file we can read"),
         (b"kind,title\n", "no rows to import"),
         ("Título,Año\n".encode("latin-1"), "not UTF-8"),
-        (b"kind,title\n" + b"book,x\n" * (imports.MAX_ROWS + 1), "more than 5,000 lines"),
-        (b"kind,title\n" + b"x" * imports.MAX_BYTES, "larger than 5 MB"),
+        (b"kind,title\n" + b"book,x\n" * (importers.MAX_ROWS + 1), "more than 5,000 lines"),
+        (b"kind,title\n" + b"x" * importers.MAX_BYTES, "larger than 5 MB"),
     ],
 )
 def test_files_we_cannot_use_get_one_clear_message(data: bytes, message: str) -> None:
@@ -318,7 +321,7 @@ SPOTIFY_EXTENDED = [
 
 def test_a_listenbrainz_export_becomes_one_entry_per_album_listened_to() -> None:
     file = imports.read_file("listens/2024/1.jsonl", LISTENBRAINZ_JSONL.encode())
-    assert (file.format, file.lines) == (imports.LISTENBRAINZ, 14)
+    assert (file.format, file.lines) == (importers.LISTENBRAINZ, 14)
     assert [(r.kind, r.title, r.creator, r.status, r.consumed_on, r.rating, r.review) for r in file.rows] == [
         ("music", "Ágætis Byrjun", "SIGUR RÓS", "finished", date(2023, 12, 26), None, ""),  # as its latest play
         ("music", XSS, XSS, "finished", date(2024, 1, 6), None, ""),  # kept as text
@@ -340,14 +343,14 @@ def test_a_listenbrainz_export_becomes_one_entry_per_album_listened_to() -> None
 def test_the_older_listenbrainz_export_a_json_array_reads_the_same() -> None:
     lines = imports.read_file("listens.jsonl", LISTENBRAINZ_JSONL.encode())
     array = imports.read_file("ana_lb-2023-10-31.json", json.dumps(LISTENS, indent=2).encode())
-    assert array.format == imports.LISTENBRAINZ and array.lines == 14
+    assert array.format == importers.LISTENBRAINZ and array.lines == 14
     assert array.rows == lines.rows and array.problems == lines.problems
 
 
 def test_a_spotify_extended_history_counts_plays_of_30_seconds_and_skips_podcasts() -> None:
     # Recognised by its content, whatever the file is called.
     file = imports.read_file("my_data.json", json.dumps(SPOTIFY_EXTENDED).encode())
-    assert (file.format, file.lines) == (imports.SPOTIFY, 9)
+    assert (file.format, file.lines) == (importers.SPOTIFY, 9)
     assert [(r.kind, r.title, r.creator, r.consumed_on, r.external_ids) for r in file.rows] == [
         ("music", "Mezzanine", "Massive Attack", date(2024, 3, 1), {}),  # the day of its latest play, in UTC
     ]
@@ -385,7 +388,7 @@ def test_plays_that_cannot_be_read_are_counted_and_the_rest_still_go_in() -> Non
         json.dumps(_listen("Miles Davis", "Kind of Blue", "All Blues", tomorrow)),
         "",
     ]
-    lines += ["[1, 2]"] * (imports.MAX_PROBLEMS_SHOWN)
+    lines += ["[1, 2]"] * (importers.MAX_PROBLEMS_SHOWN)
     file = imports.read_file("listens.jsonl", "\n".join(lines).encode())
     assert [r.title for r in file.rows] == ["Ágætis Byrjun", XSS, "Kind of Blue"]
     assert file.problems[2:8] == [
@@ -397,11 +400,11 @@ def test_plays_that_cannot_be_read_are_counted_and_the_rest_still_go_in() -> Non
         f"Line 7: played on {tomorrow}, in the future.",
     ]
     assert file.problems[-1] == "… and 6 more plays that could not be read."
-    assert len(file.problems) == 2 + imports.MAX_PROBLEMS_SHOWN + 1
+    assert len(file.problems) == 2 + importers.MAX_PROBLEMS_SHOWN + 1
 
 
 def test_past_max_rows_the_albums_played_longest_ago_are_left_out(monkeypatch) -> None:
-    monkeypatch.setattr(imports, "MAX_ROWS", 2)
+    monkeypatch.setattr(listening, "MAX_ROWS", 2)
     file = imports.read_file("listens.jsonl", LISTENBRAINZ_JSONL.encode())
     assert [r.title for r in file.rows] == [XSS, "Kind of Blue"]
     assert "1 album played longest ago was left out: at most 2 albums at a time." in file.problems[1]
@@ -426,7 +429,7 @@ ONE_LISTEN = json.dumps(LISTENS[0]).encode()
         (b"[1, 2, 3]", "not a file we can read"),
         (b'{\n  "user_id": 1,\n  "user_name": "ana"\n}\n', "not a file we can read"),  # ListenBrainz's user.json
         ('[{"ts": "2024-01-01T00:00:00Z", "track": "Jóga"}]'.encode("latin-1"), "not UTF-8"),
-        (b"[" + b" " * imports.MAX_HISTORY_BYTES + b"]", "larger than 50 MB"),
+        (b"[" + b" " * importers.MAX_HISTORY_BYTES + b"]", "larger than 50 MB"),
     ],
 )
 def test_json_files_we_cannot_use_get_one_clear_message(data: bytes, message: str) -> None:
@@ -491,7 +494,7 @@ def test_a_listenbrainz_export_zip_groups_albums_across_its_months() -> None:
         }
     )
     file = imports.read_file("listenbrainz_ana.zip", export)
-    assert (file.format, file.lines) == (imports.LISTENBRAINZ, 5)
+    assert (file.format, file.lines) == (importers.LISTENBRAINZ, 5)
     assert [(r.title, r.creator, r.consumed_on) for r in file.rows] == [("Dummy", "Portishead", date(2024, 1, 3))]
     assert "1 album with fewer than 3 different tracks played was left out" in file.problems[0]
     assert file.problems[-1].startswith("listens/2024/1.jsonl, line 2: not valid JSON")
@@ -508,7 +511,7 @@ def test_a_spotify_data_zip_reads_only_the_audio_history() -> None:
         }
     )
     file = imports.read_file("my_spotify_data.zip", export)
-    assert file.format == imports.SPOTIFY
+    assert file.format == importers.SPOTIFY
     assert [r.title for r in file.rows] == ["Mezzanine"]
 
 
@@ -528,7 +531,7 @@ def test_zips_we_cannot_use_get_one_clear_message(monkeypatch) -> None:
     )
     assert "choose one kind" in refused(mixed)
     # A small zip that would unpack to more than we read: refused before anything is unpacked.
-    monkeypatch.setattr(imports, "MAX_ZIP_UNPACKED", 1000)
+    monkeypatch.setattr(import_files, "MAX_ZIP_UNPACKED", 1000)
     bomb = _zip({"listens/2024/1.jsonl": " " * 5000 + _jsonl(LISTENS[:1])})
     assert len(bomb) < 1000
     assert "larger than" in refused(bomb)
@@ -539,5 +542,5 @@ def test_a_letterboxd_export_zip_imports_its_diary() -> None:
         {"profile.csv": "Username\nana\n", "diary.csv": LETTERBOXD_DIARY, "watchlist.csv": LETTERBOXD_WATCHLIST}
     )
     from_zip = imports.read_file("letterboxd-ana-2024.zip", export)
-    assert from_zip.format == imports.LETTERBOXD and from_zip.rows
+    assert from_zip.format == importers.LETTERBOXD and from_zip.rows
     assert from_zip == imports.read_file("diary.csv", LETTERBOXD_DIARY.encode())

@@ -1,8 +1,13 @@
-"""Text rules shared by every field people type into."""
+"""Text rules shared by every layer: cleaning what people type, and the folded forms that search
+and duplicate detection compare. No imports from the app, so models, services, recs and importers
+can all use it."""
 
 from __future__ import annotations
 
+import re
 import unicodedata
+
+_LEADING_ARTICLE = re.compile(r"^(the|a|an)\s+")
 
 
 def clean_text(value: object, *, max_length: int) -> str:
@@ -34,3 +39,12 @@ def fold(value: str) -> str:
         return value.lower()
     decomposed = unicodedata.normalize("NFKD", value)
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).lower()
+
+
+def normalize_for_key(text: str) -> str:
+    """Case-, accent-, punctuation- and article-insensitive form used to catch duplicates."""
+    text = unicodedata.normalize("NFKD", text.casefold())
+    text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    text = re.sub(r"[^\w\s]", " ", text)
+    text = re.sub(r"\s+", " ", text).strip()
+    return _LEADING_ARTICLE.sub("", text)

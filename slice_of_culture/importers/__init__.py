@@ -1,0 +1,40 @@
+"""Readers of real export formats: what a person downloads from another site, as rows to import.
+
+- `shelves`: a Goodreads library export, a Letterboxd export file (diary, reviews, ratings,
+  watched or watchlist) and our own CSV, told apart by their header.
+- `listening`: a ListenBrainz listens export and Spotify's extended streaming history, plays
+  grouped into albums.
+- `files`: `read_file(name, data)` recognises the format from the content (a zip as downloaded,
+  JSON or CSV) and hands the file to its reader.
+
+A reader turns each line into an `ImportRow`, or a problem ("Line 7: no title."), and raises
+`FormatError` when the file as a whole cannot be used. Readers never touch the database: matching
+rows to the catalog and logging them is `services.imports`, which the UI and the API call. The
+csv, json and zipfile modules of the standard library do the parsing; every value is still user
+text and gets the usual checks.
+"""
+
+from slice_of_culture.importers.files import MAX_BYTES, MAX_HISTORY_BYTES, MAX_ZIP_UNPACKED, read_file
+from slice_of_culture.importers.listening import ALBUM_MIN_TRACKS, LISTENBRAINZ, MIN_PLAY_MS, MUSICBRAINZ, SPOTIFY
+from slice_of_culture.importers.rows import MAX_PROBLEMS_SHOWN, MAX_ROWS, FormatError, ImportFile, ImportRow
+from slice_of_culture.importers.shelves import GOODREADS, LETTERBOXD, OURS
+
+__all__ = [
+    "ALBUM_MIN_TRACKS",
+    "GOODREADS",
+    "LETTERBOXD",
+    "LISTENBRAINZ",
+    "MAX_BYTES",
+    "MAX_HISTORY_BYTES",
+    "MAX_PROBLEMS_SHOWN",
+    "MAX_ROWS",
+    "MAX_ZIP_UNPACKED",
+    "MIN_PLAY_MS",
+    "MUSICBRAINZ",
+    "OURS",
+    "SPOTIFY",
+    "FormatError",
+    "ImportFile",
+    "ImportRow",
+    "read_file",
+]

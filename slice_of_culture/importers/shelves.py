@@ -1,0 +1,165 @@
+"""Shelves exported as CSV: a Goodreads library export, a Letterboxd export file (diary,
+reviews, ratings, watched or watchlist) and our own CSV (`kind,title,creator,year,status,rating,
+date,review[,visibility]`, rating in stars from 0.5 to 5), told apart by their header."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+
+from slice_of_culture.importers.rows import (
+    MAX_ROWS,
+    UNKNOWN_FILE,
+    FormatError,
+    ImportFile,
+    ImportRow,
+    cell,
+    parse_date,
+    parse_stars,
+    parse_year,
+)
+from slice_of_culture.models import ENTRY_STATUSES, ITEM_KINDS, VISIBILITIES
+
+GOODREADS = "Goodreads library"
+LETTERBOXD = "Letterboxd"
+OURS = "Slice of Culture CSV"
+
+# Goodreads appends the series to a title: "The Hunger Games (The Hunger Games, #1)".
+_SERIES = re.compile(r"\s*\([^()]*#\s*\d+(?:\.\d+)?\)\s*$")
+_BR = re.compile(r"<br\s*/?>", re.IGNORECASE)
+_DROPPED_SHELVES = {"dnf", "did-not-finish", "did-not-finish-", "abandoned", "dropped", "gave-up"}
+_STATUS_WORDS = {
+    "want": "want",
+    "to-read": "want",
+    "watchlist": "want",
+    "in_progress": "in_progress",
+    "in progress": "in_progress",
+    "in-progress": "in_progress",
+    "reading": "in_progress",
+    "currently-reading": "in_progress",
+    "finished": "finished",
+    "read": "finished",
+    "watched": "finished",
+    "listened": "finished",
+    "dropped": "dropped",
+}
+
+
+def _isbn(value: str | None) -> str:
+    # Goodreads writes ISBNs as spreadsheet formulas: ="9780439023481".
+    return re.sub(r"[^0-9Xx]", "", cell(value))
+
+
+def _goodreads(record: dict[str, str], line: int) -> ImportRow:
+    shelf = cell(record.get("Exclusive Shelf")).lower()
+    if shelf == "to-read":
+        status = "want"
+    elif shelf == "currently-reading":
+        status = "in_progress"
+    elif shelf in _DROPPED_SHELVES:
+        status = "dropped"
+    else:
+        status = "finished"
+    year = parse_year(record.get("Original Publication Year")) or parse_year(record.get("Year Published"))
+    isbn = _isbn(record.get("ISBN13")) or _isbn(record.get("ISBN"))
+    review = _BR.sub("\n", cell(record.get("My Review")))
+    return ImportRow(
+        line=line,
+        kind="book",
+        title=_SERIES.sub("", cell(record.get("Title"))),
+        creator=cell(record.get("Author")),
+        year=year,
+        status=status,
+        rating=None if status == "want" else parse_stars(record.get("My Rating")),
+        consumed_on=parse_date(record.get("Date Read")),
+        review=review,
+        external_ids={"isbn": isbn} if isbn else {},
+    )
+
+
+def _letterboxd(record: dict[str, str], line: int, *, watchlist: bool) -> ImportRow:
+    uri = cell(record.get("Letterboxd URI"))
+    status = "want" if watchlist else "finished"
+    return ImportRow(
+        line=line,
+        kind="movie",
+        title=cell(record.get("Name")),
+        year=parse_year(record.get("Year")),
+        status=status,
+        rating=None if watchlist else parse_stars(record.get("Rating")),
+        consumed_on=None if watchlist else parse_date(record.get("Watched Date") or record.get("Date")),
+        review=cell(record.get("Review")),
+        external_ids={"letterboxd": uri} if uri.startswith("https://") else {},
+    )
+
+
+def _ours(record: dict[str, str], line: int) -> ImportRow:
+    kind = cell(record.get("kind")).lower()
+    if kind not in ITEM_KINDS:
+        raise ValueError("kind must be movie, book or music")
+    visibility = cell(record.get("visibility")).lower() or None
+    if visibility is not None and visibility not in VISIBILITIES:
+        raise ValueError(f"the visibility {visibility!r} is not public, followers or private")
+    raw_status = cell(record.get("status")).lower() or "finished"
+    status = _STATUS_WORDS.get(raw_status)
+    if status not in ENTRY_STATUSES:
+        raise ValueError(f"the status {raw_status!r} is not want, in progress, finished or dropped")
+    return ImportRow(
+        line=line,
+        kind=kind,
+        title=cell(record.get("title")),
+        creator=cell(record.get("creator")),
+        year=parse_year(record.get("year")),
+        status=status,
+        rating=parse_stars(record.get("rating")),
+        consumed_on=parse_date(record.get("date")),
+        review=cell(record.get("review")),
+        visibility=visibility,
+    )
+
+
+def read_csv(name: str, text: str) -> ImportFile:
+    if "\x00" in text:
+        raise FormatError("That is not a CSV file.")
+    try:
+        reader = csv.DictReader(io.StringIO(text, newline=""))
+        header = [h.strip() for h in (reader.fieldnames or [])]
+    except csv.Error:
+        raise FormatError("That is not a CSV file.") from None
+    reader.fieldnames = header
+    lowered = {h.lower() for h in header}
+    watchlist = "watchlist" in (name or "").lower()
+    if {"Title", "Author", "Exclusive Shelf"} <= set(header):
+        fmt, convert = GOODREADS, _goodreads
+    elif {"Name", "Year", "Letterboxd URI"} <= set(header):
+        fmt, convert = LETTERBOXD, lambda r, n: _letterboxd(r, n, watchlist=watchlist)
+    elif {"kind", "title"} <= lowered:
+        reader.fieldnames = [h.lower() for h in header]
+        fmt, convert = OURS, _ours
+    else:
+        raise FormatError(UNKNOWN_FILE)
+    rows: list[ImportRow] = []
+    problems: list[str] = []
+    count = 0
+    try:
+        for count, record in enumerate(reader, start=1):
+            line = count + 1  # the header is line 1
+            if count > MAX_ROWS:
+                raise FormatError(f"The file has more than {MAX_ROWS:,} lines; split it.")
+            if not any(cell(v) for v in record.values() if isinstance(v, str)):
+                continue
+            try:
+                row = convert(record, line)
+            except ValueError as exc:
+                problems.append(f"Line {line}: {exc}.")
+                continue
+            if not row.title:
+                problems.append(f"Line {line}: no title.")
+                continue
+            rows.append(row)
+    except csv.Error as exc:
+        raise FormatError(f"The file is not valid CSV near line {count + 1} ({exc}).") from None
+    if not rows and not problems:
+        raise FormatError("The file has no rows to import.")
+    return ImportFile(format=fmt, rows=rows, problems=problems, lines=count)
