@@ -2,8 +2,9 @@
 
 The catalog-search migration creates, on SQLite, the FTS5 table `item_search` (its shadow tables
 `item_search_*` and the vocabulary table `item_search_vocab`) with triggers on `item`; on
-PostgreSQL, expression indexes on `item` and the `search_fold` function (later migrations add
-`search_title_key` and its index, and the vocabulary table `search_word` with its trigger).
+PostgreSQL, indexes on `item` and the `search_fold` function (later migrations add
+`search_title_key` and its index, the vocabulary table `search_word` with its trigger, and the
+stored column `item.search_document` that the tsvector index covers).
 SQLModel cannot describe them, so alembic's autogenerate comparison must skip them, or every
 `alembic revision --autogenerate` would propose dropping them. `alembic/env.py` and
 `tests/test_migrations.py` both pass these filters.
@@ -25,6 +26,9 @@ FTS_DOCSIZE_TABLE = "item_search_docsize"
 # PostgreSQL: every word of the items' search documents, kept by a trigger on `item`, for the
 # typo fallback's corrections (migration b7d41c9e2f08).
 VOCABULARY_TABLE = "search_word"
+# PostgreSQL: `item.search_document`, the weighted tsvector of folded title, creator and genres,
+# a stored generated column (migration c2e8a5f31d47); not in the model, the app never writes it.
+DOCUMENT_COLUMN = "search_document"
 # PostgreSQL: the weighted tsvector index and the two trigram indexes on `item`.
 DOCUMENT_INDEX = "ix_item_search_document"
 TITLE_TRIGRAM_INDEX = "ix_item_title_trgm"
@@ -51,13 +55,15 @@ SEARCH_INDEXES = frozenset(
 
 
 def is_search_object(name: str | None, type_: str) -> bool:
-    """True for a table or index that the catalog-search migration manages by hand."""
+    """True for a table, index or column that the catalog-search migrations manage by hand."""
     if not name:
         return False
     if type_ == "table":
         return name in (FTS_TABLE, VOCABULARY_TABLE) or name.startswith(FTS_TABLE + "_")
     if type_ == "index":
         return name in SEARCH_INDEXES
+    if type_ == "column":
+        return name == DOCUMENT_COLUMN
     return False
 
 

@@ -35,7 +35,7 @@ branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
 # The words of an item's search document: the lexemes of the tsvector that ix_item_search_document
-# indexes (search.PG_DOCUMENT), weights aside.
+# indexes (item.search_document since c2e8a5f31d47), weights aside.
 WORDS = (
     "tsvector_to_array(to_tsvector('simple', search_fold({row}title)) "
     "|| to_tsvector('simple', search_fold({row}creator)) "

@@ -7,7 +7,8 @@ see slice_of_culture/search_schema.py):
   holding every word are ranked first, matches in any column only when those are too few. bm25
   costs about a microsecond a row, so a query matching more than MAX_RANKED rows ranks only the
   newest of them; titles equal to the query are fetched on their own and never cut.
-- PostgreSQL: a weighted tsvector of accent-folded text (`search_fold`), ranked by ts_rank plus
+- PostgreSQL: a weighted tsvector of accent-folded text (`search_fold`), stored with each item
+  (`item.search_document`), ranked by ts_rank plus
   pg_trgm word similarity of the title and creator. Only CANDIDATE_CAP matches are ranked, so
   titles equal to the query are looked up on their own (`search_title_key`, a b-tree probe).
 
@@ -29,11 +30,11 @@ from __future__ import annotations
 import unicodedata
 from dataclasses import dataclass
 
-from sqlalchemy import TextClause, text
+from sqlalchemy import Row, TextClause, text
 from sqlmodel import Session, select
 
 from slice_of_culture.models import ITEM_KINDS, Item
-from slice_of_culture.search_schema import FTS_DOCSIZE_TABLE, FTS_VOCAB_TABLE, VOCABULARY_TABLE
+from slice_of_culture.search_schema import DOCUMENT_COLUMN, FTS_DOCSIZE_TABLE, FTS_VOCAB_TABLE, VOCABULARY_TABLE
 from slice_of_culture.services.errors import ValidationError
 from slice_of_culture.text import fold
 
@@ -69,12 +70,11 @@ STOP_WORDS = frozenset(
     "de del der des die das du el en et la las le les los und un une y".split()
 )
 
-# The PostgreSQL document, exactly as indexed by ix_item_search_document.
-PG_DOCUMENT = (
-    "setweight(to_tsvector('simple', search_fold(title)), 'A') || "
-    "setweight(to_tsvector('simple', search_fold(creator)), 'B') || "
-    "setweight(to_tsvector('simple', search_fold(genres::text)), 'C')"
-)
+# The columns of a hit, as PostgreSQL's statements return them.
+PG_SHOWN = "item.id, item.kind, item.title, item.creator, item.year, item.genres, item.image_url"
+# PostgreSQL's weighted tsvector of folded title (A), creator (B) and genres (C): a stored
+# generated column, so neither the index recheck nor ts_rank recomputes it.
+PG_DOCUMENT = DOCUMENT_COLUMN
 
 
 @dataclass(frozen=True)
@@ -108,10 +108,11 @@ def search_items(*, session: Session, query: str, kind: str | None = None, limit
     kind = kind or None
     window = min(max(limit * 3, MIN_WINDOW), MAX_WINDOW)
     if session.get_bind().dialect.name == "postgresql":
-        ids = _postgres_candidates(session=session, words=words, phrase=phrase, kind=kind, window=window)
+        rows = _postgres_candidates(session=session, words=words, phrase=phrase, kind=kind, window=window)
     else:
         ids = _sqlite_candidates(session=session, words=words, phrase=phrase, kind=kind, window=window)
-    return _rank(session=session, ids=ids, words=words, phrase=phrase)[:limit]
+        rows = _shown_columns(session=session, ids=ids)
+    return _rank(rows=rows, words=words, phrase=phrase)[:limit]
 
 
 def query_words(query: str) -> list[str]:
@@ -345,7 +346,7 @@ def postgres_search_statement(*, kind: str | None, window: int, trigrams: bool) 
         f"+ 0.5 * word_similarity({typed}, search_fold(creator))"
     )
     return text(
-        f"SELECT item.id FROM item JOIN ({candidates}) AS candidate ON candidate.id = item.id "
+        f"SELECT {PG_SHOWN} FROM item JOIN ({candidates}) AS candidate ON candidate.id = item.id "
         f"ORDER BY {score} DESC, item.id LIMIT {int(window)}"
     )
 
@@ -355,7 +356,7 @@ def postgres_exact_title_statement(*, kind: str | None, window: int) -> TextClau
     punctuation aside): an equality probe of ix_item_title_key, whatever else matches."""
     kind_filter = "AND kind = :kind" if kind else ""
     return text(
-        "SELECT id FROM item WHERE search_title_key(title) = search_title_key(CAST(:phrase AS text)) "
+        f"SELECT {PG_SHOWN} FROM item WHERE search_title_key(title) = search_title_key(CAST(:phrase AS text)) "
         f"{kind_filter} ORDER BY id LIMIT {int(window)}"
     )
 
@@ -371,7 +372,20 @@ def _postgres_candidates(
 ) -> list[int]:
     # Fold with the indexed function itself, then split again: unaccent can turn a letter into
     # punctuation ("ŉ" → "'n"), which must never reach the tsquery syntax.
-    folded = session.execute(text("SELECT search_fold(:text)"), {"text": " ".join(words)}).scalar_one()
+    # And no sequential scans while searching (SET LOCAL, put back after): the planner guesses
+    # thousands of matches for any prefix or OR of rare words, so under LIMIT a scan of the
+    # stored documents looks cheaper than the GIN index, and reads all 200k rows (100 ms)
+    # to find a dozen. On error the transaction's rollback undoes the setting.
+    statement = text(
+        "SELECT search_fold(:text), current_setting('enable_seqscan'), set_config('enable_seqscan', 'off', true)"
+    )
+    folded, seqscan, _ = session.execute(statement, {"text": " ".join(words)}).one()
+    rows = _postgres_matches(session=session, folded=folded, phrase=phrase, kind=kind, window=window)
+    session.execute(text("SELECT set_config('enable_seqscan', :value, true)"), {"value": seqscan})
+    return rows
+
+
+def _postgres_matches(*, session: Session, folded: str, phrase: list[str], kind: str | None, window: int) -> list[Row]:
     words = list(dict.fromkeys(words_of(folded)))[:MAX_WORDS]
     if not words:
         return []
@@ -379,15 +393,16 @@ def _postgres_candidates(
     # Every word, each as a prefix.
     statement = postgres_search_statement(kind=kind, window=window, trigrams=False)
     tsquery = " & ".join(_tsquery_lexeme(w) for w in words)
-    ids = list(session.execute(statement, {**params, "tsquery": tsquery}).scalars())
-    if ids and phrase:
+    rows = list(session.execute(statement, {**params, "tsquery": tsquery}).all())
+    if rows and phrase:
         # The ranked matches may have left out a title equal to the query (many titles repeat
         # its words): those come first in the final order, so fetch them all.
         exact = postgres_exact_title_statement(kind=kind, window=window)
         exact_params = {"phrase": " ".join(phrase), **({"kind": kind} if kind else {})}
-        return list(dict.fromkeys([*session.execute(exact, exact_params).scalars(), *ids]))[:window]
-    if ids:
-        return ids
+        exact_rows = list(session.execute(exact, exact_params))
+        return list({row.id: row for row in [*exact_rows, *rows]}.values())[:window]
+    if rows:
+        return rows
     # Nothing: any word, each as a prefix or as one of its spelling corrections (as on SQLite).
     statement = postgres_search_statement(kind=kind, window=window, trigrams=False)
     groups = []
@@ -396,9 +411,9 @@ def _postgres_candidates(
         alternatives += [_tsquery_lexeme(term, prefix=False) for term in _corrections(session=session, word=word)]
         groups.append("(" + " | ".join(alternatives) + ")")
     tsquery = " | ".join(groups)
-    ids = list(session.execute(statement, {**params, "tsquery": tsquery}).scalars())
-    if ids or len(params["text"]) < MIN_TRIGRAM_QUERY:
-        return ids
+    rows = list(session.execute(statement, {**params, "tsquery": tsquery}).all())
+    if rows or len(params["text"]) < MIN_TRIGRAM_QUERY:
+        return rows
     # Still nothing: titles or creators similar to the query as a whole (a wrong first letter,
     # words run together). Slower: trigram index scans read thousands of rows.
     session.execute(
@@ -407,7 +422,7 @@ def _postgres_candidates(
         {"threshold": str(WORD_SIMILARITY_THRESHOLD)},
     )
     statement = postgres_search_statement(kind=kind, window=window, trigrams=True)
-    return list(session.execute(statement, {**params, "tsquery": tsquery}).scalars())
+    return list(session.execute(statement, {**params, "tsquery": tsquery}).all())
 
 
 # --- Ranking -------------------------------------------------------------------------------
@@ -429,14 +444,20 @@ def _title_tier(title: str, words: list[str], phrase: list[str] | None = None) -
     return 3
 
 
-def _rank(*, session: Session, ids: list[int], words: list[str], phrase: list[str]) -> list[ItemHit]:
+def _shown_columns(*, session: Session, ids: list[int]) -> list[Row]:
+    """The columns a hit shows, for `ids`, in that order."""
     if not ids:
         return []
     # Plain rows of the columns shown, not ORM objects: a third of the time of loading `Item`s.
     columns = (Item.id, Item.kind, Item.title, Item.creator, Item.year, Item.genres, Item.image_url)
-    items = session.execute(select(*columns).where(Item.id.in_(ids))).all()
-    engine_order = {item_id: position for position, item_id in enumerate(ids)}
-    ranked = sorted(items, key=lambda item: (_title_tier(item.title, words, phrase), engine_order[item.id]))
+    by_id = {row.id: row for row in session.execute(select(*columns).where(Item.id.in_(ids)))}
+    return [by_id[item_id] for item_id in ids if item_id in by_id]
+
+
+def _rank(*, rows: list[Row], words: list[str], phrase: list[str]) -> list[ItemHit]:
+    """`rows` (in the engine's order) with the title tiers first; a stable sort keeps the
+    engine's order within a tier."""
+    ranked = sorted(rows, key=lambda item: _title_tier(item.title, words, phrase))
     return [
         ItemHit(
             item_id=item.id,

@@ -211,6 +211,15 @@ def test_typos_are_corrected_against_the_words_of_the_catalog(session: Session, 
     assert _titles(search_items(session=session, query="sketchse of spian")) == ["Sketches of Spain"]
 
 
+def test_search_leaves_the_transactions_settings_as_it_found_them(session: Session, dune: Item) -> None:
+    # PostgreSQL searches with sequential scans off (SET LOCAL) and puts the setting back, so
+    # the rest of the transaction is planned as usual.
+    for query in ("dune", "dnue", "zzzzqqq"):
+        search_items(session=session, query=query)
+        if _dialect(session) == "postgresql":
+            assert session.execute(text("SELECT current_setting('enable_seqscan')")).scalar_one() == "on"
+
+
 def test_typo_fallback_only_when_nothing_matches(session: Session, dune: Item) -> None:
     dunes = make_item(session, "Dunes", creator="Someone Else")
     session.commit()
