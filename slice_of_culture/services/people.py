@@ -16,7 +16,7 @@ from __future__ import annotations
 import unicodedata
 from dataclasses import asdict, dataclass
 
-from sqlalchemy import func, literal, or_
+from sqlalchemy import Row, exists, func, literal, union
 from sqlmodel import Session, select
 
 from slice_of_culture.models import Follow, User
@@ -49,42 +49,38 @@ def find_people(*, session: Session, query: str, viewer_id: int | None = None, l
         return []
     name = func.search_fold(User.username + literal(" ") + User.display_name)
     pattern = "%" + needle.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-    exact = session.exec(select(User).where(User.username == needle, User.is_active)).all()
-    matches = session.exec(select(User).where(User.is_active, name.like(pattern, escape="\\")).limit(CANDIDATES)).all()
-    people = {user.id: user for user in [*exact, *matches]}
-    if not people:
-        return []
-    ids = list(people)
-    followers = dict(
-        session.exec(
-            select(Follow.followee_id, func.count()).where(Follow.followee_id.in_(ids)).group_by(Follow.followee_id)
-        ).all()
-    )
-    you_follow: set[int] = set()
-    follows_you: set[int] = set()
-    if viewer_id is not None:
-        for follower, followee in session.exec(
-            select(Follow.follower_id, Follow.followee_id).where(
-                or_(
-                    (Follow.follower_id == viewer_id) & Follow.followee_id.in_(ids),
-                    (Follow.followee_id == viewer_id) & Follow.follower_id.in_(ids),
-                )
-            )
-        ).all():
-            if follower == viewer_id:
-                you_follow.add(followee)
-            else:
-                follows_you.add(follower)
-    ranked = sorted(people.values(), key=lambda u: (_tier(u, needle), -followers.get(u.id, 0), u.username))[:limit]
+    matches = select(User.id).where(User.is_active, name.like(pattern, escape="\\")).limit(CANDIDATES).subquery()
+    # The username itself is always a candidate, however many others hold the text.
+    candidates = union(select(User.id).where(User.username == needle, User.is_active), select(matches.c.id))
+    # One statement: the candidates' names, follower counts and relationship to the viewer
+    # (plain rows; counted per candidate by an index-only scan of ix_follow_followee).
+    followers = select(func.count()).where(Follow.followee_id == User.id).scalar_subquery()
+    if viewer_id is None:
+        you_follow = follows_you = literal(False)
+    else:
+        you_follow = exists().where(Follow.follower_id == viewer_id, Follow.followee_id == User.id)
+        follows_you = exists().where(Follow.follower_id == User.id, Follow.followee_id == viewer_id)
+    rows = session.execute(
+        select(
+            User.id,
+            User.username,
+            User.display_name,
+            User.avatar_url,
+            followers.label("followers"),
+            you_follow.label("you_follow"),
+            follows_you.label("follows_you"),
+        ).where(User.id.in_(candidates))
+    ).all()
+    ranked = sorted(rows, key=lambda row: (_tier(row, needle), -row.followers, row.username))[:limit]
     return [
         FoundPerson(
-            **asdict(person_row(user)),
-            user_id=user.id,
-            followers=followers.get(user.id, 0),
-            you_follow=user.id in you_follow,
-            follows_you=user.id in follows_you,
+            **asdict(person_row(row)),
+            user_id=row.id,
+            followers=row.followers,
+            you_follow=bool(row.you_follow),
+            follows_you=bool(row.follows_you),
         )
-        for user in ranked
+        for row in ranked
     ]
 
 
@@ -97,7 +93,7 @@ def search_text(query: object) -> str:
     return " ".join(fold(query).lstrip().lstrip("@").split())
 
 
-def _tier(user: User, needle: str) -> int:
+def _tier(user: Row, needle: str) -> int:
     if user.username == needle:
         return 0
     if user.username.startswith(needle):

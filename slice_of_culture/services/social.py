@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Collection
 from dataclasses import asdict, dataclass
 
-from sqlalchemy import func
+from sqlalchemy import Row, func
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
@@ -114,7 +114,9 @@ def following(*, session: Session, user_id: int, limit: int = 200) -> list[Perso
     return [person_row(u) for u in rows]
 
 
-def person_row(user: User) -> PersonRow:
+def person_row(user: User | Row) -> PersonRow:
+    """A person as lists show them, from a `User` or a row with its username, display_name and
+    avatar_url."""
     name = user.display_name or user.username
     return PersonRow(username=user.username, display_name=name, initials=initials(name), avatar_url=user.avatar_url)
 
