@@ -8,6 +8,10 @@ from slice_of_culture import routes
 from slice_of_culture.state.base import SessionState
 from slice_of_culture.state.log_entry import LogState
 
+# A line of text that shrinks with an ellipsis instead of wrapping (as a flex item it needs
+# min-width 0 to shrink at all).
+ONE_LINE = {"white_space": "nowrap", "overflow": "hidden", "text_overflow": "ellipsis", "min_width": "0"}
+
 
 def nav_link(label: str, href: str | rx.Var, icon: str, *, word_from_80em: bool = False) -> rx.Component:
     """An icon and a word; `word_from_80em`: the icon alone below 80em (the word stays the

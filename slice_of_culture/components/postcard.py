@@ -10,7 +10,7 @@ from collections.abc import Callable
 
 import reflex as rx
 
-from slice_of_culture.components.layout import avatar
+from slice_of_culture.components.layout import ONE_LINE, avatar
 
 
 def kind_icon(kind: rx.Var, size: int = 28) -> rx.Component:
@@ -22,7 +22,9 @@ def kind_icon(kind: rx.Var, size: int = 28) -> rx.Component:
     )
 
 
-def kind_tile(kind: rx.Var, *children: rx.Component, width: str, height: str, icon_size: int = 28) -> rx.Component:
+def kind_tile(
+    kind: rx.Var, *children: rx.Component, width: str | list[str], height: str | list[str], icon_size: int = 28
+) -> rx.Component:
     """Where a cover would be: the kind's icon on a tinted tile (or `children`, e.g. a cover image)."""
     return rx.center(
         *(children or (kind_icon(kind, size=icon_size),)),
@@ -45,8 +47,9 @@ def cover(card) -> rx.Component:  # noqa: ANN001
             rx.image(src=card.image_url, alt="", width="100%", height="100%", object_fit="cover"),
             kind_icon(card.kind),
         ),
-        width="72px",
-        height="96px",
+        # Smaller on a phone, where the text needs the width.
+        width=["52px", "72px"],
+        height=["70px", "96px"],
     )
 
 
@@ -135,10 +138,19 @@ def postcard(card, on_like: Callable | None = None, extra: Callable | None = Non
         rx.vstack(
             rx.hstack(
                 avatar(card.initials, card.avatar_url, size="1"),
-                rx.text(card.display_name, weight="bold", size="2"),
-                rx.text("@" + card.username, color_scheme="gray", size="2"),
+                # One line on a phone too: the @username gives way first, then the name (ellipsis);
+                # the time never wraps.
+                rx.text(card.display_name, weight="bold", size="2", style=ONE_LINE, flex_shrink="1"),
+                rx.text("@" + card.username, color_scheme="gray", size="2", style=ONE_LINE, flex_shrink="3"),
                 rx.spacer(),
-                rx.moment(card.created_at, from_now=True, font_size="0.8rem", color="var(--gray-10)"),
+                rx.moment(
+                    card.created_at,
+                    from_now=True,
+                    font_size="0.8rem",
+                    color="var(--gray-10)",
+                    white_space="nowrap",
+                    flex_shrink="0",
+                ),
                 width="100%",
                 align="center",
                 spacing="2",
@@ -147,9 +159,11 @@ def postcard(card, on_like: Callable | None = None, extra: Callable | None = Non
             _meta(card, on_like),
             spacing="1",
             width="100%",
+            # Lets the column shrink to the card on a phone, so its one-line header can cut.
+            min_width="0",
             align="start",
         ),
-        spacing="4",
+        spacing=rx.breakpoints(initial="3", xs="4"),
         width="100%",
         align="start",
     )

@@ -7,7 +7,7 @@ import reflex as rx
 
 from slice_of_culture.components import layout
 from slice_of_culture.components.forms import field, form_error
-from slice_of_culture.components.layout import empty_state
+from slice_of_culture.components.layout import ONE_LINE, empty_state
 from slice_of_culture.services.forums import ForumSummary, RecentMessage
 from slice_of_culture.state.base import SessionState
 from slice_of_culture.state.forum_lobby import ForumLobby, LobbyRoom
@@ -112,9 +112,16 @@ def _row(forum: LobbyRoom | ForumSummary, archived: bool = False) -> rx.Componen
                 last_at != "",
                 rx.hstack(
                     rx.text(last_author + ": ", weight="medium", size="2", white_space="nowrap"),
-                    rx.text(last_preview, size="2", color_scheme="gray", trim="both", truncate=True),
-                    rx.spacer(),
-                    rx.moment(last_at, from_now=True, font_size="0.75rem", color="var(--gray-10)"),
+                    # One line on any screen: the preview gives way (ellipsis), the time never wraps.
+                    rx.text(last_preview, size="2", color_scheme="gray", trim="both", style=ONE_LINE, flex="1"),
+                    rx.moment(
+                        last_at,
+                        from_now=True,
+                        font_size="0.75rem",
+                        color="var(--gray-10)",
+                        white_space="nowrap",
+                        flex_shrink="0",
+                    ),
                     width="100%",
                     align="center",
                     spacing="1",

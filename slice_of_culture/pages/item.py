@@ -63,10 +63,7 @@ def _details() -> rx.Component:
                 rx.text(
                     rx.text.strong(it.average),
                     " out of 5 from ",
-                    it.rating_count,
-                    " ratings (",
-                    it.entry_count,
-                    " entries)",
+                    it.counts_text,
                 ),
                 rx.recharts.bar_chart(
                     rx.recharts.bar(data_key="count", fill=AMBER, name="ratings"),

@@ -3,6 +3,11 @@
 from __future__ import annotations
 
 
+def count_of(count: int, one: str, many: str) -> str:
+    """ "1 rating", "2 ratings", "1,204 entries"."""
+    return f"{count:,} {one if count == 1 else many}"
+
+
 def initials(name: str) -> str:
     """Up to two initials for a locally drawn avatar."""
     parts = [p for p in name.replace("_", " ").split() if p]

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from sqlmodel import Session, select
 
 from slice_of_culture.models import Entry, Follow, Item, User, is_row_id
-from slice_of_culture.services.display import initials, stars_number, stars_text
+from slice_of_culture.services.display import count_of, initials, stars_number, stars_text
 from slice_of_culture.services.errors import NotFound
 from slice_of_culture.services.postcards import KIND_VERBS
 from slice_of_culture.services.visibility import entry_visible_to
@@ -51,6 +51,8 @@ class ItemPage:
     image_url: str
     entry_count: int
     rating_count: int
+    # "3 ratings (4 entries)"
+    counts_text: str
     average: str
     distribution: list[RatingBar] = field(default_factory=list)
     followed: list[FollowedLogger] = field(default_factory=list)
@@ -119,6 +121,7 @@ def item_page(*, session: Session, item_id: int, viewer_id: int | None, reviews:
         image_url=item.image_url,
         entry_count=len(ratings),
         rating_count=len(rated),
+        counts_text=f"{count_of(len(rated), 'rating', 'ratings')} ({count_of(len(ratings), 'entry', 'entries')})",
         average=average,
         distribution=distribution,
         followed=followed,

@@ -16,6 +16,7 @@ from slice_of_culture.db import session_scope
 from slice_of_culture.importers import MAX_BYTES, MAX_HISTORY_BYTES, ImportRow
 from slice_of_culture.models import VISIBILITIES
 from slice_of_culture.services import accounts, imports
+from slice_of_culture.services.display import count_of
 from slice_of_culture.services.errors import ServiceError, ValidationError
 from slice_of_culture.services.imports import ImportResult
 from slice_of_culture.state.base import SessionState
@@ -146,12 +147,9 @@ class ImportState(rx.State):
 
 
 def _done_text(result: ImportResult) -> str:
-    def n(count: int, one: str, many: str) -> str:
-        return f"{count:,} {one if count == 1 else many}"
-
-    text = f"Imported {n(result.imported, 'entry', 'entries')}"
+    text = f"Imported {count_of(result.imported, 'entry', 'entries')}"
     if result.new_items:
-        text += f" ({n(result.new_items, 'new catalog item', 'new catalog items')})"
+        text += f" ({count_of(result.new_items, 'new catalog item', 'new catalog items')})"
     text += "."
     if result.already_logged:
         # "lines" of a CSV, albums of a listening history: no noun fits both.

@@ -197,11 +197,16 @@ def test_item_page_and_stats_count_only_visible_entries(session, ana_bob) -> Non
 
     as_bob = items.item_page(session=session, item_id=item.id, viewer_id=bob.id)
     assert (as_bob.entry_count, as_bob.rating_count, as_bob.average) == (2, 2, "4.2")
+    assert as_bob.counts_text == "2 ratings (2 entries)"
     assert [r.review for r in as_bob.reviews] == ["Wow"]
     assert [f.username for f in as_bob.followed] == ["ana"]
     assert sum(b.count for b in as_bob.distribution) == 2
     as_ana = items.item_page(session=session, item_id=item.id, viewer_id=ana.id)
     assert as_ana.entry_count == 3 and {r.review for r in as_ana.reviews} == {"Wow", "secret"}
+    # Counted in words that fit the number.
+    stalker = make_item(session, "Stalker", kind="movie")
+    entries.create_entry(session=session, user=bob, item_id=stalker.id, data=EntryInput(rating=9))
+    assert items.item_page(session=session, item_id=stalker.id, viewer_id=None).counts_text == "1 rating (1 entry)"
     with pytest.raises(NotFound):
         items.item_page(session=session, item_id=123456, viewer_id=None)
 
