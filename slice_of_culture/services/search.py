@@ -20,9 +20,9 @@ unless there is nothing else: "Klara and the Sin" must not turn into every title
 each word is corrected against the index vocabulary (one or two edits, swapped neighbours
 included: "dnue" → dune, "Herbret" → herbert; FTS5's vocabulary on SQLite, `search_word` on
 PostgreSQL). If that finds nothing either, PostgreSQL matches titles and creators by trigram
-word similarity (a wrong first letter, words run together). The engine picks a window of candidates; the final order
-puts the exact title first, then titles starting with the query, then titles containing every
-word, then the engine's order.
+word similarity (a wrong first letter, words run together). The engine picks a window of
+candidates; the final order puts titles equal to the query first, then titles starting with it
+(each group most logged first), then titles containing every word, then the engine's order.
 """
 
 from __future__ import annotations
@@ -30,7 +30,7 @@ from __future__ import annotations
 import unicodedata
 from dataclasses import dataclass
 
-from sqlalchemy import Row, TextClause, text
+from sqlalchemy import Row, TextClause, bindparam, text
 from sqlmodel import Session, select
 
 from slice_of_culture.models import ITEM_KINDS, Item
@@ -112,7 +112,7 @@ def search_items(*, session: Session, query: str, kind: str | None = None, limit
     else:
         ids = _sqlite_candidates(session=session, words=words, phrase=phrase, kind=kind, window=window)
         rows = _shown_columns(session=session, ids=ids)
-    return _rank(rows=rows, words=words, phrase=phrase)[:limit]
+    return _rank(session=session, rows=rows, words=words, phrase=phrase)[:limit]
 
 
 def query_words(query: str) -> list[str]:
@@ -427,6 +427,10 @@ def _postgres_matches(*, session: Session, folded: str, phrase: list[str], kind:
 
 # --- Ranking -------------------------------------------------------------------------------
 
+# Titles equal to the query or starting with it are ordered by how many public entries they have,
+# counted up to this many each: enough to tell a known title from its namesakes.
+POPULARITY_CAP = 50
+
 
 def _title_tier(title: str, words: list[str], phrase: list[str] | None = None) -> int:
     """0: the title is the query (`phrase`, by default `words`); 1: it starts with the query;
@@ -454,10 +458,25 @@ def _shown_columns(*, session: Session, ids: list[int]) -> list[Row]:
     return [by_id[item_id] for item_id in ids if item_id in by_id]
 
 
-def _rank(*, rows: list[Row], words: list[str], phrase: list[str]) -> list[ItemHit]:
-    """`rows` (in the engine's order) with the title tiers first; a stable sort keeps the
-    engine's order within a tier."""
-    ranked = sorted(rows, key=lambda item: _title_tier(item.title, words, phrase))
+def _popularity(*, session: Session, ids: list[int]) -> dict[int, int]:
+    """Public entries of each item, counted up to POPULARITY_CAP (a bounded read per item)."""
+    return dict(session.execute(_POPULARITY, {"ids": ids, "cap": POPULARITY_CAP}).all())
+
+
+_POPULARITY = text(
+    "SELECT item.id, (SELECT count(*) FROM (SELECT 1 FROM entry WHERE entry.item_id = item.id "
+    "AND entry.visibility = 'public' LIMIT :cap) AS logged) FROM item WHERE item.id IN :ids"
+).bindparams(bindparam("ids", expanding=True))
+
+
+def _rank(*, session: Session, rows: list[Row], words: list[str], phrase: list[str]) -> list[ItemHit]:
+    """`rows` (in the engine's order) with the title tiers first. Among titles that are the query
+    or start with it, the most logged first ("Dune" the famous book before a namesake nobody
+    logged); otherwise (a stable sort) the engine's order."""
+    tiers = {row.id: _title_tier(row.title, words, phrase) for row in rows}
+    top = [row.id for row in rows if tiers[row.id] <= 1]
+    popular = _popularity(session=session, ids=top) if len(top) > 1 else {}
+    ranked = sorted(rows, key=lambda item: (tiers[item.id], -popular.get(item.id, 0)))
     return [
         ItemHit(
             item_id=item.id,

@@ -24,7 +24,7 @@ from slice_of_culture.services.errors import ValidationError
 from slice_of_culture.services.search import ItemHit, search_items
 from tests.conftest import IN_CI
 from tests.utils.db import create_pg_database, drop_pg_database, migrate, pg_available, pg_url, sqlite_url
-from tests.utils.factories import make_item
+from tests.utils.factories import make_entry, make_item, make_user
 
 FTS_INJECTIONS = [
     '"',
@@ -411,7 +411,7 @@ def test_exact_title_is_found_however_many_titles_share_its_words(session: Sessi
         + [("book", "Stone", "Second Author", [])],
     )
     hits = search_items(session=session, query="stone")
-    # Equal titles among themselves: the engine's order.
+    # Equal titles among themselves (none logged): the engine's order.
     assert {(hit.title, hit.creator) for hit in hits[:4]} == {
         ("Stone", "First Author"),
         ("STONE!", "A Band"),
@@ -423,6 +423,31 @@ def test_exact_title_is_found_however_many_titles_share_its_words(session: Sessi
     assert {(hit.title, hit.creator) for hit in books[:2]} == {("Stone", "First Author"), ("Stone", "Second Author")}
     # A repeated word is part of the title asked for.
     assert search_items(session=session, query="stone stone")[0].title.startswith("Stone Stone ")
+
+
+def test_equal_titles_come_most_logged_first(session: Session) -> None:
+    namesake = make_item(session, "Dune", kind="movie", creator="Nobody In Particular")
+    herbert = make_item(session, "Dune", kind="book", creator="Frank Herbert")
+    lynch = make_item(session, "Dune", kind="movie", creator="David Lynch")
+    sequel = make_item(session, "Dune Messiah", kind="book", creator="Frank Herbert")
+    readers = [make_user(session, f"reader{n}") for n in range(4)]
+    for reader in readers:
+        make_entry(session, reader, herbert)
+    for reader in readers[:2]:
+        make_entry(session, reader, lynch)
+        make_entry(session, reader, sequel)
+    # Private entries are nobody's business: they do not make an item come first.
+    for reader in readers:
+        make_entry(session, reader, namesake, visibility="private")
+    session.commit()
+    hits = search_items(session=session, query="dune")
+    assert [hit.item_id for hit in hits] == [herbert.id, lynch.id, namesake.id, sequel.id]
+    # Within a kind, and for titles starting with the query, the same.
+    assert [hit.item_id for hit in search_items(session=session, query="dune", kind="movie")] == [lynch.id, namesake.id]
+    make_entry(session, readers[0], make_item(session, "Dune Road", kind="music", creator="Someone"))
+    session.commit()
+    starting = [hit.title for hit in search_items(session=session, query="dune")][3:]
+    assert starting == ["Dune Messiah", "Dune Road"]
 
 
 def test_the_fallback_leaves_out_words_that_match_everything(session: Session, few_ranked: int) -> None:
