@@ -2,7 +2,7 @@
 
 A history is a list of plays of tracks, and our music items are albums, so plays are grouped by
 album (artist + album name, compared as duplicate keys are: case, accents and punctuation
-aside). An album counts as listened once ALBUM_MIN_TRACKS (3) different tracks of it were played
+aside; a guest credited on one track, "X feat. Y", is not another artist). An album counts as listened once ALBUM_MIN_TRACKS (3) different tracks of it were played
 (a Spotify play counts from MIN_PLAY_MS, 30 seconds); it becomes one "finished" row dated on its
 latest play, without rating or review, with the MusicBrainz release id
 (`external_ids["musicbrainz"]`) when ListenBrainz gives one. Albums with fewer tracks played,
@@ -90,6 +90,17 @@ def _mbid(value: object) -> str:
     return value if _MBID.fullmatch(value) else ""
 
 
+# A guest's credit on one track: "Kendrick Lamar feat. SZA", "Daft Punk (ft. Pharrell Williams)".
+_FEATURING = re.compile(r"\s*[(\[]?\s*\b(?:feat\.?|ft\.|featuring)\s.*$", re.IGNORECASE)
+
+
+def main_artist(artist: str) -> str:
+    """The artist without guests credited on one track, so an album's tracks with and without a
+    guest are one album: "Gorillaz feat. De La Soul" is Gorillaz. Only "feat.", "ft." and
+    "featuring" count: "&", "and", "with" and "x" are often part of a name (Simon & Garfunkel)."""
+    return _FEATURING.sub("", artist).strip() or artist
+
+
 @dataclass
 class _Album:
     """The plays of one album so far."""
@@ -130,6 +141,7 @@ class _Plays:
             self.unreadable.append(f"{where}: {message}.")
 
     def add(self, *, line: int, artist: str, album: str, track: str, day: date, release_id: str = "") -> None:
+        artist = main_artist(artist)
         if not (artist and album and track):
             self.no_names += 1
             return

@@ -340,6 +340,24 @@ def test_a_listenbrainz_export_becomes_one_entry_per_album_listened_to() -> None
     assert file.summary() == f"ListenBrainz listens: 3 to import (3 albums). From 14 plays: {RULE}."
 
 
+def test_a_guest_credited_on_some_tracks_does_not_split_the_album() -> None:
+    listens = [
+        _listen("Gorillaz", "Demon Days", "Feel Good Inc.", "2024-02-01"),
+        _listen("Gorillaz feat. De La Soul", "Demon Days", "Feel Good Inc. (Live)", "2024-02-01"),
+        _listen("Gorillaz (ft. Neneh Cherry)", "Demon Days", "Kids with Guns", "2024-02-02"),
+        _listen("Gorillaz Featuring Shaun Ryder", "Demon Days", "DARE", "2024-02-03"),
+        # "&" is part of names: not a guest.
+        _listen("Simon & Garfunkel", "Bookends", "America", "2024-02-04"),
+        _listen("Simon & Garfunkel", "Bookends", "Mrs. Robinson", "2024-02-04"),
+        _listen("Simon & Garfunkel", "Bookends", "Old Friends", "2024-02-04"),
+    ]
+    file = imports.read_file("listens.jsonl", _jsonl(listens).encode())
+    assert {(row.title, row.creator) for row in file.rows} == {
+        ("Demon Days", "Gorillaz"),
+        ("Bookends", "Simon & Garfunkel"),
+    }
+
+
 def test_the_older_listenbrainz_export_a_json_array_reads_the_same() -> None:
     lines = imports.read_file("listens.jsonl", LISTENBRAINZ_JSONL.encode())
     array = imports.read_file("ana_lb-2023-10-31.json", json.dumps(LISTENS, indent=2).encode())
