@@ -13,7 +13,8 @@ is not valid is always a 401.
 
 One request, one transaction. Errors are `{"error": "...", "fields": {"field": "..."}}` with
 400 (bad input, a message per field), 401, 403 (also a deactivated account logging in), 404,
-405, 413 (bodies over 64 KB), 429 (too many failed logins; Retry-After) or 500 (no details).
+405, 413 (bodies over 64 KB), 429 (too many failed logins, or writing too fast: forum messages,
+comments; Retry-After) or 500 (no details).
 Times are ISO 8601 strings; text comes back exactly as stored (HTML is text).
 
     POST   /tokens                       log in: {"username", "password"} -> 201 {"token", "expires_at", "user"}

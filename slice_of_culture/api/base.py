@@ -7,9 +7,10 @@ from the token in that transaction, everything the handler does commits together
 rolls it all back. Database work never blocks the event loop.
 
 Services own every rule; this module only translates: their errors become JSON with a status
-(ValidationError 400 with its per-field messages, NotFound 404, PermissionDenied 403), their
-dataclasses become JSON (`to_json`). What is checked here is the wire format only: the body is
-a JSON object of the right types, nothing is too big to read, no text holds NUL characters.
+(ValidationError 400 with its per-field messages, RateLimited 429 with Retry-After, NotFound 404,
+PermissionDenied 403), their dataclasses become JSON (`to_json`). What is checked here is the
+wire format only: the body is a JSON object of the right types, nothing is too big to read, no
+text holds NUL characters.
 """
 
 from __future__ import annotations
@@ -32,7 +33,7 @@ from starlette.responses import JSONResponse, Response
 from slice_of_culture.db import session_scope
 from slice_of_culture.models import User
 from slice_of_culture.services import accounts, postcards
-from slice_of_culture.services.errors import NotFound, PermissionDenied, ServiceError, ValidationError
+from slice_of_culture.services.errors import NotFound, PermissionDenied, RateLimited, ServiceError, ValidationError
 
 log = logging.getLogger(__name__)
 
@@ -265,6 +266,8 @@ def _run(
                 result = to_json(result)
     except ApiError as exc:
         return error_response(exc.status, exc.message, exc.fields, exc.headers)
+    except RateLimited as exc:
+        return error_response(429, exc.message, exc.errors, {"Retry-After": str(exc.retry_after)})
     except ValidationError as exc:
         return error_response(400, exc.message, exc.errors)
     except NotFound as exc:

@@ -1,16 +1,16 @@
 """Listening histories: a ListenBrainz listens export and Spotify's extended streaming history.
 
 A history is a list of plays of tracks, and our music items are albums, so plays are grouped by
-album (artist + album name, compared as duplicate keys are: case, accents and punctuation
-aside; a guest credited on one track, "X feat. Y", is not another artist). An album counts as listened once ALBUM_MIN_TRACKS (3) different tracks of it were played
-(a Spotify play counts from MIN_PLAY_MS, 30 seconds); it becomes one "finished" row dated on its
-latest play, without rating or review, with the MusicBrainz release id
-(`external_ids["musicbrainz"]`) when ListenBrainz gives one. Albums with fewer tracks played,
-plays naming no album or artist, short plays and podcast episodes are left out and counted in
-the file's problems, so a person can see why an album is missing. Plays are read one at a time
-(a JSON array element by element, JSON Lines line by line), never the whole history as objects
-at once. Spotify's short "Account data" history (StreamingHistory_music_*.json) names no album
-and is refused with a word on what to ask for.
+album (artist + album name, compared as duplicate keys are: case, accents and punctuation aside;
+a guest credited on one track, "X feat. Y", is not another artist). An album counts as listened
+once ALBUM_MIN_TRACKS (3) different tracks of it were played (a Spotify play counts from
+MIN_PLAY_MS, 30 seconds); it becomes one "finished" row dated on its latest play, without rating
+or review, with the MusicBrainz release id (`external_ids["musicbrainz"]`) when ListenBrainz
+gives one. Albums with fewer tracks played, plays naming no album or artist, short plays and
+podcast episodes are left out and counted in the file's problems, so a person can see why an
+album is missing. Plays are read one at a time (a JSON array element by element, JSON Lines line
+by line), never the whole history as objects at once. Spotify's short "Account data" history
+(StreamingHistory_music_*.json) names no album and is refused with a word on what to ask for.
 """
 
 from __future__ import annotations

@@ -25,3 +25,13 @@ class NotFound(ServiceError):
 
 class PermissionDenied(ServiceError):
     """The caller may see the thing but not do this to it."""
+
+
+class RateLimited(ValidationError):
+    """Too many writes too fast (services/rates.py); `retry_after` says in how many seconds there
+    is room again."""
+
+    def __init__(self, *, field: str, doing: str, retry_after: int) -> None:
+        noun = "second" if retry_after == 1 else "seconds"
+        super().__init__({field: f"You are {doing} too fast. Wait {retry_after} {noun}, then try again."})
+        self.retry_after = retry_after

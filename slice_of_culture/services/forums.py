@@ -32,16 +32,15 @@ from sqlmodel import Session, select
 from slice_of_culture.models import Entry, Forum, ForumMembership, Item, Message, Notification, User, is_row_id, utcnow
 from slice_of_culture.services.display import initials
 from slice_of_culture.services.errors import NotFound, PermissionDenied, ValidationError
+from slice_of_culture.services.rates import Rate, check_rate
 from slice_of_culture.services.visibility import entry_visible_to
 from slice_of_culture.text import clean_text
 
 MAX_MESSAGE = 2000
 # Messages per page: the latest page on open, then older ones by cursor.
 PAGE_SIZE = 50
-# Flood control: at most this many messages ...
-FLOOD_MAX_MESSAGES = 5
-# ... from one person within this window (across all forums and workers).
-FLOOD_WINDOW = timedelta(seconds=5)
+# Flood control: at most 5 messages from one person within 5 seconds (across all forums and workers).
+MESSAGE_RATE = Rate(model=Message, max_count=5, window=timedelta(seconds=5), field="text", doing="sending messages")
 # Characters of the last message shown on the forums list.
 PREVIEW_CHARS = 90
 # How many of a forum's latest messages the live forums list keeps (see recent_messages).
@@ -66,15 +65,6 @@ POSTCARD_LINK_RE = re.compile(r"(?:https?://[^\s/]+)?/u/([A-Za-z0-9_]{3,30})(?:\
 
 class LoginRequired(PermissionDenied):
     """The action needs a signed-in person."""
-
-
-class RateLimited(ValidationError):
-    """Too many messages too fast; `retry_after` says in how many seconds there is room again."""
-
-    def __init__(self, retry_after: int) -> None:
-        noun = "second" if retry_after == 1 else "seconds"
-        super().__init__({"text": f"You are sending messages too fast. Wait {retry_after} {noun}, then try again."})
-        self.retry_after = retry_after
 
 
 @dataclass
@@ -447,22 +437,6 @@ def _clean_message(text: object) -> str:
     return text
 
 
-def _check_flood(session: Session, user: User, now: datetime) -> None:
-    # Serialize one person's posts on PostgreSQL (two workers, one person, same instant); SQLite
-    # serializes writers already. The count itself lives in the database, so every worker sees it.
-    session.exec(select(User.id).where(User.id == user.id).with_for_update())
-    recent = session.exec(
-        select(Message.created_at)
-        .where(Message.user_id == user.id, Message.created_at > now - FLOOD_WINDOW)
-        .order_by(Message.created_at.desc())
-        .limit(FLOOD_MAX_MESSAGES)
-    ).all()
-    if len(recent) >= FLOOD_MAX_MESSAGES:
-        oldest = min(recent)
-        wait = (oldest + FLOOD_WINDOW - now).total_seconds()
-        raise RateLimited(max(1, int(wait + 0.999)))
-
-
 def _require_poster(user: User | None) -> User:
     user = _active(user)
     if user is None:
@@ -485,7 +459,7 @@ def post_message(
     user, forum = _writable(session, user, slug)
     text = _clean_message(text)
     now = now or utcnow()
-    _check_flood(session, user, now)
+    check_rate(session, user, MESSAGE_RATE, now)
     message = Message(forum_id=forum.id, user_id=user.id, text=text, created_at=now)
     session.add(message)
     session.flush()

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Collection
 from dataclasses import asdict, dataclass
+from datetime import datetime, timedelta
 
 from sqlalchemy import Row, func
 from sqlalchemy.exc import IntegrityError
@@ -17,10 +18,13 @@ from slice_of_culture.models import Comment, Entry, Follow, Item, Like, Notifica
 from slice_of_culture.services.display import initials
 from slice_of_culture.services.errors import NotFound, PermissionDenied, ValidationError
 from slice_of_culture.services.forums import mention_targets
+from slice_of_culture.services.rates import Rate, check_rate
 from slice_of_culture.services.visibility import entry_visible_to
 from slice_of_culture.text import clean_text
 
 MAX_COMMENT = 2000
+# Flood control: at most 5 comments from one person within 30 seconds, on any postcards.
+COMMENT_RATE = Rate(model=Comment, max_count=5, window=timedelta(seconds=30), field="text", doing="commenting")
 
 
 def _notify(session: Session, *, recipient_id: int, actor_id: int, kind: str, target: str) -> None:
@@ -241,10 +245,13 @@ def _clean_comment(text: object) -> str:
     return text
 
 
-def add_comment(*, session: Session, user: User, entry_id: int, text: str) -> Comment:
-    """Comment on a postcard you can see."""
+def add_comment(*, session: Session, user: User, entry_id: int, text: str, now: datetime | None = None) -> Comment:
+    """Comment on a postcard you can see (at most COMMENT_RATE: each one notifies its owner)."""
     entry = visible_entry(session=session, viewer=user, entry_id=entry_id)
-    comment = Comment(user_id=user.id, entry_id=entry.id, text=_clean_comment(text))
+    text = _clean_comment(text)
+    now = now or utcnow()
+    check_rate(session, user, COMMENT_RATE, now)
+    comment = Comment(user_id=user.id, entry_id=entry.id, text=text, created_at=now, updated_at=now)
     session.add(comment)
     session.flush()
     _notify(session, recipient_id=entry.user_id, actor_id=user.id, kind="comment", target=f"entry:{entry.id}")

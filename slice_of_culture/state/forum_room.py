@@ -47,7 +47,7 @@ from slice_of_culture.db import session_scope
 from slice_of_culture.models import Forum
 from slice_of_culture.services import forums
 from slice_of_culture.services.display import initials
-from slice_of_culture.services.errors import NotFound, ServiceError
+from slice_of_culture.services.errors import NotFound, RateLimited, ServiceError
 from slice_of_culture.services.forums import LoginRequired, MessageView
 from slice_of_culture.state.base import SessionState
 from slice_of_culture.state.forum_lobby import LOBBY_TOKEN, ForumLobby, lobby_changed
@@ -264,7 +264,7 @@ class ForumRoom(rx.SharedState):
                 )
         except ServiceError as exc:
             page.composer_error = exc.message
-            if isinstance(exc, forums.RateLimited) or isinstance(text, str) and text.strip():
+            if isinstance(exc, RateLimited) or isinstance(text, str) and text.strip():
                 # Give the person their words back (the form cleared itself on submit).
                 return rx.set_value(COMPOSER_ID, text if isinstance(text, str) else "")
             return None

@@ -176,6 +176,18 @@ def test_like_comment_and_notifications(api: Api) -> None:
     assert api.get("/feed?tab=everyone", bob).json()["postcards"][0]["like_count"] == 0
 
 
+def test_commenting_too_fast_is_429_with_retry_after(api: Api) -> None:
+    ana, bob = api.person("ana"), api.person("bob")
+    entry_id = api.entry(ana, api.item("Dune"))
+    for n in range(5):
+        assert api.post(f"/entries/{entry_id}/comments", bob, json={"text": f"n{n}"}).status_code == 201
+    refused = api.post(f"/entries/{entry_id}/comments", bob, json={"text": "too many"})
+    assert refused.status_code == 429
+    assert 1 <= int(refused.headers["Retry-After"]) <= 30
+    assert refused.json()["fields"]["text"].startswith("You are commenting too fast. Wait ")
+    assert api.get("/users/ana/entries", bob).json()["postcards"][0]["comment_count"] == 5
+
+
 def test_invalid_entries_get_a_message_per_field_and_change_nothing(api: Api) -> None:
     ana = api.person("ana")
     book = api.item("Dune")

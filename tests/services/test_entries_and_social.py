@@ -10,12 +10,13 @@ from dataclasses import replace
 from datetime import date, timedelta
 
 import pytest
+from sqlalchemy import func
 from sqlmodel import select
 
-from slice_of_culture.models import Comment, Entry, Like, Notification
+from slice_of_culture.models import Comment, Entry, Like, Notification, utcnow
 from slice_of_culture.services import entries, items, social, stats
 from slice_of_culture.services.entries import EntryInput
-from slice_of_culture.services.errors import NotFound, PermissionDenied, ValidationError
+from slice_of_culture.services.errors import NotFound, PermissionDenied, RateLimited, ValidationError
 from tests.utils.factories import make_entry, make_item, make_user
 
 XSS = "<img src=x onerror=alert(1)>"
@@ -166,6 +167,33 @@ def test_bad_comments_are_refused(session, ana_bob, text) -> None:
     with pytest.raises(ValidationError):
         social.add_comment(session=session, user=bob, entry_id=entry.id, text=text)
     assert session.exec(select(Comment)).all() == []
+
+
+def test_comment_flood_is_refused_for_a_while_and_writes_nothing(session, ana_bob) -> None:
+    ana, bob = ana_bob
+    first = entries.create_entry(session=session, user=ana, item_id=make_item(session).id, data=EntryInput())
+    second = entries.create_entry(session=session, user=ana, item_id=make_item(session).id, data=EntryInput())
+    start = utcnow()
+    for n in range(social.COMMENT_RATE.max_count):
+        social.add_comment(
+            session=session,
+            user=bob,
+            entry_id=(first, second)[n % 2].id,
+            text=f"spam {n}",
+            now=start + timedelta(seconds=n),
+        )
+    notified = social.unread_count(session=session, user=ana)
+    with pytest.raises(RateLimited) as refused:
+        social.add_comment(
+            session=session, user=bob, entry_id=first.id, text="one more", now=start + timedelta(seconds=5)
+        )
+    assert refused.value.errors == {"text": "You are commenting too fast. Wait 25 seconds, then try again."}
+    assert refused.value.retry_after == 25
+    assert session.exec(select(func.count()).select_from(Comment)).one() == social.COMMENT_RATE.max_count
+    assert social.unread_count(session=session, user=ana) == notified
+    # Someone else is not held back; bob may go on once the first comment is out of the window.
+    social.add_comment(session=session, user=ana, entry_id=first.id, text="hello", now=start + timedelta(seconds=5))
+    social.add_comment(session=session, user=bob, entry_id=first.id, text="later", now=start + timedelta(seconds=31))
 
 
 def test_comment_edit_and_delete_permissions(session, ana_bob) -> None:

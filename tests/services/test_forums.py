@@ -10,8 +10,8 @@ from sqlmodel import Session, select
 
 from slice_of_culture.models import ForumMembership, Message, Notification, utcnow
 from slice_of_culture.services import forums, social
-from slice_of_culture.services.errors import NotFound, PermissionDenied, ValidationError
-from slice_of_culture.services.forums import LoginRequired, RateLimited
+from slice_of_culture.services.errors import NotFound, PermissionDenied, RateLimited, ValidationError
+from slice_of_culture.services.forums import LoginRequired
 from tests.utils.factories import make_entry, make_item, make_user
 
 
