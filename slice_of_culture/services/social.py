@@ -23,13 +23,31 @@ from slice_of_culture.services.visibility import entry_visible_to
 from slice_of_culture.text import clean_text
 
 MAX_COMMENT = 2000
+# Notifications that say nothing new when repeated: the same person liking the same postcard (or
+# following the same person) again within a day notifies once. Each comment and mention notifies.
+ONCE_A_DAY = frozenset({"like", "follow"})
 # Flood control: at most 5 comments from one person within 30 seconds, on any postcards.
 COMMENT_RATE = Rate(model=Comment, max_count=5, window=timedelta(seconds=30), field="text", doing="commenting")
 
 
 def _notify(session: Session, *, recipient_id: int, actor_id: int, kind: str, target: str) -> None:
-    if recipient_id != actor_id:
-        session.add(Notification(recipient_id=recipient_id, actor_id=actor_id, kind=kind, target=target))
+    if recipient_id == actor_id:
+        return
+    if kind in ONCE_A_DAY:
+        # Like, unlike, like again (or follow, unfollow, follow): one notification, not a stream.
+        since = utcnow() - timedelta(days=1)
+        already = session.exec(
+            select(Notification.id).where(
+                Notification.recipient_id == recipient_id,
+                Notification.created_at > since,
+                Notification.actor_id == actor_id,
+                Notification.kind == kind,
+                Notification.target == target,
+            )
+        ).first()
+        if already is not None:
+            return
+    session.add(Notification(recipient_id=recipient_id, actor_id=actor_id, kind=kind, target=target))
 
 
 def _user_by_id(session: Session, user_id: int) -> User:

@@ -169,6 +169,33 @@ def test_bad_comments_are_refused(session, ana_bob, text) -> None:
     assert session.exec(select(Comment)).all() == []
 
 
+def test_liking_or_following_again_does_not_notify_again_the_same_day(session, ana_bob) -> None:
+    ana, bob = ana_bob
+    entry = entries.create_entry(session=session, user=ana, item_id=make_item(session, "Dune").id, data=EntryInput())
+    before = social.unread_count(session=session, user=ana)
+    for _ in range(3):
+        social.like(session=session, user=bob, entry_id=entry.id)
+        social.unlike(session=session, user=bob, entry_id=entry.id)
+        social.follow(session=session, follower=bob, followee_id=ana.id)
+        social.unfollow(session=session, follower=bob, followee_id=ana.id)
+    assert social.unread_count(session=session, user=ana) == before + 2
+    kinds = [n.kind for n in session.exec(select(Notification).where(Notification.recipient_id == ana.id)).all()]
+    assert sorted(kinds) == ["follow", "like"]
+    # Someone else's like is news; so is bob's a day later.
+    carl = make_user(session, "carl")
+    social.like(session=session, user=carl, entry_id=entry.id)
+    for note in session.exec(select(Notification).where(Notification.actor_id == bob.id)).all():
+        note.created_at -= timedelta(days=1, minutes=1)
+        session.add(note)
+    session.flush()
+    social.like(session=session, user=bob, entry_id=entry.id)
+    assert social.unread_count(session=session, user=ana) == before + 4
+    # Every comment still notifies.
+    social.add_comment(session=session, user=bob, entry_id=entry.id, text="one")
+    social.add_comment(session=session, user=bob, entry_id=entry.id, text="two")
+    assert social.unread_count(session=session, user=ana) == before + 6
+
+
 def test_comment_flood_is_refused_for_a_while_and_writes_nothing(session, ana_bob) -> None:
     ana, bob = ana_bob
     first = entries.create_entry(session=session, user=ana, item_id=make_item(session).id, data=EntryInput())
