@@ -369,7 +369,7 @@ def _tsquery_lexeme(word: str, *, prefix: bool = True) -> str:
 
 def _postgres_candidates(
     *, session: Session, words: list[str], phrase: list[str], kind: str | None, window: int
-) -> list[int]:
+) -> list[Row]:
     # Fold with the indexed function itself, then split again: unaccent can turn a letter into
     # punctuation ("ŉ" → "'n"), which must never reach the tsquery syntax.
     # And no sequential scans while searching (SET LOCAL, put back after): the planner guesses
@@ -404,7 +404,6 @@ def _postgres_matches(*, session: Session, folded: str, phrase: list[str], kind:
     if rows:
         return rows
     # Nothing: any word, each as a prefix or as one of its spelling corrections (as on SQLite).
-    statement = postgres_search_statement(kind=kind, window=window, trigrams=False)
     groups = []
     for word in fallback_words(words):
         alternatives = [_tsquery_lexeme(word)]
