@@ -14,7 +14,7 @@ writes a dated run to the "Feed, profile and search queries (PostgreSQL)" sectio
 Reuse: the database comment records the sizes, seed and generator version it was built from.
 With `--keep` the database stays after the run and the next run with the same sizes and seed
 reuses it (it only applies new migrations and re-analyzes), skipping generation (about 75 s
-here). Most of a run (about 20 minutes on 2 cores) is walking 1,000 following feeds 49 pages
+here). Most of a run (about 7 minutes on 2 cores, with the data reused) is walking 1,000 following feeds 49 pages
 deep; `--samples` / `--deep-samples` make a quick run. `--regenerate` rebuilds the data anyway.
 Without `--keep` the database is dropped at the end (it takes about 600 MB).
 
