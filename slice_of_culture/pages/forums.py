@@ -8,7 +8,7 @@ import reflex as rx
 from slice_of_culture.components import layout
 from slice_of_culture.components.forms import field, form_error
 from slice_of_culture.components.layout import ONE_LINE, empty_state
-from slice_of_culture.services.forums import ForumSummary, RecentMessage
+from slice_of_culture.services.forums import MAX_UNREAD_SHOWN, ForumSummary, RecentMessage
 from slice_of_culture.state.base import SessionState
 from slice_of_culture.state.forum_lobby import ForumLobby, LobbyRoom
 from slice_of_culture.state.forums import ForumsState
@@ -62,21 +62,27 @@ def _edit_form() -> rx.Component:
 
 def _row(forum: LobbyRoom | ForumSummary, archived: bool = False) -> rx.Component:
     # The room and its live columns come from the shared lobby (pushed as rooms change; the
-    # load that sent this reader's list filled it), the unread count from this reader's own
-    # load plus the room's newer messages.
+    # load that sent this reader's list filled it); the unread count is the room's recent
+    # messages after the last one this reader read (from the oldest recent one at load on),
+    # plus older unread ones counted at load (forums.unread_marks).
     present = ForumLobby.present.get(forum.slug, 0)
     last_author = ForumLobby.last_author.get(forum.slug, "")
     last_preview = ForumLobby.last_preview.get(forum.slug, "")
     last_at = ForumLobby.last_at.get(forum.slug, "")
-    seen = ForumsState.seen_id.get(forum.slug, 0).to(int)
+    last_read = ForumsState.last_read.get(forum.slug, 0).to(int)
+    recent_from = ForumsState.recent_from.get(forum.slug, 0).to(int)
     # Your own messages (sent from another tab) are not news to you.
     newer = (
         ForumLobby.recent.get(forum.slug, [])
         .to(list[RecentMessage])
-        .filter(lambda message: (message.id > seen) & (message.author != SessionState.username))
+        .filter(
+            lambda message: (
+                (message.id > last_read) & (message.id >= recent_from) & (message.author != SessionState.username)
+            )
+        )
     )
     member = ForumsState.member.contains(forum.slug)
-    unread = ForumsState.unread.get(forum.slug, 0).to(int) + rx.cond(member, newer.length(), 0)
+    unread = rx.cond(member, ForumsState.unread_before.get(forum.slug, 0).to(int) + newer.length(), 0).to(int)
     return rx.card(
         rx.vstack(
             rx.hstack(
@@ -85,7 +91,9 @@ def _row(forum: LobbyRoom | ForumSummary, archived: bool = False) -> rx.Componen
                 rx.cond(
                     unread > 0,
                     rx.badge(
-                        unread.to_string() + " unread",
+                        rx.cond(
+                            unread > MAX_UNREAD_SHOWN, f"{MAX_UNREAD_SHOWN}+ unread", unread.to_string() + " unread"
+                        ),
                         color_scheme="red",
                         variant="solid",
                         radius="full",

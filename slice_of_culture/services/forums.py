@@ -45,6 +45,8 @@ MESSAGE_RATE = Rate(model=Message, max_count=5, window=timedelta(seconds=5), fie
 PREVIEW_CHARS = 90
 # How many of a forum's latest messages the live forums list keeps (see recent_messages).
 RECENT_IDS = 200
+# The forums list shows unread counts up to this many ("99+" beyond).
+MAX_UNREAD_SHOWN = 99
 # At most this many people are notified by one message (a wall of @names is spam, not a mention).
 MAX_MENTIONS = 10
 # At most this many link cards under one message.
@@ -254,6 +256,67 @@ def recent_messages(*, session: Session, slugs: list[str]) -> dict[str, list[Rec
         ).all()
         recent[slug] = [RecentMessage(id=message_id, author=author) for message_id, author in reversed(rows)]
     return recent
+
+
+@dataclass
+class UnreadMark:
+    """Where a member's unread messages in a forum start, for the live forums list."""
+
+    # The newest message they read (0: none yet).
+    last_read_id: int
+    # The oldest of the recent messages the list was given (0: none), and their unread messages
+    # older than it (a room with more than RECENT_IDS messages they have not read).
+    recent_from: int
+    before_recent: int
+
+
+def unread_marks(
+    *, session: Session, viewer: User | None, recent: Mapping[str, list[RecentMessage]]
+) -> dict[str, UnreadMark]:
+    """For each forum in `recent` (recent_messages' result, read before this) that the viewer is a
+    member of: the last message they read and their unread messages older than those recent
+    ones. The live list's count is `before_recent` plus the recent messages from `recent_from`
+    on, after `last_read_id`, by someone else, so it follows messages as they arrive and as they
+    are deleted, including those that were already unread when the list was loaded. (Older
+    messages that slide into the recent ones after a deletion were counted in `before_recent`;
+    recent ones pushed out by new arrivals leave the count short, which only happens past
+    RECENT_IDS unread, more than the list shows.)"""
+    viewer = _active(viewer)
+    if viewer is None or not recent:
+        return {}
+    memberships = session.exec(
+        select(Forum.id, Forum.slug, ForumMembership.last_read_message_id)
+        .join(ForumMembership, ForumMembership.forum_id == Forum.id)
+        .where(ForumMembership.user_id == viewer.id, Forum.slug.in_(list(recent)))
+    ).all()
+    # Only messages below each forum's oldest recent one; with no recent messages, there are none.
+    below = {forum_id: min(m.id for m in recent[slug]) for forum_id, slug, _ in memberships if recent[slug]}
+    older: dict[int, int] = {}
+    if below:
+        older = dict(
+            session.exec(
+                select(Message.forum_id, func.count())
+                .join(
+                    ForumMembership,
+                    and_(ForumMembership.forum_id == Message.forum_id, ForumMembership.user_id == viewer.id),
+                )
+                .where(
+                    or_(*(and_(Message.forum_id == fid, Message.id < low) for fid, low in below.items())),
+                    Message.id > func.coalesce(ForumMembership.last_read_message_id, 0),
+                    Message.user_id != viewer.id,
+                    Message.deleted_at.is_(None),
+                )
+                .group_by(Message.forum_id)
+            ).all()
+        )
+    return {
+        slug: UnreadMark(
+            last_read_id=last_read or 0,
+            recent_from=below.get(forum_id, 0),
+            before_recent=older.get(forum_id, 0),
+        )
+        for forum_id, slug, last_read in memberships
+    }
 
 
 def _last_messages(session: Session, forum_ids: list[int]) -> dict[int, tuple[Message, User]]:

@@ -56,9 +56,10 @@ class ForumLobby(rx.SharedState):
     last_preview: dict[str, str] = {}
     last_at: dict[str, str] = {}
     # Each room's latest messages that are not deleted (id and author), read from the database
-    # (oldest first, at most forums.RECENT_IDS). A reader's unread count grows by those above the
-    # newest id their list was loaded with (ForumsState.seen_id) that someone else wrote. Ids,
-    # not a running count: the list and a reader's load then agree whichever saw a message first.
+    # (oldest first, at most forums.RECENT_IDS). A member's unread count is those after the last
+    # message they read (ForumsState.last_read) that someone else wrote, plus older unread ones
+    # counted at load. Ids, not a running count: the list and a reader's load then agree
+    # whichever saw a message first, and a deleted message leaves the count at once.
     recent: dict[str, list[RecentMessage]] = {}
     # Backend only: when each room's count was taken (time.time_ns()), and the client tokens of
     # the tabs on the list (live.broadcast sends changes to them).

@@ -22,10 +22,15 @@ class ForumsState(rx.State):
     # The open rooms come from the shared ForumLobby.rooms (live for everyone); archived ones
     # are listed for admins only, from their own load.
     archived: list[ForumSummary] = []
-    # This reader's unread count per room when they loaded the list, and the rooms they are a
-    # member of (only members have unread messages).
-    unread: dict[str, int] = {}
+    # The rooms this reader is a member of (only members have unread messages), and per room the
+    # last message they read and their unread messages older than the lobby's recent ones
+    # (forums.unread_marks): their count is those plus the room's recent messages after
+    # `last_read` by others (ForumLobby.recent, from `recent_from` on), so it follows arrivals
+    # and deletions live.
     member: list[str] = []
+    last_read: dict[str, int] = {}
+    recent_from: dict[str, int] = {}
+    unread_before: dict[str, int] = {}
     loaded: bool = False
     # The rows of the last load (start_edit reads names from them).
     _rows: list[ForumSummary] = []
@@ -37,18 +42,14 @@ class ForumsState(rx.State):
     edit_errors: dict[str, str] = {}
     notice: str = ""
 
-    # The newest message id per room (rooms they are a member of) when this reader loaded the
-    # list: their unread count is their count then plus the room's newer messages
-    # (ForumLobby.recent).
-    seen_id: dict[str, int] = {}
-
     async def _reload(self) -> None:
         session_state = await self.get_state(SessionState)
         with session_scope() as session:
-            rows = forums.list_forums(session=session, viewer=session_state.current_user(session))
-            # Read after the unread counts: a message that lands in between is missed until the
-            # next load, never counted twice.
+            viewer = session_state.current_user(session)
+            rows = forums.list_forums(session=session, viewer=viewer)
             recent = forums.recent_messages(session=session, slugs=[r.slug for r in rows])
+            # After the recent messages: it counts only unread messages older than those.
+            marks = forums.unread_marks(session=session, viewer=viewer, recent=recent)
         # Who is in each room now comes from the live rooms, not the database.
         stamp = time.time_ns()
         present = await presence_counts([r.slug for r in rows])
@@ -57,9 +58,10 @@ class ForumsState(rx.State):
         # From here on the live columns come from the shared lobby, pushed as rooms change.
         await link_lobby(await self.get_state(ForumLobby), self.router.session.client_token, rows, recent, stamp)
         # Only rooms they are a member of have unread messages for them.
-        self.seen_id = {row.slug: max([m.id for m in recent.get(row.slug, [])] or [0]) for row in rows if row.member}
-        self.unread = {row.slug: row.unread for row in rows if row.unread}
-        self.member = [row.slug for row in rows if row.member]
+        self.member = [row.slug for row in rows if row.slug in marks]
+        self.last_read = {slug: mark.last_read_id for slug, mark in marks.items()}
+        self.recent_from = {slug: mark.recent_from for slug, mark in marks.items()}
+        self.unread_before = {slug: mark.before_recent for slug, mark in marks.items() if mark.before_recent}
         self.archived = [row for row in rows if row.archived]
         self._rows = rows
         self.loaded = True

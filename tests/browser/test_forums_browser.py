@@ -283,6 +283,16 @@ def test_the_forums_list_shows_presence_last_message_and_unread_live(new_page, a
     send(talker, third)
     expect(row.get_by_text(third)).to_be_visible()
     expect(row.get_by_test_id("forum-unread")).to_have_text("1 unread")
+    # Messages that were unread when the list was loaded leave the count when deleted too.
+    regret = f"Actually, spoilers ahead {_suffix()}"
+    send(talker, regret)
+    expect(row.get_by_test_id("forum-unread")).to_have_text("2 unread")
+    reader.reload()
+    expect(row.get_by_text(regret)).to_be_visible()
+    expect(row.get_by_test_id("forum-unread")).to_have_text("2 unread")
+    conversation(talker).get_by_test_id("message").filter(has_text=regret).get_by_role("button", name="Delete").click()
+    expect(row.get_by_text(third)).to_be_visible()
+    expect(row.get_by_test_id("forum-unread")).to_have_text("1 unread")
 
     # The talker leaves the room: the count goes with them.
     talker.get_by_role("link", name="All forums").click()

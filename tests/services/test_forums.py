@@ -291,3 +291,47 @@ def test_forum_summaries_follow_the_last_living_message(session: Session) -> Non
     ids = [_post(session, ana, f"m{i}", slug="books", seconds_ago=-i).message_id for i in range(3)]
     assert [m.id for m in forums.recent_messages(session=session, slugs=["books"])["books"]] == ids
     assert forums.forum_summaries(session=session, slugs=[]) == []
+
+
+def test_unread_marks_let_the_live_list_count_arrivals_and_deletions(session: Session, monkeypatch) -> None:
+    # The live forums list counts a member's unread messages as those older than the room's recent
+    # ones (counted at load) plus the recent ones after their last read message by others.
+    ana, bob, cleo = make_user(session), make_user(session), make_user(session)
+    forums.mark_read(session=session, user=bob, slug="books")
+    forums.mark_read(session=session, user=bob, slug="jazz")
+    monkeypatch.setattr(forums, "RECENT_IDS", 3)
+    read = _post(session, ana, "read already", seconds_ago=4)
+    forums.mark_read(session=session, user=bob, slug="books")
+    older = [_post(session, ana, f"old {i}", seconds_ago=3.9 - i * 0.1).message_id for i in range(4)]
+    newer = [_post(session, cleo, f"new {i}", seconds_ago=1 - i * 0.1).message_id for i in range(2)]
+    recent = forums.recent_messages(session=session, slugs=["books", "jazz", "horror"])
+    assert [m.id for m in recent["books"]][1:] == newer
+    marks = forums.unread_marks(session=session, viewer=bob, recent=recent)
+    # Not a member of horror; jazz has no messages; in books, three of ana's are below the window.
+    assert set(marks) == {"books", "jazz"}
+    assert marks["jazz"] == forums.UnreadMark(last_read_id=0, recent_from=0, before_recent=0)
+    assert marks["books"] == forums.UnreadMark(
+        last_read_id=read.message_id, recent_from=older[-1], before_recent=len(older) - 1
+    )
+
+    def live_count(recent: list[forums.RecentMessage]) -> int:
+        # What pages/forums.py computes in the browser.
+        mark = marks["books"]
+        return mark.before_recent + sum(
+            m.id >= mark.recent_from and m.id > mark.last_read_id and m.author != bob.username for m in recent
+        )
+
+    assert live_count(recent["books"]) == forums.unread_count(session=session, viewer=bob, slug="books") == 6
+    # A message that was already unread at load is deleted: the count drops with the lobby's
+    # reread (an older one slides into the recent ones; it was counted already).
+    forums.delete_message(session=session, user=cleo, slug="books", message_id=newer[0])
+    reread = forums.recent_messages(session=session, slugs=["books"])["books"]
+    assert reread[0].id == older[-2]
+    assert live_count(reread) == forums.unread_count(session=session, viewer=bob, slug="books") == 5
+    # A new message arrives: one more.
+    _post(session, cleo, "newest")
+    reread = forums.recent_messages(session=session, slugs=["books"])["books"]
+    assert live_count(reread) == forums.unread_count(session=session, viewer=bob, slug="books") == 6
+    # Someone else's id or a visitor: nothing.
+    assert forums.unread_marks(session=session, viewer=None, recent=recent) == {}
+    assert forums.unread_marks(session=session, viewer=bob, recent={}) == {}
