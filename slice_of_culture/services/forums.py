@@ -364,6 +364,19 @@ def _unread_counts(session: Session, viewer: User, forum_ids: list[int]) -> dict
     return dict(rows)
 
 
+def forum_slugs(*, session: Session) -> list[str]:
+    """Every forum's slug, archived ones too (the presence sweep visits each live room)."""
+    return list(session.exec(select(Forum.slug).order_by(Forum.slug)))
+
+
+def forums_posted_in(*, session: Session, user: User) -> list[str]:
+    """The slugs of the forums holding messages by `user`, deleted ones too (before their account
+    goes, so that open rooms can let their messages go with it)."""
+    return list(
+        session.exec(select(Forum.slug).where(Forum.id.in_(select(Message.forum_id).where(Message.user_id == user.id))))
+    )
+
+
 def unread_count(*, session: Session, viewer: User, slug: str) -> int:
     """The viewer's unread messages in one forum."""
     forum = _forum_by_slug(session, slug)

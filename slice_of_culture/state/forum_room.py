@@ -40,11 +40,9 @@ from typing import Any
 
 import reflex as rx
 from reflex.event import EventSpec
-from sqlmodel import select
 
 from slice_of_culture import routes
 from slice_of_culture.db import session_scope
-from slice_of_culture.models import Forum
 from slice_of_culture.services import forums
 from slice_of_culture.services.display import initials
 from slice_of_culture.services.errors import NotFound, RateLimited, ServiceError
@@ -166,6 +164,16 @@ class ForumRoom(rx.SharedState):
         if self._present.pop(client_token, None) is not None:
             self._refresh_here()
             lobby_changed(self._slug(), present=len(self.here))
+
+    def _forget(self, user_id: int, username: str) -> None:
+        # A deleted account: its messages leave the window and its tabs leave the room.
+        for name in ("history", "fresh"):
+            items: list[MessageView] = getattr(self, name)
+            kept = [m for m in items if m.username != username]
+            if len(kept) != len(items):
+                setattr(self, name, kept)
+        for token in [t for t, p in self._present.items() if p["user_id"] == user_id]:
+            self._drop(token)
 
     def _present_user_ids(self) -> set[int]:
         return {p["user_id"] for p in self._present.values()}
@@ -427,6 +435,16 @@ async def refresh_room_meta(state_manager: Any, room: forums.RoomView) -> None:
             shared._set_meta(room)
 
 
+async def forget_account(state_manager: Any, user_id: int, username: str, slugs: list[str]) -> None:
+    """After an account was deleted: rooms open now drop its messages (`slugs`, the forums it
+    posted in, from forums.forums_posted_in) and its tabs, and the forums list rereads them."""
+    for slug in slugs:
+        async with modify_room(state_manager, slug) as shared:
+            if shared._forum_id:
+                shared._forget(user_id, username)
+        lobby_changed(slug, reread=True)
+
+
 async def _connected(app: Any, client_token: str) -> bool:
     namespace = getattr(app, "event_namespace", None)
     token_manager = getattr(namespace, "_token_manager", None)
@@ -446,7 +464,7 @@ async def _on_page(app: Any, client_token: str, path: str) -> bool:
 async def sweep_presence_once(app: Any) -> int:
     """Drop people whose websocket is gone from every room; returns how many were dropped."""
     with session_scope() as session:
-        slugs = list(session.exec(select(Forum.slug)))
+        slugs = forums.forum_slugs(session=session)
     dropped = 0
     here: dict[str, int] = {}
     for slug in slugs:

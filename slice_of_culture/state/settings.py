@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import reflex as rx
+from reflex.istate.manager import get_state_manager
 
 from slice_of_culture import routes
 from slice_of_culture.db import session_scope
-from slice_of_culture.services import accounts, imports, onboarding
+from slice_of_culture.services import accounts, forums, imports, onboarding
 from slice_of_culture.services.errors import ValidationError
 from slice_of_culture.state.base import SessionState
+from slice_of_culture.state.forum_room import forget_account
 
 
 class SettingsState(rx.State):
@@ -129,11 +131,15 @@ class SettingsState(rx.State):
             if user is None:
                 self.delete_errors = {"form": "Your session has ended. Log in again."}
                 return None
+            user_id, username = user.id, user.username
+            rooms = forums.forums_posted_in(session=session, user=user)
             try:
                 accounts.delete_account(session=session, user=user, password=form_data.get("delete_password", ""))
             except ValidationError as exc:
                 self.delete_errors = {"delete_password" if k == "password" else k: v for k, v in exc.errors.items()}
                 return None
+        # Their messages go from rooms open now, as they went from the database.
+        await forget_account(get_state_manager(), user_id, username, rooms)
         self.delete_errors = {}
         session_state.auth_token = ""
         session_state._show(None)

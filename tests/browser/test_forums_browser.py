@@ -147,6 +147,29 @@ def test_edit_and_delete_own_messages_live(new_page) -> None:
     expect(conversation(b).get_by_text("message deleted").last).to_be_visible()
 
 
+def test_a_deleted_account_leaves_open_rooms_with_its_messages(new_page) -> None:
+    a, a_name = person(new_page, "kit")
+    b, b_name = person(new_page, "lou")
+    open_room(a, "music")
+    open_room(b, "music")
+    expect(a.get_by_test_id("present-person").filter(has_text=b_name)).to_be_visible()
+    theirs, mine = f"Goldberg Variations, 1955 or 1981? {_suffix()}", f"1981, always {_suffix()}"
+    send(b, theirs)
+    send(a, mine)
+    expect(conversation(a).get_by_text(theirs)).to_be_visible()
+    # B deletes their account from another tab, the room still open in the first.
+    settings = b.context.new_page()
+    settings.goto(_origin(b) + "/settings")
+    settings.get_by_label("Your password, to confirm").fill(PASSWORD)
+    settings.get_by_role("button", name="Delete my account").click()
+    expect(nav(settings).get_by_role("link", name="Log in", exact=True)).to_be_visible()
+    # A's open room lets B's message and B go, without a reload; A's own message stays.
+    expect(conversation(a).get_by_text(theirs)).to_have_count(0)
+    expect(a.get_by_test_id("present-person").filter(has_text=b_name)).to_have_count(0)
+    expect(conversation(a).get_by_text(mine)).to_be_visible()
+    expect(a.get_by_test_id("present-person").filter(has_text=a_name)).to_be_visible()
+
+
 def test_too_long_and_too_fast_are_refused_with_a_note(new_page) -> None:
     a, _ = person(new_page, "jo")
     open_room(a, "science-fiction")

@@ -335,3 +335,15 @@ def test_unread_marks_let_the_live_list_count_arrivals_and_deletions(session: Se
     # Someone else's id or a visitor: nothing.
     assert forums.unread_marks(session=session, viewer=None, recent=recent) == {}
     assert forums.unread_marks(session=session, viewer=bob, recent={}) == {}
+
+
+def test_forums_a_person_posted_in_and_every_forum(session: Session) -> None:
+    ana, bob = make_user(session), make_user(session)
+    assert forums.forums_posted_in(session=session, user=ana) == []
+    _post(session, ana, "Suspiria", slug="horror", seconds_ago=2)
+    gone = _post(session, ana, "Kind of Blue", slug="jazz", seconds_ago=1)
+    forums.delete_message(session=session, user=ana, slug="jazz", message_id=gone.message_id)
+    _post(session, bob, "Dune", slug="books")
+    # Deleted messages count: their rows go with the account too.
+    assert sorted(forums.forums_posted_in(session=session, user=ana)) == ["horror", "jazz"]
+    assert {"books", "horror", "jazz", "movies"} <= set(forums.forum_slugs(session=session))
