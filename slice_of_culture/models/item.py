@@ -28,5 +28,6 @@ class Item(SQLModel, table=True):
     # e.g. {"imdb": "tt0087182", "isbn": "...", "musicbrainz": "..."}
     external_ids: dict[str, str] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     dedup_key: str = Field(max_length=600, unique=True)
-    created_by_id: int | None = Field(default=None, foreign_key="user.id", ondelete="SET NULL")
+    # Indexed: deleting an account sets it to NULL on the items that person added.
+    created_by_id: int | None = Field(default=None, foreign_key="user.id", ondelete="SET NULL", index=True)
     created_at: datetime = Field(default_factory=utcnow)

@@ -59,6 +59,9 @@ class Notification(SQLModel, table=True):
     __table_args__ = (
         CheckConstraint(sql_in("kind", NOTIFICATION_KINDS), name="kind"),
         Index("ix_notification_recipient_created", "recipient_id", "created_at"),
+        # A like or follow repeated within a day notifies once (services/social.py looks for the
+        # earlier one); deleting an account deletes the notifications it caused.
+        Index("ix_notification_actor_recipient_created", "actor_id", "recipient_id", "created_at"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
