@@ -27,6 +27,9 @@ class Entry(SQLModel, table=True):
         Index("ix_entry_user_created", "user_id", "created_at", "id", postgresql_include=["visibility"]),
         # The "Everyone" feed: latest public entries.
         Index("ix_entry_visibility_created", "visibility", "created_at", "id"),
+        # An item's entries (item page, search's popularity tie-break). On PostgreSQL with their
+        # visibility, so counting an item's public entries is an index-only scan.
+        Index("ix_entry_item_id", "item_id", postgresql_include=["visibility"]),
         # What a set of people loved (For you, step 2): only loved entries, and on PostgreSQL with
         # everything the query reads, so a heavy person's thousands of entries cost an index-only
         # scan of their loves (10k-people benchmark: For you p95 29.9 -> 20.1 ms).
@@ -41,7 +44,7 @@ class Entry(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     user_id: int = Field(foreign_key="user.id", ondelete="CASCADE")
-    item_id: int = Field(foreign_key="item.id", index=True, ondelete="CASCADE")
+    item_id: int = Field(foreign_key="item.id", ondelete="CASCADE")
     status: str = Field(default="finished", max_length=12)
     # Half stars: 1 = ½ star ... 10 = 5 stars.
     rating: int | None = Field(default=None)

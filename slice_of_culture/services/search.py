@@ -27,7 +27,9 @@ candidates; the final order puts titles equal to the query first, then titles st
 
 from __future__ import annotations
 
+import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from sqlalchemy import Row, TextClause, bindparam, text
@@ -139,12 +141,19 @@ def fallback_words(words: list[str]) -> list[str]:
     return [w for w in words if len(w) > 1 and fold(w) not in STOP_WORDS] or words
 
 
+# ASCII letters and digits are its only letters, digits and marks.
+_ASCII_WORD = re.compile(r"[a-z0-9]+")
+
+
 def words_of(value: str) -> list[str]:
     """The lower-case words of `value`: runs of letters, digits and combining marks.
 
     Everything else (spaces, punctuation, symbols, emoji, control characters) separates words,
     as in the FTS5 unicode61 tokenizer, so no search operator survives.
     """
+    if value.isascii():
+        # The same split, without a category lookup per character (most titles are ASCII).
+        return _ASCII_WORD.findall(value.lower())
     words: list[str] = []
     current: list[str] = []
     for ch in unicodedata.normalize("NFC", value).lower() + " ":
@@ -435,16 +444,26 @@ def _title_tier(title: str, words: list[str], phrase: list[str] | None = None) -
     """0: the title is the query (`phrase`, by default `words`); 1: it starts with the query;
     2: it has every word (as a prefix of one of its words); 3: the match is elsewhere (creator,
     genre, a typo)."""
+    return _title_tiers(words, phrase)(title)
+
+
+def _title_tiers(words: list[str], phrase: list[str] | None = None) -> Callable[[str], int]:
+    """`_title_tier` for one query and many titles: the query is folded once."""
     query = " ".join(fold(w) for w in (words if phrase is None else phrase))
-    title_words = [fold(w) for w in words_of(title)]
-    folded_title = " ".join(title_words)
-    if folded_title == query:
-        return 0
-    if folded_title.startswith(query):
-        return 1
-    if all(any(t.startswith(fold(w)) for t in title_words) for w in words):
-        return 2
-    return 3
+    folded_words = [fold(w) for w in words]
+
+    def tier(title: str) -> int:
+        title_words = [fold(w) for w in words_of(title)]
+        folded_title = " ".join(title_words)
+        if folded_title == query:
+            return 0
+        if folded_title.startswith(query):
+            return 1
+        if all(any(t.startswith(w) for t in title_words) for w in folded_words):
+            return 2
+        return 3
+
+    return tier
 
 
 def _shown_columns(*, session: Session, ids: list[int]) -> list[Row]:
@@ -472,7 +491,8 @@ def _rank(*, session: Session, rows: list[Row], words: list[str], phrase: list[s
     """`rows` (in the engine's order) with the title tiers first. Among titles that are the query
     or start with it, the most logged first ("Dune" the famous book before a namesake nobody
     logged); otherwise (a stable sort) the engine's order."""
-    tiers = {row.id: _title_tier(row.title, words, phrase) for row in rows}
+    tier = _title_tiers(words, phrase)
+    tiers = {row.id: tier(row.title) for row in rows}
     top = [row.id for row in rows if tiers[row.id] <= 1]
     popular = _popularity(session=session, ids=top) if len(top) > 1 else {}
     ranked = sorted(rows, key=lambda item: (tiers[item.id], -popular.get(item.id, 0)))
