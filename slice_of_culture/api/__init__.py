@@ -27,6 +27,9 @@ Times are ISO 8601 strings; text comes back exactly as stored (HTML is text).
                                          comments (kind and status: one shelf, e.g. books they want)
     PUT    /users/{username}/follow      [auth] follow (as yourself) -> the profile header
     DELETE /users/{username}/follow      [auth] unfollow -> the profile header
+    PUT    /users/{username}/block       [auth] block (as yourself) -> the profile header
+    DELETE /users/{username}/block       [auth] unblock -> the profile header
+    GET    /blocks                       [auth] the people you blocked -> {"blocked": [...]}
     GET    /people?q=&limit=             people by username or display name
     GET    /items/search?q=&kind=&limit= catalog search (kind: movie, book, music)
     GET    /items/{id}                   item page: ratings, reviews, people you follow who logged it

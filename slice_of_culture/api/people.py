@@ -5,7 +5,7 @@ from __future__ import annotations
 from starlette.routing import Route
 
 from slice_of_culture.api.base import Call, endpoint
-from slice_of_culture.services import people, postcards, profiles, social
+from slice_of_culture.services import blocks, people, postcards, profiles, social
 from slice_of_culture.services.postcards import PostcardPage
 from slice_of_culture.services.profiles import ProfileHeader
 
@@ -58,10 +58,36 @@ def unfollow(call: Call) -> ProfileHeader:
     return profiles.profile_header(session=call.session, username=header.username, viewer_id=me.id)
 
 
+@endpoint(auth="required")
+def block(call: Call) -> ProfileHeader:
+    """The caller blocks this person (again: no change); answers with the updated profile header."""
+    me = call.require_user()
+    header = profiles.profile_header(session=call.session, username=call.path("username"), viewer_id=me.id)
+    blocks.block(session=call.session, blocker=me, blocked_id=header.user_id)
+    return profiles.profile_header(session=call.session, username=header.username, viewer_id=me.id)
+
+
+@endpoint(auth="required")
+def unblock(call: Call) -> ProfileHeader:
+    me = call.require_user()
+    header = profiles.profile_header(session=call.session, username=call.path("username"), viewer_id=me.id)
+    blocks.unblock(session=call.session, blocker=me, blocked_id=header.user_id)
+    return profiles.profile_header(session=call.session, username=header.username, viewer_id=me.id)
+
+
+@endpoint(auth="required")
+def list_blocks(call: Call) -> dict:
+    """The people the caller blocked, most recent first."""
+    return {"blocked": blocks.blocked_people(session=call.session, user=call.require_user())}
+
+
 routes = [
     Route("/users/{username}", read_profile, methods=["GET"]),
     Route("/users/{username}/entries", list_profile_entries, methods=["GET"]),
     Route("/users/{username}/follow", follow, methods=["PUT"]),
     Route("/users/{username}/follow", unfollow, methods=["DELETE"]),
+    Route("/users/{username}/block", block, methods=["PUT"]),
+    Route("/users/{username}/block", unblock, methods=["DELETE"]),
+    Route("/blocks", list_blocks, methods=["GET"]),
     Route("/people", find_people, methods=["GET"]),
 ]

@@ -117,7 +117,7 @@ def message_row(m: MessageView) -> rx.Component:
             width="100%",
         ),
     )
-    return rx.hstack(
+    shown = rx.hstack(
         avatar(m.initials, m.avatar_url, size="2"),
         rx.vstack(
             rx.hstack(
@@ -148,6 +148,17 @@ def message_row(m: MessageView) -> rx.Component:
         width="100%",
         padding_y="0.4rem",
     )
+    # Someone the reader blocked: the message keeps its place, folded, with nothing of theirs.
+    folded = rx.text(
+        "A message from someone you blocked",
+        id="message-" + m.message_id.to_string(),
+        data_testid="message-folded",
+        color_scheme="gray",
+        size="1",
+        style={"font_style": "italic"},
+        padding_y="0.4rem",
+    )
+    return rx.cond(RoomPage.hidden_authors.contains(m.username), folded, shown)
 
 
 def _person(p: PresentPerson) -> rx.Component:

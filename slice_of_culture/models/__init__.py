@@ -14,7 +14,7 @@ from slice_of_culture.models.entry import Entry
 from slice_of_culture.models.forum import Forum, ForumMembership, Message
 from slice_of_culture.models.item import Item
 from slice_of_culture.models.recs import MODEL_STATUSES, RecsModelVersion
-from slice_of_culture.models.social import Comment, Follow, Like, Notification
+from slice_of_culture.models.social import Block, Comment, Follow, Like, Notification
 from slice_of_culture.models.user import AuthSession, LoginFailure, User
 
 __all__ = [
@@ -25,6 +25,7 @@ __all__ = [
     "NOTIFICATION_KINDS",
     "VISIBILITIES",
     "AuthSession",
+    "Block",
     "Comment",
     "Entry",
     "Follow",

@@ -1,4 +1,4 @@
-"""The social graph around entries: likes, comments, follows and notifications."""
+"""The social graph around entries: likes, comments, follows, blocks and notifications."""
 
 from __future__ import annotations
 
@@ -49,6 +49,23 @@ class Follow(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     follower_id: int = Field(foreign_key="user.id", ondelete="CASCADE")
     followee_id: int = Field(foreign_key="user.id", ondelete="CASCADE")
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class Block(SQLModel, table=True):
+    """`blocker` blocked `blocked`: neither sees the other's postcards, comments or forum
+    messages, nor follows, likes, comments on or mentions the other (services/blocks.py)."""
+
+    __tablename__ = "block"
+    __table_args__ = (
+        UniqueConstraint("blocker_id", "blocked_id", name="uq_block_pair"),
+        CheckConstraint("blocker_id <> blocked_id", name="not_self"),
+        Index("ix_block_blocked", "blocked_id"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    blocker_id: int = Field(foreign_key="user.id", ondelete="CASCADE")
+    blocked_id: int = Field(foreign_key="user.id", ondelete="CASCADE")
     created_at: datetime = Field(default_factory=utcnow)
 
 

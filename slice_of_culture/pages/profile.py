@@ -35,11 +35,21 @@ def _header() -> rx.Component:
             rx.hstack(
                 rx.heading(h.display_name, size="7", as_="h1"),
                 rx.cond(
-                    SessionState.logged_in & ~h.is_self,
+                    SessionState.logged_in & ~h.is_self & ~h.viewer_blocked & ~h.blocked_viewer,
                     rx.button(
                         rx.cond(h.viewer_follows, "Unfollow", "Follow"),
                         on_click=ProfileState.toggle_follow,
                         variant=rx.cond(h.viewer_follows, "soft", "solid"),
+                    ),
+                ),
+                rx.cond(
+                    SessionState.logged_in & ~h.is_self,
+                    rx.button(
+                        rx.cond(h.viewer_blocked, "Unblock", "Block"),
+                        on_click=ProfileState.toggle_block,
+                        variant=rx.cond(h.viewer_blocked, "solid", "ghost"),
+                        color_scheme="red",
+                        size="1",
                     ),
                 ),
                 align="center",

@@ -7,6 +7,8 @@ import reflex as rx
 from slice_of_culture import routes
 from slice_of_culture.components import field, layout
 from slice_of_culture.components.forms import VISIBILITY_OPTIONS, form_error, kind_checkboxes, select_field
+from slice_of_culture.components.layout import avatar
+from slice_of_culture.services.blocks import BlockedPerson
 from slice_of_culture.state.base import SessionState
 from slice_of_culture.state.settings import SettingsState
 
@@ -104,6 +106,49 @@ def _import_export() -> rx.Component:
     )
 
 
+def _blocked_person(person: BlockedPerson) -> rx.Component:
+    return rx.hstack(
+        avatar(person.initials, person.avatar_url, size="2"),
+        rx.link(person.display_name, href="/u/" + person.username),
+        rx.text("@" + person.username, color_scheme="gray", size="2"),
+        rx.spacer(),
+        rx.button(
+            "Unblock",
+            on_click=SettingsState.unblock(person.user_id),
+            variant="soft",
+            size="1",
+            type="button",
+            aria_label="Unblock @" + person.username,
+        ),
+        align="center",
+        width="100%",
+        data_testid="blocked-person",
+    )
+
+
+def _blocked_people() -> rx.Component:
+    return rx.el.section(
+        rx.vstack(
+            rx.heading("Blocked people", size="5", as_="h2", id="blocked-heading"),
+            rx.cond(
+                SettingsState.blocked.length() > 0,
+                rx.vstack(rx.foreach(SettingsState.blocked, _blocked_person), spacing="2", width="100%"),
+                rx.text(
+                    "Nobody. Block someone from their profile: you stop seeing each other's postcards and "
+                    "comments, and their forum messages are folded away.",
+                    size="2",
+                    color_scheme="gray",
+                ),
+            ),
+            spacing="3",
+            width="100%",
+            align="start",
+        ),
+        aria_labelledby="blocked-heading",
+        style={"width": "100%", "padding_top": "1.5rem", "border_top": "1px solid var(--gray-a5)"},
+    )
+
+
 def _account_section(heading: str, heading_id: str, *children: rx.Component, **form_props) -> rx.Component:
     """A section of its own under a rule: a heading and one form (`form_props` go to rx.form)."""
     return rx.el.section(
@@ -183,7 +228,7 @@ def settings_page() -> rx.Component:
         rx.heading("Settings", size="7", as_="h1"),
         rx.cond(
             SessionState.logged_in,
-            rx.fragment(_form(), _import_export(), _password_form(), _delete_form()),
+            rx.fragment(_form(), _import_export(), _blocked_people(), _password_form(), _delete_form()),
             rx.spinner(),
         ),
     )

@@ -29,6 +29,7 @@ from sqlmodel import Session, select
 from slice_of_culture.models import Entry, Follow, Item, RecsModelVersion, User, is_row_id, utcnow
 from slice_of_culture.models.entry import LOVED_RATING
 from slice_of_culture.recs.interactions import MIN_POSITIVE_RATING, POSITIVE_STATUSES, item_tokens
+from slice_of_culture.services.blocks import hidden_people
 from slice_of_culture.services.display import initials
 from slice_of_culture.services.onboarding import preferred_kinds
 from slice_of_culture.services.social import SuggestedPerson, active_people_to_follow, suggestion
@@ -163,7 +164,10 @@ def _neighbours(
     exclude: int | None,
     n: int,
     store,  # noqa: ANN001
+    viewer_id: int | None = None,
 ) -> list[tuple[User, float]]:
+    # Never `exclude`, people who opted out or left, nor anyone blocked either way by `viewer_id`
+    # (the person the list is shown to).
     # No metadata filter in Chroma: a filtered HNSW query is ~40x slower there (bench/RESULTS.md).
     # Over-fetch instead; the opt-out is applied from the database just below.
     hits = store.query_users(version.version, vector, n=2 * n + 10)
@@ -171,9 +175,10 @@ def _neighbours(
     if not ids:
         return []
     # The opt-out and deactivation are re-checked now: they may have changed since training.
-    users = {
-        u.id: u for u in session.exec(select(User).where(User.id.in_(ids), User.is_active, User.discoverable)).all()
-    }
+    shown = select(User).where(User.id.in_(ids), User.is_active, User.discoverable)
+    if viewer_id:
+        shown = shown.where(User.id.not_in(hidden_people(viewer_id)))
+    users = {u.id: u for u in session.exec(shown).all()}
     return [(users[uid], sim) for uid, sim in hits if uid in users][:n]
 
 
@@ -251,7 +256,7 @@ def for_you(
     if vector is None:
         return ForYou(status="popular", items=popular_items(session=session, user=user, kinds=sorted(only), n=n))
 
-    neighbours = _neighbours(session, version, vector, exclude=user.id, n=NEIGHBOURS, store=store)
+    neighbours = _neighbours(session, version, vector, exclude=user.id, n=NEIGHBOURS, store=store, viewer_id=user.id)
     met, mine = past.met, past.loved
     sim = {u.id: max(s - 1.0, 0.0) for u, s in neighbours}  # user vectors carry a constant 1: ip = cos + 1
     loved = _loved_by(session, list(sim), user.id)
@@ -371,7 +376,7 @@ def similar_people(
     vector = user_vector(session, version, owner.id, store, past)
     if vector is None:
         return []
-    neighbours = _neighbours(session, version, vector, exclude=owner.id, n=n, store=store)
+    neighbours = _neighbours(session, version, vector, exclude=owner.id, n=n, store=store, viewer_id=viewer_id)
     mine = past.loved
     shared: dict[int, list[tuple[int, int]]] = defaultdict(list)
     for uid, item_id, rating in _loved_by(session, [u.id for u, _ in neighbours], viewer_id):
@@ -394,7 +399,7 @@ def people_to_follow(*, session: Session, user: User, n: int = 6, store=None) ->
         if vector is not None:
             # Over-fetch past the people already followed (bounded: one Chroma query either way).
             want = min(2 * n + len(followed), 100)
-            found = _neighbours(session, version, vector, exclude=user.id, n=want, store=store)
+            found = _neighbours(session, version, vector, exclude=user.id, n=want, store=store, viewer_id=user.id)
             people = [u for u, _ in found if u.id not in followed][:n]
             shared: dict[int, list[tuple[int, int]]] = defaultdict(list)
             for uid, item_id, rating in _loved_by(session, [u.id for u in people], user.id):

@@ -12,7 +12,7 @@ future API apply the same ones:
 - You edit and delete your own messages; admins delete anyone's. A deleted message keeps its
   row and place in the conversation and shows as "message deleted" (its text never leaves the
   server again).
-- `@username` notifies that person; links to an item (/item/<id>) or a public postcard
+- `@username` notifies that person (not across a block); links to an item (/item/<id>) or a public postcard
   (/u/<name>?entry=<id>) become small cards. Cards are the same for every reader, so only
   public postcards get one.
 - Unread counts are per member: messages by others, not deleted, after the last one you read.
@@ -30,6 +30,7 @@ from sqlalchemy import and_, func, or_, update
 from sqlmodel import Session, select
 
 from slice_of_culture.models import Entry, Forum, ForumMembership, Item, Message, Notification, User, is_row_id, utcnow
+from slice_of_culture.services.blocks import hidden_people
 from slice_of_culture.services.display import initials
 from slice_of_culture.services.errors import NotFound, PermissionDenied, ValidationError
 from slice_of_culture.services.rates import Rate, check_rate
@@ -609,7 +610,9 @@ def _notify_mentions(session: Session, message: Message, *, author: User, userna
     usernames = [u for u in usernames if u != author.username][:MAX_MENTIONS]
     if not usernames:
         return
-    recipients = session.exec(select(User.id).where(User.username.in_(usernames), User.is_active)).all()
+    recipients = session.exec(
+        select(User.id).where(User.username.in_(usernames), User.is_active, User.id.not_in(hidden_people(author.id)))
+    ).all()
     for recipient_id in recipients:
         session.add(
             Notification(recipient_id=recipient_id, actor_id=author.id, kind="mention", target=f"message:{message.id}")

@@ -13,7 +13,7 @@ from slice_of_culture.models import ENTRY_STATUSES, ITEM_KINDS, Comment, Entry, 
 from slice_of_culture.services.display import initials, stars_label, stars_text
 from slice_of_culture.services.errors import ValidationError
 from slice_of_culture.services.social import CommentView, comments_for
-from slice_of_culture.services.visibility import entry_visible_to
+from slice_of_culture.services.visibility import entry_visible_to, owner_not_blocked
 
 PAGE_SIZE = 20
 # Feeds fold a burst of at least this many entries by one person into one postcard...
@@ -149,8 +149,11 @@ def _rows_statement(*conditions, after: bool, limit: int) -> Select:
 
 
 @lru_cache(maxsize=64)
-def _everyone_statement(*, after: bool, limit: int) -> Select:
-    return _rows_statement(Entry.visibility == "public", User.is_active, after=after, limit=limit)
+def _everyone_statement(*, signed_in: bool, after: bool, limit: int) -> Select:
+    # Public entries, as entry_visible_to(None), spelled out so the (visibility, created_at, id)
+    # index serves the order; a signed-in viewer's blocks apply as well.
+    blocked = [owner_not_blocked(_VIEWER)] if signed_in else []
+    return _rows_statement(Entry.visibility == "public", *blocked, User.is_active, after=after, limit=limit)
 
 
 @lru_cache(maxsize=64)
@@ -307,7 +310,9 @@ def everyone_feed(*, session: Session, viewer_id: int | None, cursor: str = "", 
     limit = _limit(limit)
     fetch = limit * OVERFETCH + 1
     after = _cursor_params(cursor)
-    rows = list(session.execute(_everyone_statement(after=bool(after), limit=fetch), after).all())
+    statement = _everyone_statement(signed_in=viewer_id is not None, after=bool(after), limit=fetch)
+    params = {**after, "viewer_id": viewer_id} if viewer_id is not None else after
+    rows = list(session.execute(statement, params).all())
     return _page(session, rows, viewer_id=viewer_id, limit=limit, fetched=fetch, group=True)
 
 

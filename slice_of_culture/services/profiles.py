@@ -8,6 +8,7 @@ from sqlalchemy import func
 from sqlmodel import Session, select
 
 from slice_of_culture.models import Entry, Follow, User
+from slice_of_culture.services import blocks
 from slice_of_culture.services.accounts import normalize_username
 from slice_of_culture.services.display import initials
 from slice_of_culture.services.errors import NotFound
@@ -32,6 +33,9 @@ class ProfileHeader:
     viewer_follows: bool
     # They follow the viewer ("Follows you").
     follows_viewer: bool = False
+    # The viewer blocked them (the profile offers Unblock), or they blocked the viewer (no Follow).
+    viewer_blocked: bool = False
+    blocked_viewer: bool = False
 
 
 def profile_header(*, session: Session, username: str, viewer_id: int | None) -> ProfileHeader:
@@ -68,4 +72,6 @@ def profile_header(*, session: Session, username: str, viewer_id: int | None) ->
         is_self=viewer_id == user.id,
         viewer_follows=follows(viewer_id, user.id),
         follows_viewer=viewer_id != user.id and follows(user.id, viewer_id),
+        viewer_blocked=blocks.has_blocked(session=session, blocker_id=viewer_id, blocked_id=user.id),
+        blocked_viewer=blocks.has_blocked(session=session, blocker_id=user.id, blocked_id=viewer_id),
     )

@@ -15,6 +15,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from slice_of_culture.models import Comment, Entry, Follow, Item, Like, Notification, User, is_row_id, utcnow
+from slice_of_culture.services import blocks
 from slice_of_culture.services.display import initials
 from slice_of_culture.services.errors import NotFound, PermissionDenied, ValidationError
 from slice_of_culture.services.forums import mention_targets
@@ -77,6 +78,10 @@ def follow(*, session: Session, follower: User, followee_id: int) -> bool:
     followee = _user_by_id(session, followee_id)
     if followee.id == follower.id:
         raise ValidationError({"follow": "You cannot follow yourself."})
+    if blocks.has_blocked(session=session, blocker_id=follower.id, blocked_id=followee.id):
+        raise PermissionDenied("You blocked this person. Unblock them first to follow them.")
+    if blocks.has_blocked(session=session, blocker_id=followee.id, blocked_id=follower.id):
+        raise PermissionDenied("You cannot follow this person.")
     exists = session.exec(
         select(Follow.id).where(Follow.follower_id == follower.id, Follow.followee_id == followee.id)
     ).first()
@@ -187,6 +192,7 @@ def active_people_to_follow(
     latest = session.exec(select(recent.c.user_id, func.max(recent.c.created_at)).group_by(recent.c.user_id)).all()
     skip = set(exclude) | {viewer_id}
     skip |= set(session.exec(select(Follow.followee_id).where(Follow.follower_id == viewer_id)).all())
+    skip |= set(session.execute(blocks.hidden_people(viewer_id)).scalars().all())
     ids = [uid for uid, _ in latest if uid not in skip]
     if not ids:
         return []
@@ -329,7 +335,13 @@ def comments_for(*, session: Session, viewer: User | None, entry_ids: list[int])
         select(Comment, User, Entry.user_id)
         .join(User, User.id == Comment.user_id)
         .join(Entry, Entry.id == Comment.entry_id)
-        .where(Comment.entry_id.in_(entry_ids), entry_visible_to(viewer_id), User.is_active)
+        .where(
+            Comment.entry_id.in_(entry_ids),
+            entry_visible_to(viewer_id),
+            User.is_active,
+            # Nor the comments of people blocked either way, on anyone's postcard.
+            *([Comment.user_id.not_in(blocks.hidden_people(viewer_id))] if viewer_id else []),
+        )
         .order_by(Comment.created_at, Comment.id)
     ).all()
     out: dict[int, list[CommentView]] = {}
@@ -373,7 +385,11 @@ def unread_count(*, session: Session, user: User) -> int:
     return session.exec(
         select(func.count())
         .select_from(Notification)
-        .where(Notification.recipient_id == user.id, Notification.read_at.is_(None))
+        .where(
+            Notification.recipient_id == user.id,
+            Notification.read_at.is_(None),
+            Notification.actor_id.not_in(blocks.hidden_people(user.id)),
+        )
     ).one()
 
 
@@ -382,7 +398,11 @@ def notifications(*, session: Session, user: User, limit: int = 50) -> list[Noti
     rows = session.exec(
         select(Notification, User)
         .join(User, User.id == Notification.actor_id)
-        .where(Notification.recipient_id == user.id, User.is_active)
+        .where(
+            Notification.recipient_id == user.id,
+            User.is_active,
+            Notification.actor_id.not_in(blocks.hidden_people(user.id)),
+        )
         .order_by(Notification.created_at.desc(), Notification.id.desc())
         .limit(limit)
     ).all()

@@ -1,8 +1,9 @@
 """Who may see which entry: the one place this rule lives.
 
 Private entries are seen by their owner only; followers-only entries by the owner and
-their followers; public entries by everyone, logged in or not. Every query that returns
-entries, counts or stats applies `entry_visible_to`.
+their followers; public entries by everyone, logged in or not, except people who blocked the
+owner or were blocked by them (services/blocks.py). Every query that returns entries, counts or
+stats applies `entry_visible_to`.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from sqlalchemy.orm import aliased
 from sqlalchemy.sql.elements import BindParameter, ColumnElement
 
 from slice_of_culture.models import Entry, Follow
+from slice_of_culture.services.blocks import hidden_people
 
 
 def entry_visible_to(viewer_id: int | BindParameter[int] | None) -> ColumnElement[bool]:
@@ -24,8 +26,18 @@ def entry_visible_to(viewer_id: int | BindParameter[int] | None) -> ColumnElemen
     follows_owner = exists(
         select(f.id).where(f.follower_id == viewer_id, f.followee_id == Entry.user_id).correlate_except(f)
     )
-    return or_(
-        Entry.visibility == "public",
-        Entry.user_id == viewer_id,
-        and_(Entry.visibility == "followers", follows_owner),
+    # Evaluated once per statement (a hashed subplan on PostgreSQL): blocks are few per person.
+    return and_(
+        or_(
+            Entry.visibility == "public",
+            Entry.user_id == viewer_id,
+            and_(Entry.visibility == "followers", follows_owner),
+        ),
+        owner_not_blocked(viewer_id),
     )
+
+
+def owner_not_blocked(viewer_id: int | BindParameter[int]) -> ColumnElement[bool]:
+    """A WHERE clause: entries whose owner and the viewer have not blocked each other (part of
+    `entry_visible_to`; on its own where a query already keeps to public entries)."""
+    return Entry.user_id.not_in(hidden_people(viewer_id))

@@ -43,7 +43,7 @@ from reflex.event import EventSpec
 
 from slice_of_culture import routes
 from slice_of_culture.db import session_scope
-from slice_of_culture.services import forums
+from slice_of_culture.services import blocks, forums
 from slice_of_culture.services.display import initials
 from slice_of_culture.services.errors import NotFound, RateLimited, ServiceError
 from slice_of_culture.services.forums import LoginRequired, MessageView
@@ -205,6 +205,7 @@ class ForumRoom(rx.SharedState):
                 room = None
             if room is not None and user is not None:
                 forums.mark_read(session=session, user=user, slug=room.slug)
+                page.hidden_authors = blocks.blocked_usernames(session=session, user_id=user.id)
                 newest = forums.newest_message_id(session=session, forum_id=room.forum_id)
                 name = user.display_name or user.username
                 person = {
@@ -347,6 +348,9 @@ class RoomPage(rx.State):
     edit_error: str = ""
     # Which server process this browser's websocket talks to (shown hidden, for tests and ops).
     worker: str = ""
+    # People this reader blocked: their messages show folded. (Rooms are shared, so this is a
+    # courtesy of the view, not a secret: anyone logged in may read the room.)
+    hidden_authors: list[str] = []
 
     def _reset(self) -> None:
         self.slug, self.can_post, self.can_moderate = "", False, False
@@ -355,6 +359,7 @@ class RoomPage(rx.State):
         self.composer_error = self.notice = self.edit_error = self.editing_text = ""
         self.editing_id = 0
         self.worker = worker_id()
+        self.hidden_authors = []
 
     def _show(self, room: forums.RoomView) -> None:
         self.slug, self.can_post, self.can_moderate = room.slug, room.can_post, room.can_moderate

@@ -9,7 +9,7 @@ from slice_of_culture.db import session_scope
 from slice_of_culture.models import ENTRY_STATUSES, ITEM_KINDS, User
 from slice_of_culture.recs import serve
 from slice_of_culture.recs.serve import SimilarPerson
-from slice_of_culture.services import entries, postcards, profiles, social, stats
+from slice_of_culture.services import blocks, entries, postcards, profiles, social, stats
 from slice_of_culture.services.errors import NotFound, ServiceError, ValidationError
 from slice_of_culture.services.postcards import PostcardPage
 from slice_of_culture.services.profiles import ProfileHeader
@@ -126,6 +126,31 @@ class ProfileState(PostcardListMixin, rx.State):
                 self.header = profiles.profile_header(
                     session=session, username=self.header.username, viewer_id=viewer.id
                 )
+        except ServiceError as exc:
+            self.notice = exc.message
+        return None
+
+    @rx.event
+    async def toggle_block(self):
+        """Block the profile's owner, or lift the block (services/blocks.py has the rules)."""
+        if self.header is None:
+            return None
+        try:
+            with session_scope() as session:
+                viewer = await self._viewer(session)
+                if viewer is None:
+                    return rx.redirect(routes.login_then(self.router.url.path))
+                if self.header.viewer_blocked:
+                    blocks.unblock(session=session, blocker=viewer, blocked_id=self.header.user_id)
+                    self.notice = f"You unblocked @{self.header.username}."
+                else:
+                    blocks.block(session=session, blocker=viewer, blocked_id=self.header.user_id)
+                    self.notice = (
+                        f"You blocked @{self.header.username}: you no longer see each other's postcards,"
+                        " comments or forum messages, and neither of you can follow the other."
+                    )
+            # Their postcards leave (or come back to) the page with the new header.
+            await self._fetch("")
         except ServiceError as exc:
             self.notice = exc.message
         return None

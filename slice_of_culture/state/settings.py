@@ -7,7 +7,8 @@ from reflex.istate.manager import get_state_manager
 
 from slice_of_culture import routes
 from slice_of_culture.db import session_scope
-from slice_of_culture.services import accounts, forums, imports, onboarding
+from slice_of_culture.services import accounts, blocks, forums, imports, onboarding
+from slice_of_culture.services.blocks import BlockedPerson
 from slice_of_culture.services.errors import ValidationError
 from slice_of_culture.state.base import SessionState
 from slice_of_culture.state.forum_room import forget_account
@@ -27,6 +28,7 @@ class SettingsState(rx.State):
     # Bumped after a change so the password fields are emptied (they are uncontrolled).
     password_form_key: int = 0
     delete_errors: dict[str, str] = {}
+    blocked: list[BlockedPerson] = []
 
     @rx.event
     async def load(self):
@@ -38,6 +40,7 @@ class SettingsState(rx.State):
             self.display_name, self.bio, self.avatar_url = user.display_name, user.bio, user.avatar_url
             self.default_visibility, self.discoverable = user.default_visibility, user.discoverable
             self.preferred_kinds = onboarding.preferred_kinds(user)
+            self.blocked = blocks.blocked_people(session=session, user=user)
         self.errors, self.saved = {}, False
         self.password_errors, self.password_notice, self.delete_errors = {}, "", {}
 
@@ -80,6 +83,17 @@ class SettingsState(rx.State):
         self.bio, self.avatar_url = user.bio, user.avatar_url
         self.errors, self.saved = {}, True
         session_state._show(user)
+
+    @rx.event
+    async def unblock(self, user_id: int):
+        """Lift a block from the list (the service checks it is this person's own block)."""
+        session_state = await self.get_state(SessionState)
+        with session_scope() as session:
+            user = session_state.current_user(session)
+            if user is None:
+                return
+            blocks.unblock(session=session, blocker=user, blocked_id=user_id)
+            self.blocked = blocks.blocked_people(session=session, user=user)
 
     @rx.event
     async def change_password(self, form_data: dict):

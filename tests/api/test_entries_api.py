@@ -135,6 +135,29 @@ def test_follow_and_unfollow_as_yourself(api: Api) -> None:
     assert api.get("/users/nobody_here").json()["error"] == "No one here goes by that name."
 
 
+def test_block_and_unblock_as_yourself(api: Api) -> None:
+    ana, bob = api.person("ana"), api.person("bob")
+    entry_id = api.entry(ana, api.item("Dune"))
+    api.follow(bob, ana)
+    blocked = api.put("/users/bob/block", ana)
+    assert blocked.status_code == 200, blocked.text
+    assert blocked.json()["viewer_blocked"] is True and blocked.json()["follower_count"] == 0
+    assert [p["username"] for p in api.get("/blocks", ana).json()["blocked"]] == ["bob"]
+    # Bob: Ana's postcard is gone, following her is refused, and he learns no more than that.
+    assert api.get("/users/ana/entries", bob).json()["postcards"] == []
+    assert api.put(f"/entries/{entry_id}/like", bob).status_code == 404
+    refused = api.put("/users/ana/follow", bob)
+    assert refused.status_code == 403 and refused.json()["error"] == "You cannot follow this person."
+    assert api.get("/users/ana", bob).json()["blocked_viewer"] is True
+    assert api.put("/users/ana/block", ana).status_code == 400
+    assert api.put("/users/nobody_here/block", ana).status_code == 404
+    assert api.put("/users/bob/block").status_code == 401
+    unblocked = api.delete("/users/bob/block", ana)
+    assert unblocked.status_code == 200 and unblocked.json()["viewer_blocked"] is False
+    assert [c["entry_id"] for c in api.get("/users/ana/entries", bob).json()["postcards"]] == [entry_id]
+    assert api.get("/blocks", ana).json()["blocked"] == []
+
+
 def test_like_comment_and_notifications(api: Api) -> None:
     ana, bob, carol = api.person("ana"), api.person("bob"), api.person("carol")
     entry_id = api.entry(ana, api.item("Dune"), rating=10)

@@ -14,6 +14,7 @@ from slice_of_culture.config import get_settings
 from slice_of_culture.models import ITEM_KINDS, User
 from slice_of_culture.recs import jobs, serve
 from slice_of_culture.recs.store import VectorStore
+from slice_of_culture.services import blocks
 from tests.recs.app_data import make_planted_app
 from tests.utils.factories import make_entry, make_item, make_user
 
@@ -74,6 +75,29 @@ def test_opted_out_people_are_never_neighbours(engine, served) -> None:
             assert hidden.username not in {p.username for p in result.people}
             assert all(r.neighbour_username != hidden.username for r in result.items)
             assert all(f"@{hidden.username}" not in r.reason for r in result.items)
+
+
+def test_people_blocked_either_way_are_never_neighbours(engine, served) -> None:
+    planted, store = served
+    with Session(engine) as session:
+        me = session.get(User, planted.users[0].id)
+        before = serve.for_you(session=session, user=me, store=store)
+        # The nearest neighbour, and the next one blocks me.
+        first = session.get(User, _id(session, before.people[0].username))
+        second = session.get(User, _id(session, before.people[1].username))
+        blocks.block(session=session, blocker=me, blocked_id=first.id)
+        blocks.block(session=session, blocker=second, blocked_id=me.id)
+        session.commit()
+        result = serve.for_you(session=session, user=me, store=store)
+        shown = {p.username for p in result.people} | {r.neighbour_username for r in result.items}
+        assert result.items and not shown & {first.username, second.username}
+        assert all(f"@{first.username}" not in r.reason and f"@{second.username}" not in r.reason for r in result.items)
+        suggested = serve.people_to_follow(session=session, user=me, store=store)
+        assert not {p.username for p in suggested} & {first.username, second.username}
+        # On someone else's profile, I am not shown people I blocked either.
+        owner = session.get(User, planted.users[2].id)
+        similar = serve.similar_people(session=session, owner=owner, viewer_id=me.id, store=store)
+        assert first.username not in {p.username for p in similar}
 
 
 def test_a_private_love_is_never_recommended_or_quoted(engine, served) -> None:
