@@ -13,7 +13,7 @@ from slice_of_culture.models import ENTRY_STATUSES, ITEM_KINDS, Comment, Entry, 
 from slice_of_culture.services.display import initials, stars_label, stars_text
 from slice_of_culture.services.errors import ValidationError
 from slice_of_culture.services.social import CommentView, comments_for
-from slice_of_culture.services.visibility import entry_visible_to, owner_not_blocked
+from slice_of_culture.services.visibility import comment_visible_to, entry_visible_to, owner_not_blocked
 
 PAGE_SIZE = 20
 # Feeds fold a burst of at least this many entries by one person into one postcard...
@@ -258,7 +258,9 @@ def _group_text(run: list[Row]) -> str:
 @lru_cache(maxsize=2)
 def _social_counts_statement(*, signed_in: bool) -> Select:
     likes = select(func.count()).where(Like.entry_id == Entry.id).scalar_subquery()
-    comments = select(func.count()).where(Comment.entry_id == Entry.id).scalar_subquery()
+    # The comments the viewer is shown (social.comments_for), not every row.
+    shown = comment_visible_to(_VIEWER if signed_in else None)
+    comments = select(func.count()).where(Comment.entry_id == Entry.id, shown).scalar_subquery()
     liked = exists().where(Like.entry_id == Entry.id, Like.user_id == _VIEWER) if signed_in else literal(False)
     return select(Entry.id, likes, comments, liked).where(Entry.id.in_(bindparam("ids", expanding=True)))
 

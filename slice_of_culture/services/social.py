@@ -20,7 +20,7 @@ from slice_of_culture.services.display import initials
 from slice_of_culture.services.errors import NotFound, PermissionDenied, ValidationError
 from slice_of_culture.services.forums import mention_targets
 from slice_of_culture.services.rates import Rate, check_rate
-from slice_of_culture.services.visibility import entry_visible_to
+from slice_of_culture.services.visibility import comment_visible_to, entry_visible_to
 from slice_of_culture.text import clean_text
 
 MAX_COMMENT = 2000
@@ -335,13 +335,7 @@ def comments_for(*, session: Session, viewer: User | None, entry_ids: list[int])
         select(Comment, User, Entry.user_id)
         .join(User, User.id == Comment.user_id)
         .join(Entry, Entry.id == Comment.entry_id)
-        .where(
-            Comment.entry_id.in_(entry_ids),
-            entry_visible_to(viewer_id),
-            User.is_active,
-            # Nor the comments of people blocked either way, on anyone's postcard.
-            *([Comment.user_id.not_in(blocks.hidden_people(viewer_id))] if viewer_id else []),
-        )
+        .where(Comment.entry_id.in_(entry_ids), entry_visible_to(viewer_id), comment_visible_to(viewer_id))
         .order_by(Comment.created_at, Comment.id)
     ).all()
     out: dict[int, list[CommentView]] = {}

@@ -12,7 +12,7 @@ from sqlalchemy import and_, exists, or_, select
 from sqlalchemy.orm import aliased
 from sqlalchemy.sql.elements import BindParameter, ColumnElement
 
-from slice_of_culture.models import Entry, Follow
+from slice_of_culture.models import Comment, Entry, Follow, User
 from slice_of_culture.services.blocks import hidden_people
 
 
@@ -41,3 +41,12 @@ def owner_not_blocked(viewer_id: int | BindParameter[int]) -> ColumnElement[bool
     """A WHERE clause: entries whose owner and the viewer have not blocked each other (part of
     `entry_visible_to`; on its own where a query already keeps to public entries)."""
     return Entry.user_id.not_in(hidden_people(viewer_id))
+
+
+def comment_visible_to(viewer_id: int | BindParameter[int] | None) -> ColumnElement[bool]:
+    """A WHERE clause on comments (of entries the viewer may see): written by an active person
+    whom the viewer has not blocked, nor been blocked by. Comment lists and counts agree on it."""
+    author_active = exists(select(User.id).where(User.id == Comment.user_id, User.is_active).correlate_except(User))
+    if viewer_id is None:
+        return author_active
+    return and_(author_active, Comment.user_id.not_in(hidden_people(viewer_id)))

@@ -51,6 +51,13 @@ def test_a_block_hides_both_ways_everywhere_and_unblock_restores(session: Sessio
     # Bob's comment on Cleo's postcard is hidden from Ana (not from Cleo); his like no longer notifies.
     assert social.comments_for(session=session, viewer=ana, entry_ids=[cleo_entry.id]) == {}
     assert len(social.comments_for(session=session, viewer=cleo, entry_ids=[cleo_entry.id])[cleo_entry.id]) == 1
+    # ... and the postcard's comment count agrees with what each of them is shown.
+    counts = {
+        viewer: next(c.comment_count for c in postcards.everyone_feed(session=session, viewer_id=viewer).postcards
+                     if c.entry_id == cleo_entry.id)
+        for viewer in (ana.id, cleo.id, None)
+    }  # fmt: skip
+    assert counts == {ana.id: 0, cleo.id: 1, None: 1}
     assert [n.actor_username for n in social.notifications(session=session, user=ana)] == []
     assert social.unread_count(session=session, user=ana) == 0
     # The profile header tells each side what it can do.

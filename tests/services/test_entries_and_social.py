@@ -14,7 +14,7 @@ from sqlalchemy import func
 from sqlmodel import select
 
 from slice_of_culture.models import Comment, Entry, Like, Notification, utcnow
-from slice_of_culture.services import entries, items, social, stats
+from slice_of_culture.services import accounts, entries, items, postcards, social, stats
 from slice_of_culture.services.entries import EntryInput
 from slice_of_culture.services.errors import NotFound, PermissionDenied, RateLimited, ValidationError
 from tests.utils.factories import make_entry, make_item, make_user
@@ -296,3 +296,16 @@ def test_people_to_follow_are_active_posters_you_do_not_follow_most_followed_fir
     assert social.active_people_to_follow(session=session, viewer_id=me.id, exclude={star.id})[0].username == "quiet"
     assert social.active_people_to_follow(session=session, viewer_id=me.id, n=1) == people[:1]
     assert social.follows_count(session=session, user_id=me.id) == 1
+
+
+def test_comment_counts_match_the_comments_shown(session, ana_bob) -> None:
+    # A deactivated person's comments are not shown, so the postcard does not count them either.
+    ana, bob = ana_bob
+    cleo = make_user(session)
+    entry = entries.create_entry(session=session, user=ana, item_id=make_item(session).id, data=EntryInput())
+    social.add_comment(session=session, user=bob, entry_id=entry.id, text="first")
+    social.add_comment(session=session, user=cleo, entry_id=entry.id, text="second")
+    accounts.deactivate_user(session=session, user_id=cleo.id)
+    shown = social.comments_for(session=session, viewer=ana, entry_ids=[entry.id])[entry.id]
+    (card,) = postcards.profile_postcards(session=session, viewer_id=ana.id, owner_id=ana.id).postcards
+    assert [c.text for c in shown] == ["first"] and card.comment_count == 1
