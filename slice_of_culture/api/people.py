@@ -1,10 +1,13 @@
-"""People: profiles, their postcards, finding people by name, following."""
+"""People: profiles, their postcards, finding people by name, following and blocking."""
 
 from __future__ import annotations
+
+from collections.abc import Callable
 
 from starlette.routing import Route
 
 from slice_of_culture.api.base import Call, endpoint
+from slice_of_culture.models import User
 from slice_of_culture.services import blocks, people, postcards, profiles, social
 from slice_of_culture.services.postcards import PostcardPage
 from slice_of_culture.services.profiles import ProfileHeader
@@ -41,38 +44,35 @@ def find_people(call: Call) -> dict:
     return {"people": found}
 
 
+def _act_on(call: Call, action: Callable[[User, int], object]) -> ProfileHeader:
+    """Do `action(me, their user id)` as the caller on the person in the path; answers with the
+    profile header as it is after it."""
+    me = call.require_user()
+    header = profiles.profile_header(session=call.session, username=call.path("username"), viewer_id=me.id)
+    action(me, header.user_id)
+    return profiles.profile_header(session=call.session, username=header.username, viewer_id=me.id)
+
+
 @endpoint(auth="required")
 def follow(call: Call) -> ProfileHeader:
     """The caller follows this person (again: no change); answers with the updated profile header."""
-    me = call.require_user()
-    header = profiles.profile_header(session=call.session, username=call.path("username"), viewer_id=me.id)
-    social.follow(session=call.session, follower=me, followee_id=header.user_id)
-    return profiles.profile_header(session=call.session, username=header.username, viewer_id=me.id)
+    return _act_on(call, lambda me, uid: social.follow(session=call.session, follower=me, followee_id=uid))
 
 
 @endpoint(auth="required")
 def unfollow(call: Call) -> ProfileHeader:
-    me = call.require_user()
-    header = profiles.profile_header(session=call.session, username=call.path("username"), viewer_id=me.id)
-    social.unfollow(session=call.session, follower=me, followee_id=header.user_id)
-    return profiles.profile_header(session=call.session, username=header.username, viewer_id=me.id)
+    return _act_on(call, lambda me, uid: social.unfollow(session=call.session, follower=me, followee_id=uid))
 
 
 @endpoint(auth="required")
 def block(call: Call) -> ProfileHeader:
     """The caller blocks this person (again: no change); answers with the updated profile header."""
-    me = call.require_user()
-    header = profiles.profile_header(session=call.session, username=call.path("username"), viewer_id=me.id)
-    blocks.block(session=call.session, blocker=me, blocked_id=header.user_id)
-    return profiles.profile_header(session=call.session, username=header.username, viewer_id=me.id)
+    return _act_on(call, lambda me, uid: blocks.block(session=call.session, blocker=me, blocked_id=uid))
 
 
 @endpoint(auth="required")
 def unblock(call: Call) -> ProfileHeader:
-    me = call.require_user()
-    header = profiles.profile_header(session=call.session, username=call.path("username"), viewer_id=me.id)
-    blocks.unblock(session=call.session, blocker=me, blocked_id=header.user_id)
-    return profiles.profile_header(session=call.session, username=header.username, viewer_id=me.id)
+    return _act_on(call, lambda me, uid: blocks.unblock(session=call.session, blocker=me, blocked_id=uid))
 
 
 @endpoint(auth="required")
