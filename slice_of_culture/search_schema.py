@@ -42,6 +42,11 @@ TITLE_KEY_INDEX = "ix_item_title_key"
 # PostgreSQL: trigrams of the folded "username display name", for people search (migration
 # a41c7d2e9b53).
 PEOPLE_TRIGRAM_INDEX = "ix_user_name_trgm"
+# PostgreSQL: for people search by two letters, which trigrams cannot serve: usernames by
+# prefix (text_pattern_ops) and the words of folded display names (GIN over a 'simple' tsvector,
+# which matches word prefixes) (migration e6a1b5c9d027).
+PEOPLE_USERNAME_PREFIX_INDEX = "ix_user_username_prefix"
+PEOPLE_NAME_WORDS_INDEX = "ix_user_name_words"
 SEARCH_INDEXES = frozenset(
     {
         DOCUMENT_INDEX,
@@ -50,6 +55,8 @@ SEARCH_INDEXES = frozenset(
         DEDUP_PREFIX_INDEX,
         TITLE_KEY_INDEX,
         PEOPLE_TRIGRAM_INDEX,
+        PEOPLE_USERNAME_PREFIX_INDEX,
+        PEOPLE_NAME_WORDS_INDEX,
     }
 )
 

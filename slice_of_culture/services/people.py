@@ -6,9 +6,11 @@ names with a word starting with it, then any other match; among equals, the most
 Deactivated accounts are never found. Anyone may search (profiles are public pages); for a
 signed-in viewer each person says whether they follow each other.
 
-On PostgreSQL a trigram index serves the match (migration a41c7d2e9b53); SQLite scans the user
-table. At most CANDIDATES rows are read per search, so a very common fragment ("an") ranks an
-arbitrary few hundred of its matches, but an exact username is always found.
+On PostgreSQL a trigram index serves the match (migration a41c7d2e9b53); two letters, too short
+for trigrams, match usernames and display-name words starting with them, by two indexes of their
+own (migration e6a1b5c9d027). SQLite scans the user table. At most CANDIDATES rows are
+read per search, so a very common fragment ("an") ranks an arbitrary few hundred of its matches,
+but an exact username is always found.
 """
 
 from __future__ import annotations
@@ -16,11 +18,11 @@ from __future__ import annotations
 import unicodedata
 from dataclasses import asdict, dataclass
 
-from sqlalchemy import Row, exists, func, literal, union
+from sqlalchemy import Row, Select, bindparam, exists, func, literal, or_, text, union
 from sqlmodel import Session, select
 
 from slice_of_culture.models import Follow, User
-from slice_of_culture.services.search import MAX_QUERY, words_of
+from slice_of_culture.services.search import MAX_QUERY, MIN_TRIGRAM_QUERY, words_of
 from slice_of_culture.services.social import PersonRow, person_row
 from slice_of_culture.text import fold
 
@@ -47,9 +49,7 @@ def find_people(*, session: Session, query: str, viewer_id: int | None = None, l
     limit = min(max(limit, 0), MAX_LIMIT)
     if not needle or not limit:
         return []
-    name = func.search_fold(User.username + literal(" ") + User.display_name)
-    pattern = "%" + needle.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-    matches = select(User.id).where(User.is_active, name.like(pattern, escape="\\")).limit(CANDIDATES).subquery()
+    matches = _matches(session, needle).limit(CANDIDATES).subquery()
     # The username itself is always a candidate, however many others hold the text.
     candidates = union(select(User.id).where(User.username == needle, User.is_active), select(matches.c.id))
     # One statement: the candidates' names, follower counts and relationship to the viewer
@@ -82,6 +82,27 @@ def find_people(*, session: Session, query: str, viewer_id: int | None = None, l
         )
         for row in ranked
     ]
+
+
+def _matches(session: Session, needle: str) -> Select:
+    """Active people whose folded "username display name" holds `needle`; on PostgreSQL, for two
+    letters (too short for trigrams, and a rare pair scanned every person: 100k people, p95
+    359 ms), those whose username or a word of whose display name starts with it (the ones
+    ranked first anyway). One letter is in most names, so the scan stops at CANDIDATES early
+    (p95 7 ms), sooner than the GIN index lists every name word starting with it (25 ms)."""
+    escaped = needle.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    if session.get_bind().dialect.name != "postgresql" or len(needle) != MIN_TRIGRAM_QUERY - 1:
+        name = func.search_fold(User.username + literal(" ") + User.display_name)
+        return select(User.id).where(User.is_active, name.like("%" + escaped + "%", escape="\\"))
+    # The pattern is written into the SQL, so that every plan (also a generic one) can use the
+    # prefix index; usernames are lower-case already.
+    prefix = bindparam("username_prefix", escaped + "%", literal_execute=True)
+    conditions = [User.username.like(prefix, escape="\\")]
+    if needle.isalnum():
+        # Word prefixes of the display name, from the GIN index (`needle` is a plain word here).
+        words = "to_tsvector('simple', search_fold(\"user\".display_name)) @@ to_tsquery('simple', :name_prefix)"
+        conditions.append(text(words).bindparams(name_prefix=needle + ":*"))
+    return select(User.id).where(User.is_active, or_(*conditions))
 
 
 def search_text(query: object) -> str:

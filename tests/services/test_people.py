@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import text
 from sqlmodel import Session
 
-from slice_of_culture.search_schema import PEOPLE_TRIGRAM_INDEX
+from slice_of_culture.search_schema import PEOPLE_NAME_WORDS_INDEX, PEOPLE_TRIGRAM_INDEX, PEOPLE_USERNAME_PREFIX_INDEX
 from slice_of_culture.services import people, social
 from slice_of_culture.services.people import find_people
 from tests.utils.factories import make_user
@@ -124,3 +124,26 @@ def test_people_search_uses_the_trigram_index_on_postgresql(session: Session, co
         ).scalars()
     )
     assert PEOPLE_TRIGRAM_INDEX in plan, plan
+
+
+def test_two_letters_find_usernames_and_name_words_that_start_with_them(session: Session, community) -> None:
+    # Trigrams need three letters; two find every username and display-name word starting with
+    # them (by their own indexes on PostgreSQL), accents and case aside, best first.
+    make_user(session, "omar", display_name="Just Omar")
+    make_user(session, "tomas", display_name="Tomás")  # "om" inside a word: a match on SQLite only
+    session.commit()
+    found = _names(find_people(session=session, query="OM"))
+    assert found[:2] == ["omar", "zoe"]  # a username starting with it, then "Ómara"
+    assert set(found) - {"tomas"} == {"omar", "zoe"}
+    assert _names(find_people(session=session, query="lo")) == ["lopez_fan", "maria"]
+    # Underscores and other non-letters are text, not wildcards.
+    assert all("a_" in name for name in _names(find_people(session=session, query="a_")))  # not "anna"
+    assert _names(find_people(session=session, query="z%")) == []
+
+
+@pytest.mark.parametrize("engine", ["postgresql"], indirect=True)  # SQLite scans the user table
+def test_two_letter_people_search_uses_its_indexes_on_postgresql(session: Session, community) -> None:
+    session.execute(text("SET LOCAL enable_seqscan = off"))
+    statement = people._matches(session, "zo").compile(session.get_bind(), compile_kwargs={"literal_binds": True})
+    plan = "\n".join(session.execute(text(f"EXPLAIN {statement}")).scalars())
+    assert PEOPLE_USERNAME_PREFIX_INDEX in plan and PEOPLE_NAME_WORDS_INDEX in plan, plan
