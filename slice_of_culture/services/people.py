@@ -86,10 +86,10 @@ def find_people(*, session: Session, query: str, viewer_id: int | None = None, l
 
 def _matches(session: Session, needle: str) -> Select:
     """Active people whose folded "username display name" holds `needle`; on PostgreSQL, for two
-    letters (too short for trigrams, and a rare pair scanned every person: 100k people, p95
-    359 ms), those whose username or a word of whose display name starts with it (the ones
-    ranked first anyway). One letter is in most names, so the scan stops at CANDIDATES early
-    (p95 7 ms), sooner than the GIN index lists every name word starting with it (25 ms)."""
+    letters (too short for trigrams: a pair in few names scanned every person, 100k people, random
+    pairs p95 80 ms), those whose username or a word of whose display name starts with it (the
+    ones ranked first anyway; p95 4 ms). One letter is in most names, so the scan stops at
+    CANDIDATES early (p95 7 ms), sooner than the GIN index lists every word starting with it."""
     escaped = needle.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
     if session.get_bind().dialect.name != "postgresql" or len(needle) != MIN_TRIGRAM_QUERY - 1:
         name = func.search_fold(User.username + literal(" ") + User.display_name)
