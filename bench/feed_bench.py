@@ -396,6 +396,28 @@ class Bench:
         m.notes.append("sample queries: " + ", ".join(f"`{q}`" for q in queries[self.warmup : self.warmup + 8]))
         return m
 
+    def people_two_letters(self, find_people: Callable) -> Measurement:
+        """The first two letters of a first name, a last name or a username (a third each), as
+        typed on the way to a name. Drawn after everything else, so the other draws stay."""
+        url = self.engine.url.render_as_string(hide_password=False).replace("+psycopg", "")
+        with psycopg.connect(url) as conn:
+            names = conn.execute('SELECT username, display_name FROM "user"').fetchall()
+        picks = self.rng.choice(len(names), self.samples + self.warmup)
+        queries = []
+        for index, draw in zip(picks, self.rng.integers(0, 3, len(picks)), strict=True):
+            username, display = names[int(index)]
+            first, _, last = display.partition(" ")
+            queries.append([first, last or first, username][int(draw)][:2])
+        viewers = self.rng.choice(self.user_ids, len(queries))
+        calls = [
+            lambda s, q=q, v=int(v): find_people(session=s, query=q, viewer_id=v, limit=PAGE)
+            for q, v in zip(queries, viewers, strict=True)
+        ]
+        description = "find_people, 20 results: the first two letters of a first name, last name or username"
+        m = self.measure(Measurement("people search, two letters", description), calls)
+        m.notes.append("sample queries: " + ", ".join(f"`{q}`" for q in queries[self.warmup : self.warmup + 8]))
+        return m
+
     # EXPLAIN --------------------------------------------------------------------------------------
 
     def explain(self, m: Measurement) -> None:
@@ -611,6 +633,7 @@ def run(args: argparse.Namespace) -> int:
         measurements.append(Measurement("people search", "", skipped=missing))
     else:
         measurements.append(bench.people(find_people))
+        measurements.append(bench.people_two_letters(find_people))
 
     for m in measurements:
         if not m.skipped:
