@@ -27,6 +27,28 @@ def _count(value: rx.Var, label: str, section: str) -> rx.Component:
     )
 
 
+def _block_button(h) -> rx.Component:  # noqa: ANN001
+    """ "Block", asked once more: it ends the follows between you, which unblocking does not bring back."""
+    return rx.alert_dialog.root(
+        rx.alert_dialog.trigger(rx.button("Block", variant="ghost", color_scheme="red", size="1")),
+        rx.alert_dialog.content(
+            rx.alert_dialog.title("Block @" + h.username + "?"),
+            rx.alert_dialog.description(
+                "You will no longer see each other's postcards or comments, neither of you can follow the other, "
+                "and their forum messages are folded away for you. Follows between you end. They are not told."
+            ),
+            rx.flex(
+                rx.alert_dialog.cancel(rx.button("Cancel", variant="soft", color_scheme="gray")),
+                rx.alert_dialog.action(rx.button("Block", color_scheme="red", on_click=ProfileState.toggle_block)),
+                spacing="3",
+                justify="end",
+                margin_top="1rem",
+            ),
+            max_width="28rem",
+        ),
+    )
+
+
 def _header() -> rx.Component:
     h = ProfileState.header
     return rx.hstack(
@@ -44,12 +66,10 @@ def _header() -> rx.Component:
                 ),
                 rx.cond(
                     SessionState.logged_in & ~h.is_self,
-                    rx.button(
-                        rx.cond(h.viewer_blocked, "Unblock", "Block"),
-                        on_click=ProfileState.toggle_block,
-                        variant=rx.cond(h.viewer_blocked, "solid", "ghost"),
-                        color_scheme="red",
-                        size="1",
+                    rx.cond(
+                        h.viewer_blocked,
+                        rx.button("Unblock", on_click=ProfileState.toggle_block, color_scheme="red", size="1"),
+                        _block_button(h),
                     ),
                 ),
                 align="center",
@@ -307,9 +327,15 @@ def _sections() -> rx.Component:
             rx.cond(
                 ProfileState.cards.length() == 0,
                 rx.cond(
-                    (ProfileState.shelf_kind != "") | (ProfileState.shelf_status != ""),
-                    empty_state("Nothing on this shelf", "Nothing they share with you has this kind and status."),
-                    empty_state("Nothing logged yet", "Entries they share with you will show up here."),
+                    ProfileState.header.viewer_blocked,
+                    empty_state(
+                        "You blocked " + ProfileState.header.display_name, "Unblock them to see their postcards."
+                    ),
+                    rx.cond(
+                        (ProfileState.shelf_kind != "") | (ProfileState.shelf_status != ""),
+                        empty_state("Nothing on this shelf", "Nothing they share with you has this kind and status."),
+                        empty_state("Nothing logged yet", "Entries they share with you will show up here."),
+                    ),
                 ),
                 postcard_list(
                     ProfileState.cards,

@@ -68,6 +68,8 @@ class ProfileState(PostcardListMixin, rx.State):
             self.not_found = True
             return None
         self.similar_people = []
+        if self.header.viewer_blocked or self.header.blocked_viewer:
+            return None  # nothing of theirs to show, nor who is like them
         with session_scope() as session:
             viewer = await self._viewer(session)
             owner = session.get(User, self.header.user_id)
@@ -145,6 +147,7 @@ class ProfileState(PostcardListMixin, rx.State):
                     self.notice = f"You unblocked @{self.header.username}."
                 else:
                     blocks.block(session=session, blocker=viewer, blocked_id=self.header.user_id)
+                    self.similar_people = []
                     self.notice = (
                         f"You blocked @{self.header.username}: you no longer see each other's postcards,"
                         " comments or forum messages, and neither of you can follow the other."
