@@ -49,6 +49,7 @@ def item(item_id: int) -> str:
 
 
 ADMIN_RECS = "/admin/recs"
+ADMIN_REPORTS = "/admin/reports"
 
 FORUM = "/forums/[slug]"
 

@@ -8,7 +8,7 @@ import reflex as rx
 
 from slice_of_culture import routes
 from slice_of_culture.api import backend_app
-from slice_of_culture.pages.admin import admin_recs_page
+from slice_of_culture.pages.admin import admin_recs_page, admin_reports_page
 from slice_of_culture.pages.auth import login_page, signup_page
 from slice_of_culture.pages.for_you import for_you_page
 from slice_of_culture.pages.forum_room import forum_room_page
@@ -33,6 +33,7 @@ from slice_of_culture.state.imports import ImportState
 from slice_of_culture.state.item import ItemState
 from slice_of_culture.state.notifications import NotificationsState
 from slice_of_culture.state.profile import ProfileState
+from slice_of_culture.state.report import AdminReportsState
 from slice_of_culture.state.search import SearchState
 from slice_of_culture.state.settings import SettingsState
 from slice_of_culture.state.welcome import WelcomeState
@@ -92,6 +93,12 @@ app.add_page(
     route=routes.NOTIFICATIONS,
     title="Notifications · Slice of Culture",
     on_load=[SessionState.require_login, NotificationsState.load],
+)
+app.add_page(
+    admin_reports_page,
+    route=routes.ADMIN_REPORTS,
+    title="Reports · Slice of Culture",
+    on_load=[SessionState.require_login, AdminReportsState.load],
 )
 app.add_page(
     admin_recs_page,

@@ -43,6 +43,8 @@ Times are ISO 8601 strings; text comes back exactly as stored (HTML is text).
     DELETE /comments/{id}                [auth] delete your comment, or one on your entry -> 204
     GET    /notifications                [auth] latest notifications and the unread count (marks nothing)
     POST   /notifications/read           [auth] mark all read -> {"marked"}
+    POST   /reports                      [auth] {"target": "entry:12" | "comment:3" | "message:7" | "user:5",
+                                         "reason"} report it to the admins -> 201 {"reported"}
     GET    /recommendations?kind=        For you, explained (kind: movie, book, music, all; none = your kinds)
     GET    /forums                       the forum rooms (read-only; the live rooms are on the website)
 
@@ -60,7 +62,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Mount
 
-from slice_of_culture.api import accounts, catalog, entries, feed, forums, notifications, people
+from slice_of_culture.api import accounts, catalog, entries, feed, forums, notifications, people, reports
 from slice_of_culture.api.base import API_PREFIX, error_response, log
 
 __all__ = ["API_PREFIX", "backend_app", "create_api"]
@@ -96,6 +98,7 @@ def create_api(engine: Engine | None = None) -> Starlette:
             *entries.routes,
             *notifications.routes,
             *forums.routes,
+            *reports.routes,
         ],
         exception_handlers={HTTPException: _http_error, Exception: _server_error},
     )

@@ -9,6 +9,7 @@ from __future__ import annotations
 import reflex as rx
 
 from slice_of_culture.components.layout import avatar
+from slice_of_culture.components.report import report_button
 from slice_of_culture.services.forums import MAX_MESSAGE, LinkCard, MessageView
 from slice_of_culture.state.base import SessionState
 from slice_of_culture.state.forum_room import COMPOSER_ID, ForumRoom, PresentPerson, RoomPage
@@ -75,6 +76,13 @@ def _edit_form() -> rx.Component:
 
 def _controls(m: MessageView) -> rx.Component:
     mine = m.username == SessionState.username
+
+    def report() -> rx.Component:
+        return rx.cond(
+            ~m.deleted & ~mine & SessionState.logged_in,
+            report_button("message:" + m.message_id.to_string(), "this message"),
+        )
+
     return rx.cond(
         ~m.deleted & (mine | SessionState.is_admin),
         rx.hstack(
@@ -94,9 +102,11 @@ def _controls(m: MessageView) -> rx.Component:
                 size="1",
                 on_click=ForumRoom.delete(m.message_id),
             ),
+            report(),
             spacing="3",
             class_name="message-controls",
         ),
+        rx.hstack(report(), class_name="message-controls"),
     )
 
 

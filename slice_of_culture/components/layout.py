@@ -125,7 +125,7 @@ def _wide_bar() -> rx.Component:
                 high_contrast=True,
                 aria_label="Your profile",
             ),
-            rx.cond(SessionState.is_admin, nav_link("Admin", routes.ADMIN_RECS, "brain")),
+            rx.cond(SessionState.is_admin, nav_link("Admin", routes.ADMIN_REPORTS, "shield")),
             nav_link("Settings", routes.SETTINGS, "settings", word_from_80em=True),
             rx.button("Log out", on_click=SessionState.logout, variant="soft", size="2"),
             spacing="4",
@@ -159,7 +159,7 @@ def _narrow_bar() -> rx.Component:
             rx.vstack(
                 rx.separator(size="4"),
                 nav_link("Your profile", "/u/" + SessionState.username, "user"),
-                rx.cond(SessionState.is_admin, nav_link("Admin", routes.ADMIN_RECS, "brain")),
+                rx.cond(SessionState.is_admin, nav_link("Admin", routes.ADMIN_REPORTS, "shield")),
                 nav_link("Settings", routes.SETTINGS, "settings"),
                 rx.button("Log out", on_click=SessionState.logout, variant="soft", size="2", width="100%"),
                 spacing="3",
@@ -217,10 +217,12 @@ def navbar() -> rx.Component:
 def layout(*children: rx.Component, max_width: str = "52rem") -> rx.Component:
     """Navbar plus a centred main column."""
     from slice_of_culture.components.log_dialog import log_dialog
+    from slice_of_culture.components.report import report_dialog
 
     return rx.box(
         navbar(),
         log_dialog(),
+        report_dialog(),
         rx.el.main(
             rx.vstack(*children, spacing="5", width="100%", padding_y="2rem"),
             style={"max_width": max_width, "margin": "0 auto", "padding": "0 1rem"},

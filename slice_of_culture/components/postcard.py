@@ -11,6 +11,8 @@ from collections.abc import Callable
 import reflex as rx
 
 from slice_of_culture.components.layout import ONE_LINE, avatar
+from slice_of_culture.components.report import report_button
+from slice_of_culture.state.base import SessionState
 
 
 def kind_icon(kind: rx.Var, size: int = 28) -> rx.Component:
@@ -96,6 +98,11 @@ def _meta(card, on_like: Callable | None) -> rx.Component:  # noqa: ANN001
             align="center",
         ),
         rx.cond(card.visibility != "public", rx.badge(card.visibility, variant="soft", color_scheme="gray")),
+        # Someone else's single postcard (a grouped one stands for many entries).
+        rx.cond(
+            SessionState.logged_in & (card.username != SessionState.username) & (card.group_count == 0),
+            report_button("entry:" + card.entry_id.to_string(), "this postcard", style=_ABOVE),
+        ),
         color="var(--gray-10)",
         spacing="3",
         align="center",

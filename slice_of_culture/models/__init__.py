@@ -14,6 +14,7 @@ from slice_of_culture.models.entry import Entry
 from slice_of_culture.models.forum import Forum, ForumMembership, Message
 from slice_of_culture.models.item import Item
 from slice_of_culture.models.recs import MODEL_STATUSES, RecsModelVersion
+from slice_of_culture.models.report import REPORT_RESOLUTIONS, Report
 from slice_of_culture.models.social import Block, Comment, Follow, Like, Notification
 from slice_of_culture.models.user import AuthSession, LoginFailure, User
 
@@ -38,6 +39,8 @@ __all__ = [
     "MODEL_STATUSES",
     "Notification",
     "RecsModelVersion",
+    "REPORT_RESOLUTIONS",
+    "Report",
     "User",
     "is_row_id",
     "utcnow",

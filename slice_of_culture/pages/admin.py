@@ -1,4 +1,5 @@
-"""Admin: the recommender's model versions and a chart of their quality."""
+"""Admin: reported things to remove or keep, and the recommender's model versions with a chart of
+their quality."""
 
 from __future__ import annotations
 
@@ -6,10 +7,13 @@ from typing import Any
 
 import reflex as rx
 
+from slice_of_culture import routes
 from slice_of_culture.components import layout
 from slice_of_culture.components.charts import BLUE, TOMATO
 from slice_of_culture.components.layout import empty_state
+from slice_of_culture.services.reports import ReportedThing
 from slice_of_culture.state.admin import AdminState
+from slice_of_culture.state.report import AdminReportsState
 
 
 def _row(v) -> rx.Component:  # noqa: ANN001
@@ -26,9 +30,78 @@ def _row(v) -> rx.Component:  # noqa: ANN001
     )
 
 
+def _admin_nav() -> rx.Component:
+    return rx.hstack(
+        rx.link("Reports", href=routes.ADMIN_REPORTS),
+        rx.link("Recommender", href=routes.ADMIN_RECS),
+        spacing="4",
+        aria_label="Admin pages",
+        as_="nav",
+    )
+
+
+def _reported(thing: ReportedThing) -> rx.Component:
+    count = thing.reporters.length()
+    return rx.card(
+        rx.vstack(
+            rx.hstack(
+                rx.badge(thing.kind, color_scheme="gray"),
+                rx.link("@" + thing.owner, href="/u/" + thing.owner, weight="bold"),
+                rx.spacer(),
+                rx.moment(thing.first_reported, from_now=True, font_size="0.8rem", color="var(--gray-10)"),
+                width="100%",
+                align="center",
+            ),
+            rx.text(thing.text, size="2", white_space="pre-wrap", style={"overflow_wrap": "anywhere"}),
+            rx.link("Open it", href=thing.href, size="2"),
+            rx.text(
+                "Reported by " + thing.reporters.join(", ") + rx.cond(count > 1, " (" + count.to_string() + ")", ""),
+                size="1",
+                color_scheme="gray",
+            ),
+            rx.foreach(thing.reasons, lambda reason: rx.text("“" + reason + "”", size="2", color_scheme="gray")),
+            rx.hstack(
+                rx.button(
+                    rx.cond(thing.kind == "user", "Deactivate", "Remove"),
+                    on_click=AdminReportsState.resolve(thing.target, "remove"),
+                    color_scheme="red",
+                    size="2",
+                ),
+                rx.button(
+                    "Keep it", on_click=AdminReportsState.resolve(thing.target, "dismiss"), variant="soft", size="2"
+                ),
+                spacing="3",
+            ),
+            spacing="2",
+            align="start",
+            width="100%",
+        ),
+        data_testid="reported-thing",
+        width="100%",
+    )
+
+
+def admin_reports_page() -> rx.Component:
+    return layout(
+        rx.heading("Reports", size="7", as_="h1"),
+        _admin_nav(),
+        rx.cond(AdminReportsState.notice != "", rx.text(AdminReportsState.notice, role="status")),
+        rx.cond(
+            AdminReportsState.things.length() > 0,
+            rx.vstack(rx.foreach(AdminReportsState.things, _reported), spacing="3", width="100%"),
+            rx.cond(
+                AdminReportsState.loaded,
+                empty_state("Nothing reported", "Reported postcards, comments, messages and people wait here.", "flag"),
+                rx.spinner(),
+            ),
+        ),
+    )
+
+
 def admin_recs_page() -> rx.Component:
     return layout(
         rx.heading("Recommender", size="7", as_="h1"),
+        _admin_nav(),
         rx.hstack(
             rx.button("Retrain now", on_click=AdminState.retrain),
             rx.button("Refresh", on_click=AdminState.load, variant="soft"),

@@ -11,6 +11,7 @@ from slice_of_culture.components.charts import AMBER, KIND_COLORS, TOMATO
 from slice_of_culture.components.forms import STATUS_OPTIONS, select_field
 from slice_of_culture.components.layout import avatar, empty_state
 from slice_of_culture.components.people import similar_person
+from slice_of_culture.components.report import report_button
 from slice_of_culture.services.display import KIND_PLURALS
 from slice_of_culture.state.base import SessionState
 from slice_of_culture.state.log_entry import LogState
@@ -72,6 +73,10 @@ def _header() -> rx.Component:
                         _block_button(h),
                     ),
                 ),
+                rx.cond(
+                    SessionState.logged_in & ~h.is_self,
+                    report_button("user:" + h.user_id.to_string(), "@" + h.username),
+                ),
                 align="center",
                 spacing="4",
             ),
@@ -111,6 +116,10 @@ def _comment(c) -> rx.Component:  # noqa: ANN001
             align="start",
         ),
         rx.spacer(),
+        rx.cond(
+            SessionState.logged_in & (c.username != SessionState.username),
+            report_button("comment:" + c.comment_id.to_string(), "this comment"),
+        ),
         rx.cond(
             c.can_delete,
             rx.icon_button(

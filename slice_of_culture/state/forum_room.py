@@ -440,6 +440,15 @@ async def refresh_room_meta(state_manager: Any, room: forums.RoomView) -> None:
             shared._set_meta(room)
 
 
+async def show_message_change(state_manager: Any, slug: str, message: MessageView) -> None:
+    """A message changed outside its room (an admin removed it from the reports queue): rooms
+    open now show it as it reads now, and the forums list rereads the room."""
+    async with modify_room(state_manager, slug) as shared:
+        if shared._forum_id:
+            shared._replace(message)
+    lobby_changed(slug, reread=True)
+
+
 async def forget_account(state_manager: Any, user_id: int, username: str, slugs: list[str]) -> None:
     """After an account was deleted: rooms open now drop its messages (`slugs`, the forums it
     posted in, from forums.forums_posted_in) and its tabs, and the forums list rereads them."""

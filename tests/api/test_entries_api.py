@@ -286,3 +286,17 @@ def test_html_and_unicode_are_kept_as_text(api: Api) -> None:
     # Unicode is sent as itself, not as \\u escapes.
     assert "Amélie, 東京, 🎬" in raw.text
     assert raw.json()["reviews"][0]["review"] == review
+
+
+def test_report_what_you_can_see(api: Api) -> None:
+    ana, bob = api.person("ana"), api.person("bob")
+    entry_id = api.entry(ana, api.item("Dune"))
+    made = api.post("/reports", bob, json={"target": f"entry:{entry_id}", "reason": "spoilers"})
+    assert made.status_code == 201, made.text
+    assert made.json() == {"reported": True}
+    assert api.post("/reports", bob, json={"target": f"entry:{entry_id}"}).json() == {"reported": False}
+    own = api.post("/reports", ana, json={"target": f"entry:{entry_id}"})
+    assert own.status_code == 400 and "own" in own.json()["fields"]["reason"]
+    assert api.post("/reports", bob, json={"target": "entry:424242"}).status_code == 404
+    assert api.post("/reports", bob, json={"target": 12}).status_code == 400
+    assert api.post("/reports", json={"target": f"entry:{entry_id}"}).status_code == 401

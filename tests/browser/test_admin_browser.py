@@ -37,8 +37,9 @@ def _person_page(browser, app, *, admin: bool):  # noqa: ANN001
 def test_only_administrators_reach_the_recommender_page(browser, app) -> None:
     context, page = _person_page(browser, app, admin=False)
     try:
-        page.goto(app.url + "/admin/recs")
-        expect(page).to_have_url(re.compile(r"localhost:\d+/?$"))
+        for path in ("/admin/recs", "/admin/reports"):
+            page.goto(app.url + path)
+            expect(page).to_have_url(re.compile(r"localhost:\d+/?$"))
         expect(nav(page).get_by_role("link", name="Admin")).to_have_count(0)
     finally:
         context.close()
@@ -47,6 +48,8 @@ def test_only_administrators_reach_the_recommender_page(browser, app) -> None:
     try:
         page.goto(app.url + "/")
         nav(page).get_by_role("link", name="Admin").click()
+        expect(page.get_by_role("heading", name="Reports", exact=True)).to_be_visible()
+        page.get_by_role("navigation", name="Admin pages").get_by_role("link", name="Recommender").click()
         expect(page.get_by_role("heading", name="Recommender")).to_be_visible()
         rows = page.get_by_role("row")
         before = rows.count()

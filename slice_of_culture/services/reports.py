@@ -1,0 +1,250 @@
+"""Reports: the one place the moderation rules live.
+
+Anyone logged in reports a postcard, a comment, a forum message or a person to the admins, with
+an optional reason: only what they can see, never their own, at most once each, and at most
+REPORT_RATE.max_count an hour. The admins' queue (`open_reports`) shows each reported thing once,
+oldest first, with what it says, whose it is, a link to it and every reason given. An admin
+resolves a thing's reports together: "remove" deletes the postcard or comment, marks the message
+deleted (as an admin's delete in the room) or deactivates the person; "dismiss" keeps it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from sqlmodel import Session, select
+
+from slice_of_culture.models import Comment, Entry, Forum, Item, Message, Report, User, is_row_id, utcnow
+from slice_of_culture.services import accounts, forums, social
+from slice_of_culture.services.errors import NotFound, PermissionDenied, ValidationError
+from slice_of_culture.services.rates import Rate, check_rate
+from slice_of_culture.text import clean_text
+
+MAX_REASON = 500
+TARGET_KINDS = ("entry", "comment", "message", "user")
+# Reports are read by people: ten an hour is plenty for anyone acting in good faith.
+REPORT_RATE = Rate(model=Report, max_count=10, window=timedelta(hours=1), field="reason", doing="reporting")
+# Characters of a reported text shown in the queue.
+EXCERPT = 280
+# Open reported things shown to admins at once.
+QUEUE = 100
+
+
+@dataclass
+class Target:
+    """A reportable thing as the admins see it."""
+
+    kind: str
+    target_id: int
+    owner_id: int
+    owner: str
+    text: str
+    href: str
+    # For messages: the room, so that open rooms can show the deletion live.
+    slug: str = ""
+
+
+def parse_target(target: object) -> tuple[str, int]:
+    """("comment", 12) for "comment:12"; NotFound for anything else."""
+    kind, _, raw = str(target).partition(":")
+    if kind not in TARGET_KINDS or not raw.isdigit() or not is_row_id(int(raw)):
+        raise NotFound("There is nothing like that to report.")
+    return kind, int(raw)
+
+
+def _excerpt(text: str) -> str:
+    flat = " ".join(text.split())
+    return flat if len(flat) <= EXCERPT else flat[: EXCERPT - 1].rstrip() + "…"
+
+
+def _target(session: Session, kind: str, target_id: int) -> Target | None:
+    """The reported thing, or None when it is gone."""
+    if kind == "entry":
+        row = session.exec(
+            select(Entry, Item.title, User.username)
+            .join(Item, Item.id == Entry.item_id)
+            .join(User, User.id == Entry.user_id)
+            .where(Entry.id == target_id)
+        ).first()
+        if row is None:
+            return None
+        entry, title, owner = row
+        text = f"{title}: {entry.review}" if entry.review else title
+        return Target(kind, target_id, entry.user_id, owner, _excerpt(text), f"/u/{owner}?entry={entry.id}")
+    if kind == "comment":
+        row = session.exec(
+            select(Comment, User.username, Entry.user_id)
+            .join(User, User.id == Comment.user_id)
+            .join(Entry, Entry.id == Comment.entry_id)
+            .where(Comment.id == target_id)
+        ).first()
+        if row is None:
+            return None
+        comment, owner, entry_owner_id = row
+        entry_owner = session.get(User, entry_owner_id)
+        href = f"/u/{entry_owner.username}?entry={comment.entry_id}"
+        return Target(kind, target_id, comment.user_id, owner, _excerpt(comment.text), href)
+    if kind == "message":
+        row = session.exec(
+            select(Message, User.username, Forum.slug)
+            .join(User, User.id == Message.user_id)
+            .join(Forum, Forum.id == Message.forum_id)
+            .where(Message.id == target_id, Message.deleted_at.is_(None))
+        ).first()
+        if row is None:
+            return None
+        message, owner, slug = row
+        href = f"/forums/{slug}?message={message.id}"
+        return Target(kind, target_id, message.user_id, owner, _excerpt(message.text), href, slug=slug)
+    user = session.get(User, target_id)
+    if user is None or not user.is_active:
+        return None
+    about = f"{user.display_name}: {user.bio}" if user.bio else user.display_name
+    return Target(kind, target_id, user.id, user.username, _excerpt(about), f"/u/{user.username}")
+
+
+def _check_visible(session: Session, reporter: User, target: Target) -> None:
+    """NotFound unless the reporter can see the thing (what they cannot see, they cannot report)."""
+    if target.kind == "entry":
+        social.visible_entry(session=session, viewer=reporter, entry_id=target.target_id)
+    elif target.kind == "comment":
+        entry_id = session.get(Comment, target.target_id).entry_id
+        shown = social.comments_for(session=session, viewer=reporter, entry_ids=[entry_id]).get(entry_id, [])
+        if all(c.comment_id != target.target_id for c in shown):
+            raise NotFound("There is nothing like that to report.")
+
+
+def report(*, session: Session, reporter: User | None, target: object, reason: object = "") -> bool:
+    """Report `target` ("entry:12", ...) to the admins. Returns False if this person had reported
+    it already (nothing changes). Raises NotFound for what does not exist or they cannot see,
+    ValidationError for their own things or a reason over MAX_REASON characters, RateLimited
+    past REPORT_RATE."""
+    if reporter is None or not reporter.is_active:
+        raise PermissionDenied("Log in to report something.")
+    kind, target_id = parse_target(target)
+    found = _target(session, kind, target_id)
+    if found is None:
+        raise NotFound("There is nothing like that to report.")
+    _check_visible(session, reporter, found)
+    if found.owner_id == reporter.id:
+        raise ValidationError({"reason": "You cannot report your own " + ("account." if kind == "user" else "words.")})
+    try:
+        text = clean_text(reason, max_length=MAX_REASON)
+    except TypeError:
+        raise ValidationError({"reason": "The reason must be text."}) from None
+    if len(text) > MAX_REASON:
+        raise ValidationError({"reason": f"Keep the reason to {MAX_REASON} characters."})
+    key = f"{kind}:{target_id}"
+    if session.exec(select(Report.id).where(Report.user_id == reporter.id, Report.target == key)).first():
+        return False
+    check_rate(session, reporter, REPORT_RATE, utcnow())
+    session.add(Report(user_id=reporter.id, target=key, reason=text))
+    session.flush()
+    return True
+
+
+@dataclass
+class ReportedThing:
+    """One reported thing in the admins' queue, with every open report on it."""
+
+    target: str
+    kind: str
+    owner: str
+    text: str
+    href: str
+    first_reported: str
+    reporters: list[str] = field(default_factory=list)
+    reasons: list[str] = field(default_factory=list)
+
+
+def open_reports(*, session: Session, admin: User | None) -> list[ReportedThing]:
+    """Reported things with open reports, the longest waiting first (admins only). Reports on
+    things already gone are closed here as dismissed."""
+    accounts.require_admin(admin)
+    rows = session.exec(
+        select(Report, User.username)
+        .join(User, User.id == Report.user_id)
+        .where(Report.resolved_at.is_(None))
+        .order_by(Report.created_at, Report.id)
+    ).all()
+    things: dict[str, ReportedThing] = {}
+    for report_row, reporter in rows:
+        thing = things.get(report_row.target)
+        if thing is None:
+            if len(things) >= QUEUE:
+                continue
+            kind, target_id = parse_target(report_row.target)
+            found = _target(session, kind, target_id)
+            if found is None:
+                _close(session, admin, report_row.target, "dismissed")
+                continue
+            thing = things[report_row.target] = ReportedThing(
+                target=report_row.target,
+                kind=kind,
+                owner=found.owner,
+                text=found.text,
+                href=found.href,
+                first_reported=report_row.created_at.isoformat(),
+            )
+        thing.reporters.append(reporter)
+        if report_row.reason:
+            thing.reasons.append(report_row.reason)
+    session.flush()
+    return list(things.values())
+
+
+def open_report_count(*, session: Session, admin: User | None) -> int:
+    """How many things wait for an admin (0 for everyone else)."""
+    if admin is None or not admin.is_admin or not admin.is_active:
+        return 0
+    return len(set(session.exec(select(Report.target).where(Report.resolved_at.is_(None))).all()))
+
+
+def _close(session: Session, admin: User, target: str, resolution: str) -> int:
+    reports = session.exec(select(Report).where(Report.target == target, Report.resolved_at.is_(None))).all()
+    now = utcnow()
+    for row in reports:
+        row.resolved_at, row.resolved_by_id, row.resolution = now, admin.id, resolution
+        session.add(row)
+    return len(reports)
+
+
+@dataclass
+class Resolution:
+    """What an admin's decision did: how many reports it closed, and for a removed forum message
+    the room and the message as it reads now (open rooms show it)."""
+
+    closed: int
+    removed: bool
+    slug: str = ""
+    message: forums.MessageView | None = None
+
+
+def resolve(*, session: Session, admin: User | None, target: object, action: str) -> Resolution:
+    """Close every open report on `target`: "remove" takes the thing down, "dismiss" keeps it."""
+    admin = accounts.require_admin(admin)
+    if action not in ("remove", "dismiss"):
+        raise ValidationError({"action": "Choose remove or dismiss."})
+    kind, target_id = parse_target(target)
+    key = f"{kind}:{target_id}"
+    found = _target(session, kind, target_id)
+    outcome = Resolution(closed=0, removed=False)
+    if action == "remove" and found is not None:
+        if found.owner_id == admin.id and kind == "user":
+            raise ValidationError({"action": "You cannot deactivate your own account here."})
+        if kind == "entry":
+            session.delete(session.get(Entry, target_id))
+        elif kind == "comment":
+            session.delete(session.get(Comment, target_id))
+        elif kind == "message":
+            outcome.message = forums.delete_message(session=session, user=admin, slug=found.slug, message_id=target_id)
+            outcome.slug = found.slug
+        else:
+            accounts.deactivate_user(session=session, user_id=target_id)
+        outcome.removed = True
+    outcome.closed = _close(session, admin, key, "removed" if outcome.removed else "dismissed")
+    if not outcome.closed and not outcome.removed:
+        raise NotFound("Nobody reported that, or it was dealt with already.")
+    session.flush()
+    return outcome

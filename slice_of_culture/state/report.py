@@ -1,0 +1,103 @@
+"""Reporting: the dialog any page opens on a postcard, comment, forum message or person, and the
+admins' queue (the rules are in services/reports.py)."""
+
+from __future__ import annotations
+
+import reflex as rx
+from reflex.istate.manager import get_state_manager
+
+from slice_of_culture import routes
+from slice_of_culture.db import session_scope
+from slice_of_culture.services import reports
+from slice_of_culture.services.errors import PermissionDenied, ServiceError, ValidationError
+from slice_of_culture.services.reports import ReportedThing
+from slice_of_culture.state.base import SessionState
+from slice_of_culture.state.forum_room import show_message_change
+
+
+class ReportState(rx.State):
+    """The report dialog (one per page, in the layout): open while `target` is set."""
+
+    target: str = ""
+    # What is reported, in words ("this comment", "@ana").
+    what: str = ""
+    error: str = ""
+    # After sending: what the person is told.
+    sent: str = ""
+
+    @rx.event
+    def open_for(self, target: str, what: str):
+        self.target, self.what, self.error, self.sent = target, what, "", ""
+
+    @rx.event
+    def set_open(self, value: bool):
+        if not value:
+            self.target = ""
+
+    @rx.event
+    async def send(self, form_data: dict):
+        """Report the thing as the signed-in person (from the session, never from the page)."""
+        session_state = await self.get_state(SessionState)
+        try:
+            with session_scope() as session:
+                user = session_state.current_user(session)
+                if user is None:
+                    self.target = ""
+                    return rx.redirect(routes.login_then(self.router.url.path or routes.HOME))
+                created = reports.report(
+                    session=session, reporter=user, target=self.target, reason=form_data.get("reason", "")
+                )
+        except ValidationError as exc:
+            self.error = next(iter(exc.errors.values()), "That cannot be reported.")
+            return None
+        except ServiceError as exc:
+            self.error = exc.message
+            return None
+        self.error = ""
+        self.sent = (
+            "Thank you. An admin will look at it."
+            if created
+            else "You reported this already; an admin will look at it."
+        )
+        return None
+
+
+class AdminReportsState(rx.State):
+    """/admin/reports: reported things, the longest waiting first; remove or dismiss."""
+
+    things: list[ReportedThing] = []
+    notice: str = ""
+    loaded: bool = False
+
+    async def _reload(self) -> None:
+        session_state = await self.get_state(SessionState)
+        with session_scope() as session:
+            self.things = reports.open_reports(session=session, admin=session_state.current_user(session))
+        self.loaded = True
+
+    @rx.event
+    async def load(self):
+        self.notice = ""
+        try:
+            await self._reload()
+        except PermissionDenied:
+            return rx.redirect(routes.HOME, replace=True)
+        return None
+
+    @rx.event
+    async def resolve(self, target: str, action: str):
+        session_state = await self.get_state(SessionState)
+        try:
+            with session_scope() as session:
+                admin = session_state.current_user(session)
+                outcome = reports.resolve(session=session, admin=admin, target=target, action=action)
+        except ServiceError as exc:
+            self.notice = exc.message
+            return None
+        if outcome.message is not None:
+            # People in the room see it go at once, as after any admin's delete there.
+            await show_message_change(get_state_manager(), outcome.slug, outcome.message)
+        closed = f"{outcome.closed} report{'s' if outcome.closed != 1 else ''}"
+        self.notice = f"Removed; {closed} closed." if outcome.removed else f"Kept; {closed} dismissed."
+        await self._reload()
+        return None

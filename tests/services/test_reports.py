@@ -1,0 +1,120 @@
+"""Reports on SQLite and PostgreSQL: people report what they can see (never their own, once
+each, a few an hour); admins see each reported thing once with every reason, and remove it or
+dismiss the reports."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from sqlmodel import Session, select
+
+from slice_of_culture.models import Comment, Entry, Message, Report, User, utcnow
+from slice_of_culture.services import blocks, entries, forums, reports, social
+from slice_of_culture.services.entries import EntryInput
+from slice_of_culture.services.errors import NotFound, PermissionDenied, RateLimited, ValidationError
+from tests.utils.factories import make_item, make_user
+
+XSS = "<img src=x onerror=alert(1)>"
+
+
+@pytest.fixture
+def cast(session: Session):
+    ana, bob, cleo = make_user(session, "ana"), make_user(session, "bob"), make_user(session, "cleo")
+    admin = make_user(session, "mod")
+    admin.is_admin = True
+    session.add(admin)
+    session.flush()
+    return ana, bob, cleo, admin
+
+
+def test_report_then_remove_each_kind_of_thing(session: Session, cast) -> None:
+    ana, bob, cleo, admin = cast
+    entry = entries.create_entry(
+        session=session, user=ana, item_id=make_item(session, "Dune").id, data=EntryInput(review="Spice!")
+    )
+    comment = social.add_comment(session=session, user=ana, entry_id=entry.id, text="buy my stuff")
+    message = forums.post_message(session=session, user=ana, slug="books", text="spam spam")
+    for target in (f"entry:{entry.id}", f"comment:{comment.id}", f"message:{message.message_id}", f"user:{ana.id}"):
+        assert reports.report(session=session, reporter=bob, target=target, reason=f"  {XSS}  ") is True
+        assert reports.report(session=session, reporter=bob, target=target) is False  # once each
+    reports.report(session=session, reporter=cleo, target=f"entry:{entry.id}", reason="spoilers")
+
+    queue = reports.open_reports(session=session, admin=admin)
+    assert [t.kind for t in queue] == ["entry", "comment", "message", "user"]
+    first = queue[0]
+    assert (first.owner, first.text, first.href) == ("ana", "Dune: Spice!", f"/u/ana?entry={entry.id}")
+    assert first.reporters == ["bob", "cleo"] and first.reasons == [XSS, "spoilers"]
+    assert queue[2].href == f"/forums/books?message={message.message_id}"
+    assert reports.open_report_count(session=session, admin=admin) == 4
+    assert reports.open_report_count(session=session, admin=bob) == 0
+
+    done = reports.resolve(session=session, admin=admin, target=f"comment:{comment.id}", action="remove")
+    assert (done.closed, done.removed) == (1, True) and session.get(Comment, comment.id) is None
+    done = reports.resolve(session=session, admin=admin, target=f"message:{message.message_id}", action="remove")
+    assert done.slug == "books" and done.message.deleted and session.get(Message, message.message_id).deleted_at
+    done = reports.resolve(session=session, admin=admin, target=f"entry:{entry.id}", action="dismiss")
+    assert (done.closed, done.removed) == (2, False) and session.get(Entry, entry.id) is not None
+    reports.resolve(session=session, admin=admin, target=f"user:{ana.id}", action="remove")
+    assert session.get(User, ana.id).is_active is False
+    assert reports.open_reports(session=session, admin=admin) == []
+    resolutions = session.exec(select(Report.resolution).order_by(Report.id)).all()
+    assert resolutions == ["dismissed", "removed", "removed", "removed", "dismissed"]
+    with pytest.raises(NotFound):
+        reports.resolve(session=session, admin=admin, target=f"entry:{entry.id}", action="dismiss")
+
+
+def test_only_what_you_can_see_never_your_own_and_only_admins_decide(session: Session, cast) -> None:
+    ana, bob, cleo, admin = cast
+    private = entries.create_entry(
+        session=session, user=ana, item_id=make_item(session).id, data=EntryInput(visibility="private")
+    )
+    public = entries.create_entry(session=session, user=ana, item_id=make_item(session).id, data=EntryInput())
+    for target in (f"entry:{private.id}", "entry:424242", "comment:1", "message:999999", "user:424242",
+                   "entry:abc", "nothing:1", None, 42, f"entry:{2**63}"):  # fmt: skip
+        with pytest.raises(NotFound):
+            reports.report(session=session, reporter=bob, target=target)
+    with pytest.raises(ValidationError):
+        reports.report(session=session, reporter=ana, target=f"entry:{public.id}")
+    with pytest.raises(ValidationError):
+        reports.report(session=session, reporter=ana, target=f"user:{ana.id}")
+    with pytest.raises(ValidationError):
+        reports.report(session=session, reporter=bob, target=f"entry:{public.id}", reason="x" * 501)
+    with pytest.raises(ValidationError):
+        reports.report(session=session, reporter=bob, target=f"entry:{public.id}", reason=["not", "text"])
+    with pytest.raises(PermissionDenied):
+        reports.report(session=session, reporter=None, target=f"entry:{public.id}")
+    # Across a block the postcard does not exist for them, so it cannot be reported either.
+    blocks.block(session=session, blocker=ana, blocked_id=cleo.id)
+    with pytest.raises(NotFound):
+        reports.report(session=session, reporter=cleo, target=f"entry:{public.id}")
+    assert session.exec(select(Report)).all() == []
+    reports.report(session=session, reporter=bob, target=f"entry:{public.id}")
+    for who in (bob, None):
+        with pytest.raises(PermissionDenied):
+            reports.open_reports(session=session, admin=who)
+        with pytest.raises(PermissionDenied):
+            reports.resolve(session=session, admin=who, target=f"entry:{public.id}", action="remove")
+    with pytest.raises(ValidationError):
+        reports.resolve(session=session, admin=admin, target=f"entry:{public.id}", action="delete everything")
+    assert session.get(Entry, public.id) is not None
+
+
+def test_reporting_is_rate_limited_and_gone_things_leave_the_queue(session: Session, cast) -> None:
+    ana, bob, _, admin = cast
+    item = make_item(session)
+    ids = [entries.create_entry(session=session, user=ana, item_id=item.id, data=EntryInput()).id for _ in range(11)]
+    for entry_id in ids[:10]:
+        reports.report(session=session, reporter=bob, target=f"entry:{entry_id}")
+    with pytest.raises(RateLimited):
+        reports.report(session=session, reporter=bob, target=f"entry:{ids[10]}")
+    # An hour later there is room again.
+    for row in session.exec(select(Report)).all():
+        row.created_at = utcnow() - timedelta(hours=1, seconds=1)
+        session.add(row)
+    session.flush()
+    assert reports.report(session=session, reporter=bob, target=f"entry:{ids[10]}") is True
+    # Ana deletes one reported postcard herself: its reports close as dismissed.
+    entries.delete_entry(session=session, user=ana, entry_id=ids[0])
+    assert len(reports.open_reports(session=session, admin=admin)) == 10
+    assert session.exec(select(Report.resolution).where(Report.target == f"entry:{ids[0]}")).one() == "dismissed"
