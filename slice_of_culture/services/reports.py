@@ -194,13 +194,6 @@ def open_reports(*, session: Session, admin: User | None) -> list[ReportedThing]
     return list(things.values())
 
 
-def open_report_count(*, session: Session, admin: User | None) -> int:
-    """How many things wait for an admin (0 for everyone else)."""
-    if admin is None or not admin.is_admin or not admin.is_active:
-        return 0
-    return len(set(session.exec(select(Report.target).where(Report.resolved_at.is_(None))).all()))
-
-
 def _close(session: Session, admin: User, target: str, resolution: str) -> int:
     reports = session.exec(select(Report).where(Report.target == target, Report.resolved_at.is_(None))).all()
     now = utcnow()

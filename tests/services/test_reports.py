@@ -46,8 +46,6 @@ def test_report_then_remove_each_kind_of_thing(session: Session, cast) -> None:
     assert (first.owner, first.text, first.href) == ("ana", "Dune: Spice!", f"/u/ana?entry={entry.id}")
     assert first.reporters == ["bob", "cleo"] and first.reasons == [XSS, "spoilers"]
     assert queue[2].href == f"/forums/books?message={message.message_id}"
-    assert reports.open_report_count(session=session, admin=admin) == 4
-    assert reports.open_report_count(session=session, admin=bob) == 0
 
     done = reports.resolve(session=session, admin=admin, target=f"comment:{comment.id}", action="remove")
     assert (done.closed, done.removed) == (1, True) and session.get(Comment, comment.id) is None
