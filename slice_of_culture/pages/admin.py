@@ -31,12 +31,13 @@ def _row(v) -> rx.Component:  # noqa: ANN001
 
 
 def _admin_nav() -> rx.Component:
-    return rx.hstack(
-        rx.link("Reports", href=routes.ADMIN_REPORTS),
-        rx.link("Recommender", href=routes.ADMIN_RECS),
-        spacing="4",
+    return rx.el.nav(
+        rx.hstack(
+            rx.link("Reports", href=routes.ADMIN_REPORTS),
+            rx.link("Recommender", href=routes.ADMIN_RECS),
+            spacing="4",
+        ),
         aria_label="Admin pages",
-        as_="nav",
     )
 
 
