@@ -25,46 +25,37 @@ def report_dialog() -> rx.Component:
     return rx.dialog.root(
         rx.dialog.content(
             rx.dialog.title("Report " + ReportState.what),
-            rx.cond(
-                ReportState.sent != "",
+            rx.form(
                 rx.vstack(
-                    rx.text(ReportState.sent, role="status"),
-                    rx.dialog.close(rx.button("Close", type="button")),
-                    spacing="4",
-                    align="end",
-                ),
-                rx.form(
-                    rx.vstack(
-                        rx.dialog.description(
-                            "An admin will look at it and may take it down. The person is not told who reported it.",
-                            size="2",
-                        ),
-                        rx.el.label("Why? (optional)", html_for="report-reason", font_weight="500", font_size="0.9rem"),
-                        rx.text_area(
-                            id="report-reason",
-                            name="reason",
-                            max_length=MAX_REASON,
-                            rows="3",
-                            width="100%",
-                            aria_describedby="report-error",
-                        ),
-                        rx.cond(
-                            ReportState.error != "",
-                            rx.text(ReportState.error, id="report-error", color_scheme="red", size="2", role="alert"),
-                        ),
-                        rx.hstack(
-                            rx.dialog.close(rx.button("Cancel", type="button", variant="soft", color_scheme="gray")),
-                            rx.button("Send report", type="submit", color_scheme="red"),
-                            spacing="3",
-                            justify="end",
-                            width="100%",
-                        ),
+                    rx.dialog.description(
+                        "An admin will look at it and may take it down. The person is not told who reported it.",
+                        size="2",
+                    ),
+                    rx.el.label("Why? (optional)", html_for="report-reason", font_weight="500", font_size="0.9rem"),
+                    rx.text_area(
+                        id="report-reason",
+                        name="reason",
+                        max_length=MAX_REASON,
+                        rows="3",
+                        width="100%",
+                        aria_describedby="report-error",
+                    ),
+                    rx.cond(
+                        ReportState.error != "",
+                        rx.text(ReportState.error, id="report-error", color_scheme="red", size="2", role="alert"),
+                    ),
+                    rx.hstack(
+                        rx.dialog.close(rx.button("Cancel", type="button", variant="soft", color_scheme="gray")),
+                        rx.button("Send report", type="submit", color_scheme="red"),
                         spacing="3",
+                        justify="end",
                         width="100%",
                     ),
-                    on_submit=ReportState.send,
-                    reset_on_submit=False,
+                    spacing="3",
+                    width="100%",
                 ),
+                on_submit=ReportState.send,
+                reset_on_submit=True,
             ),
             max_width="30rem",
         ),

@@ -22,12 +22,10 @@ class ReportState(rx.State):
     # What is reported, in words ("this comment", "@ana").
     what: str = ""
     error: str = ""
-    # After sending: what the person is told.
-    sent: str = ""
 
     @rx.event
     def open_for(self, target: str, what: str):
-        self.target, self.what, self.error, self.sent = target, what, "", ""
+        self.target, self.what, self.error = target, what, ""
 
     @rx.event
     def set_open(self, value: bool):
@@ -53,13 +51,12 @@ class ReportState(rx.State):
         except ServiceError as exc:
             self.error = exc.message
             return None
-        self.error = ""
-        self.sent = (
-            "Thank you. An admin will look at it."
-            if created
-            else "You reported this already; an admin will look at it."
-        )
-        return None
+        # Closed at once (an open dialog would come back with the state on the next page load);
+        # the thanks is a toast (a live region).
+        self.error, self.target = "", ""
+        if created:
+            return rx.toast.success("Thank you. An admin will look at it.")
+        return rx.toast.info("You reported this already; an admin will look at it.")
 
 
 class AdminReportsState(rx.State):
