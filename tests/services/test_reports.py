@@ -9,7 +9,7 @@ from datetime import timedelta
 import pytest
 from sqlmodel import Session, select
 
-from slice_of_culture.models import Comment, Entry, Message, Report, User, utcnow
+from slice_of_culture.models import Comment, Entry, Like, Message, Report, User, utcnow
 from slice_of_culture.services import blocks, entries, forums, reports, social
 from slice_of_culture.services.entries import EntryInput
 from slice_of_culture.services.errors import NotFound, PermissionDenied, RateLimited, ValidationError
@@ -116,3 +116,16 @@ def test_reporting_is_rate_limited_and_gone_things_leave_the_queue(session: Sess
     entries.delete_entry(session=session, user=ana, entry_id=ids[0])
     assert len(reports.open_reports(session=session, admin=admin)) == 10
     assert session.exec(select(Report.resolution).where(Report.target == f"entry:{ids[0]}")).one() == "dismissed"
+
+
+def test_removing_a_postcard_takes_its_comments_and_likes_with_it(session: Session, cast) -> None:
+    ana, bob, cleo, admin = cast
+    entry = entries.create_entry(session=session, user=ana, item_id=make_item(session).id, data=EntryInput())
+    comment = social.add_comment(session=session, user=cleo, entry_id=entry.id, text="nice")
+    social.like(session=session, user=cleo, entry_id=entry.id)
+    reports.report(session=session, reporter=bob, target=f"entry:{entry.id}", reason="offensive")
+    entry_id, comment_id = entry.id, comment.id
+    done = reports.resolve(session=session, admin=admin, target=f"entry:{entry_id}", action="remove")
+    session.expire_all()
+    assert done.removed and session.get(Entry, entry_id) is None and session.get(Comment, comment_id) is None
+    assert session.exec(select(Like).where(Like.entry_id == entry_id)).all() == []
