@@ -55,7 +55,9 @@ def report_dialog() -> rx.Component:
                     width="100%",
                 ),
                 on_submit=ReportState.send,
-                reset_on_submit=True,
+                # A refused report keeps what was typed; the dialog's content leaves the page
+                # when it closes, so the next report starts empty.
+                reset_on_submit=False,
             ),
             max_width="30rem",
         ),

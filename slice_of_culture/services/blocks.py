@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import Select, and_, delete, or_, union
+from sqlalchemy import Select, and_, delete, func, or_, union
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.sql.elements import BindParameter
 from sqlmodel import Session, select
@@ -77,8 +77,7 @@ def block(*, session: Session, blocker: User, blocked_id: int) -> bool:
         raise ValidationError({"block": "You cannot block yourself."})
     if has_blocked(session=session, blocker_id=blocker.id, blocked_id=target.id):
         return False
-    count = len(session.exec(select(Block.id).where(Block.blocker_id == blocker.id).limit(MAX_BLOCKS)).all())
-    if count >= MAX_BLOCKS:
+    if session.exec(select(func.count()).where(Block.blocker_id == blocker.id)).one() >= MAX_BLOCKS:
         raise ValidationError({"block": f"You can block at most {MAX_BLOCKS:,} people."})
     try:
         with session.begin_nested():
