@@ -65,6 +65,31 @@ def _bell(test_id: str | None = None) -> rx.Component:
     )
 
 
+def _admin_link() -> rx.Component:
+    """ "Admin", with how many reported things wait for a decision."""
+    waiting = SessionState.waiting_reports > 0
+    return rx.link(
+        rx.hstack(
+            rx.icon("shield", size=16),
+            rx.text("Admin"),
+            rx.cond(
+                waiting,
+                rx.badge(SessionState.waiting_reports, color_scheme="orange", variant="solid", radius="full", size="1"),
+            ),
+            spacing="1",
+            align="center",
+        ),
+        href=routes.ADMIN_REPORTS,
+        underline="none",
+        color_scheme="gray",
+        high_contrast=True,
+        weight="medium",
+        aria_label=rx.cond(
+            waiting, "Admin (" + SessionState.waiting_reports.to_string() + " reported, waiting)", "Admin"
+        ),
+    )
+
+
 def _brand(size: str) -> rx.Component:
     return rx.link(
         rx.hstack(rx.icon("mail", size=22), rx.text("Slice of Culture", size=size, weight="bold"), align="center"),
@@ -125,7 +150,7 @@ def _wide_bar() -> rx.Component:
                 high_contrast=True,
                 aria_label="Your profile",
             ),
-            rx.cond(SessionState.is_admin, nav_link("Admin", routes.ADMIN_REPORTS, "shield")),
+            rx.cond(SessionState.is_admin, _admin_link()),
             nav_link("Settings", routes.SETTINGS, "settings", word_from_80em=True),
             rx.button("Log out", on_click=SessionState.logout, variant="soft", size="2"),
             spacing="4",
@@ -159,7 +184,7 @@ def _narrow_bar() -> rx.Component:
             rx.vstack(
                 rx.separator(size="4"),
                 nav_link("Your profile", "/u/" + SessionState.username, "user"),
-                rx.cond(SessionState.is_admin, nav_link("Admin", routes.ADMIN_REPORTS, "shield")),
+                rx.cond(SessionState.is_admin, _admin_link()),
                 nav_link("Settings", routes.SETTINGS, "settings"),
                 rx.button("Log out", on_click=SessionState.logout, variant="soft", size="2", width="100%"),
                 spacing="3",

@@ -19,7 +19,10 @@ SQLModel.metadata.naming_convention = {
 ITEM_KINDS = ("movie", "book", "music")
 ENTRY_STATUSES = ("want", "in_progress", "finished", "dropped")
 VISIBILITIES = ("public", "followers", "private")
-NOTIFICATION_KINDS = ("like", "comment", "follow", "mention")
+NOTIFICATION_KINDS = ("like", "comment", "follow", "mention", "removed", "kept", "taken_down")
+# Notices from the moderators after a report (services/reports.py): to a reporter, the thing was
+# removed or kept; to its owner, it was taken down. Their actor is the admin who decided.
+MODERATION_KINDS = ("removed", "kept", "taken_down")
 # An item's title and creator (director, author, artist), at most this many characters.
 MAX_TITLE = 300
 MAX_CREATOR = 200

@@ -70,7 +70,8 @@ class Block(SQLModel, table=True):
 
 
 class Notification(SQLModel, table=True):
-    """Something happened that `recipient` should know about (a like, comment, follow, mention)."""
+    """Something happened that `recipient` should know about (a like, comment, follow, mention,
+    or what the moderators did about a report)."""
 
     __tablename__ = "notification"
     __table_args__ = (
@@ -87,5 +88,8 @@ class Notification(SQLModel, table=True):
     kind: str = Field(max_length=10)
     # What it is about: "entry:<id>", "comment:<id>", "user:<id>", "message:<id>".
     target: str = Field(default="", max_length=40)
+    # For moderation notices, what the thing was ("the postcard about Dune by @noah_f"): it may
+    # be gone by the time the notice is read.
+    note: str = Field(default="", max_length=300)
     created_at: datetime = Field(default_factory=utcnow)
     read_at: datetime | None = Field(default=None)

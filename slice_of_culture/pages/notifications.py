@@ -9,24 +9,43 @@ from slice_of_culture.components.layout import avatar, empty_state
 from slice_of_culture.state.notifications import NotificationsState
 
 
-def _row(n) -> rx.Component:  # noqa: ANN001
-    return rx.link(
-        rx.card(
-            rx.hstack(
+def _card(n) -> rx.Component:  # noqa: ANN001
+    return rx.card(
+        rx.hstack(
+            rx.cond(
+                n.actor_username == "",
+                # The moderators' notices: the team, not one admin's face.
+                rx.flex(
+                    rx.icon("shield-check", size=18),
+                    align="center",
+                    justify="center",
+                    flex_shrink="0",
+                    width="32px",
+                    height="32px",
+                    border_radius="50%",
+                    background=rx.color("accent", 3),
+                    color=rx.color("accent", 11),
+                ),
                 avatar(n.actor_initials, size="2"),
-                rx.text(rx.text.strong(n.actor_name), " ", n.text),
-                rx.spacer(),
-                rx.cond(n.unread, rx.badge("new", color_scheme="red")),
-                rx.moment(n.created_at, from_now=True, font_size="0.8rem"),
-                align="center",
-                width="100%",
             ),
+            rx.text(rx.text.strong(n.actor_name), " ", n.text),
+            rx.spacer(),
+            rx.cond(n.unread, rx.badge("new", color_scheme="red")),
+            rx.moment(n.created_at, from_now=True, font_size="0.8rem"),
+            align="center",
             width="100%",
         ),
-        href=n.href,
-        underline="none",
-        color="inherit",
         width="100%",
+        data_testid="notification",
+    )
+
+
+def _row(n) -> rx.Component:  # noqa: ANN001
+    # Notices about something that may be gone lead nowhere.
+    return rx.cond(
+        n.href != "",
+        rx.link(_card(n), href=n.href, underline="none", color="inherit", width="100%"),
+        _card(n),
     )
 
 
@@ -36,6 +55,6 @@ def notifications_page() -> rx.Component:
         rx.cond(
             NotificationsState.notifications.length() > 0,
             rx.vstack(rx.foreach(NotificationsState.notifications, _row), width="100%"),
-            empty_state("Nothing new", "Likes, comments and new followers show up here.", icon="bell"),
+            empty_state("Nothing new", "Likes, comments, new followers and mentions show up here.", icon="bell"),
         ),
     )

@@ -117,8 +117,19 @@ def update_entry(*, session: Session, user: User, entry_id: int, data: EntryInpu
 
 def delete_entry(*, session: Session, user: User, entry_id: int) -> None:
     """Delete your own entry (its likes and comments go with it)."""
-    entry = get_own_entry(session=session, user=user, entry_id=entry_id)
-    # Likes and comments go by ON DELETE CASCADE; notifications point at it by text.
-    session.exec(delete(Notification).where(Notification.target == f"entry:{entry.id}"))
+    remove_entry(session=session, entry=get_own_entry(session=session, user=user, entry_id=entry_id))
+
+
+def remove_entry(*, session: Session, entry: Entry) -> None:
+    """Delete an entry and what points at it (its owner's delete, or a moderator's)."""
+    # Likes and comments go by ON DELETE CASCADE; notifications point at it by text, and only
+    # its owner's are about it (their index finds them).
+    session.exec(
+        delete(Notification).where(
+            Notification.recipient_id == entry.user_id,
+            Notification.target == f"entry:{entry.id}",
+            Notification.kind.in_(("like", "comment")),
+        )
+    )
     session.delete(entry)
     session.flush()

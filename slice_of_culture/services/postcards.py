@@ -10,6 +10,7 @@ from sqlalchemy import Integer, Row, Select, bindparam, exists, func, literal, t
 from sqlmodel import Session, select
 
 from slice_of_culture.models import ENTRY_STATUSES, ITEM_KINDS, Comment, Entry, Follow, Item, Like, User, is_row_id
+from slice_of_culture.services.blocks import hidden_people
 from slice_of_culture.services.display import initials, stars_label, stars_text
 from slice_of_culture.services.errors import ValidationError
 from slice_of_culture.services.social import CommentView, comments_for
@@ -257,7 +258,9 @@ def _group_text(run: list[Row]) -> str:
 
 @lru_cache(maxsize=2)
 def _social_counts_statement(*, signed_in: bool) -> Select:
-    likes = select(func.count()).where(Like.entry_id == Entry.id).scalar_subquery()
+    # Likes by people the viewer blocked, or who blocked them, are not counted (as their comments).
+    counted = Like.user_id.not_in(hidden_people(_VIEWER)) if signed_in else true()
+    likes = select(func.count()).where(Like.entry_id == Entry.id, counted).scalar_subquery()
     # The comments the viewer is shown (social.comments_for), not every row.
     shown = comment_visible_to(_VIEWER if signed_in else None)
     comments = select(func.count()).where(Comment.entry_id == Entry.id, shown).scalar_subquery()

@@ -13,10 +13,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import timedelta
 
+from sqlalchemy import distinct, func
 from sqlmodel import Session, select
 
 from slice_of_culture.models import Comment, Entry, Forum, Item, Message, Report, User, is_row_id, utcnow
-from slice_of_culture.services import accounts, forums, social
+from slice_of_culture.services import accounts, entries, forums, social
 from slice_of_culture.services.errors import NotFound, PermissionDenied, ValidationError
 from slice_of_culture.services.rates import Rate, check_rate
 from slice_of_culture.text import clean_text
@@ -29,6 +30,8 @@ REPORT_RATE = Rate(model=Report, max_count=10, window=timedelta(hours=1), field=
 EXCERPT = 280
 # Open reported things shown to admins at once.
 QUEUE = 100
+# Characters of a comment or message quoted in the notices after a decision.
+NOTICE_QUOTE = 60
 
 
 @dataclass
@@ -41,8 +44,17 @@ class Target:
     owner: str
     text: str
     href: str
+    # What it is, for the notices that follow a decision: "postcard about Dune", "account".
+    what: str = ""
     # For messages: the room, so that open rooms can show the deletion live.
     slug: str = ""
+
+    def named_for_reporter(self) -> str:
+        """ "the postcard about Dune by @noah_f", "@noah_f's account"."""
+        return f"@{self.owner}'s account" if self.kind == "user" else f"the {self.what} by @{self.owner}"
+
+    def named_for_owner(self) -> str:
+        return f"your {self.what}"
 
 
 def parse_target(target: object) -> tuple[str, int]:
@@ -53,9 +65,14 @@ def parse_target(target: object) -> tuple[str, int]:
     return kind, int(raw)
 
 
-def _excerpt(text: str) -> str:
+def _excerpt(text: str, length: int = EXCERPT) -> str:
     flat = " ".join(text.split())
-    return flat if len(flat) <= EXCERPT else flat[: EXCERPT - 1].rstrip() + "…"
+    return flat if len(flat) <= length else flat[: length - 1].rstrip() + "…"
+
+
+def _quoted(text: str) -> str:
+    """A few words of a comment or message, quoted, to name it in a notice."""
+    return f"“{_excerpt(text, NOTICE_QUOTE)}”"
 
 
 def _target(session: Session, kind: str, target_id: int) -> Target | None:
@@ -71,7 +88,8 @@ def _target(session: Session, kind: str, target_id: int) -> Target | None:
             return None
         entry, title, owner = row
         text = f"{title}: {entry.review}" if entry.review else title
-        return Target(kind, target_id, entry.user_id, owner, _excerpt(text), f"/u/{owner}?entry={entry.id}")
+        href = f"/u/{owner}?entry={entry.id}"
+        return Target(kind, target_id, entry.user_id, owner, _excerpt(text), href, what=f"postcard about {title}")
     if kind == "comment":
         row = session.exec(
             select(Comment, User.username, Entry.user_id)
@@ -84,24 +102,26 @@ def _target(session: Session, kind: str, target_id: int) -> Target | None:
         comment, owner, entry_owner_id = row
         entry_owner = session.get(User, entry_owner_id)
         href = f"/u/{entry_owner.username}?entry={comment.entry_id}"
-        return Target(kind, target_id, comment.user_id, owner, _excerpt(comment.text), href)
+        what = f"comment {_quoted(comment.text)}"
+        return Target(kind, target_id, comment.user_id, owner, _excerpt(comment.text), href, what=what)
     if kind == "message":
         row = session.exec(
-            select(Message, User.username, Forum.slug)
+            select(Message, User.username, Forum.slug, Forum.name)
             .join(User, User.id == Message.user_id)
             .join(Forum, Forum.id == Message.forum_id)
             .where(Message.id == target_id, Message.deleted_at.is_(None))
         ).first()
         if row is None:
             return None
-        message, owner, slug = row
+        message, owner, slug, forum_name = row
         href = f"/forums/{slug}?message={message.id}"
-        return Target(kind, target_id, message.user_id, owner, _excerpt(message.text), href, slug=slug)
+        what = f"message in {forum_name} {_quoted(message.text)}"
+        return Target(kind, target_id, message.user_id, owner, _excerpt(message.text), href, what=what, slug=slug)
     user = session.get(User, target_id)
     if user is None or not user.is_active:
         return None
     about = f"{user.display_name}: {user.bio}" if user.bio else user.display_name
-    return Target(kind, target_id, user.id, user.username, _excerpt(about), f"/u/{user.username}")
+    return Target(kind, target_id, user.id, user.username, _excerpt(about), f"/u/{user.username}", what="account")
 
 
 def _check_visible(session: Session, reporter: User, target: Target) -> None:
@@ -194,13 +214,19 @@ def open_reports(*, session: Session, admin: User | None) -> list[ReportedThing]
     return list(things.values())
 
 
-def _close(session: Session, admin: User, target: str, resolution: str) -> int:
+def waiting_count(*, session: Session) -> int:
+    """How many reported things wait for an admin (the navbar's badge for admins)."""
+    return session.exec(select(func.count(distinct(Report.target))).where(Report.resolved_at.is_(None))).one()
+
+
+def _close(session: Session, admin: User, target: str, resolution: str) -> list[int]:
+    """Resolve the open reports on `target`; returns who had reported it."""
     reports = session.exec(select(Report).where(Report.target == target, Report.resolved_at.is_(None))).all()
     now = utcnow()
     for row in reports:
         row.resolved_at, row.resolved_by_id, row.resolution = now, admin.id, resolution
         session.add(row)
-    return len(reports)
+    return [row.user_id for row in reports]
 
 
 @dataclass
@@ -227,7 +253,7 @@ def resolve(*, session: Session, admin: User | None, target: object, action: str
         if found.owner_id == admin.id and kind == "user":
             raise ValidationError({"action": "You cannot deactivate your own account here."})
         if kind == "entry":
-            session.delete(session.get(Entry, target_id))
+            entries.remove_entry(session=session, entry=session.get(Entry, target_id))
         elif kind == "comment":
             session.delete(session.get(Comment, target_id))
         elif kind == "message":
@@ -236,8 +262,36 @@ def resolve(*, session: Session, admin: User | None, target: object, action: str
         else:
             accounts.deactivate_user(session=session, user_id=target_id)
         outcome.removed = True
-    outcome.closed = _close(session, admin, key, "removed" if outcome.removed else "dismissed")
+    reporter_ids = _close(session, admin, key, "removed" if outcome.removed else "dismissed")
+    outcome.closed = len(reporter_ids)
     if not outcome.closed and not outcome.removed:
         raise NotFound("Nobody reported that, or it was dealt with already.")
+    if found is not None:
+        _tell(session, admin, found, reporter_ids, removed=outcome.removed)
     session.flush()
     return outcome
+
+
+def _tell(session: Session, admin: User, found: Target, reporter_ids: list[int], *, removed: bool) -> None:
+    """The notices a decision sends: each reporter hears what became of their report; the owner
+    of a removed postcard, comment or message hears it was taken down (a deactivated person
+    cannot log in to read it). The reasons given stay with the admins."""
+    key = f"{found.kind}:{found.target_id}"
+    for reporter_id in reporter_ids:
+        social.moderation_notice(
+            session=session,
+            recipient_id=reporter_id,
+            admin_id=admin.id,
+            kind="removed" if removed else "kept",
+            target=key,
+            note=found.named_for_reporter(),
+        )
+    if removed and found.kind != "user":
+        social.moderation_notice(
+            session=session,
+            recipient_id=found.owner_id,
+            admin_id=admin.id,
+            kind="taken_down",
+            target=key,
+            note=found.named_for_owner(),
+        )

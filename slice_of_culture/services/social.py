@@ -10,15 +10,27 @@ from collections.abc import Collection
 from dataclasses import asdict, dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import Row, func
+from sqlalchemy import Row, and_, func, or_
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import Session, select
 
-from slice_of_culture.models import Comment, Entry, Follow, Item, Like, Notification, User, is_row_id, utcnow
+from slice_of_culture.models import (
+    MODERATION_KINDS,
+    Comment,
+    Entry,
+    Follow,
+    Item,
+    Like,
+    Notification,
+    User,
+    is_row_id,
+    utcnow,
+)
 from slice_of_culture.services import blocks
 from slice_of_culture.services.display import initials
 from slice_of_culture.services.errors import NotFound, PermissionDenied, ValidationError
-from slice_of_culture.services.forums import mention_targets
+from slice_of_culture.services.forums import MentionTarget, mention_targets
 from slice_of_culture.services.rates import Rate, check_rate
 from slice_of_culture.services.visibility import comment_visible_to, entry_visible_to
 from slice_of_culture.text import clean_text
@@ -117,28 +129,25 @@ class PersonRow:
     avatar_url: str
 
 
-def followers(*, session: Session, user_id: int, limit: int = 200) -> list[PersonRow]:
-    """People who follow `user_id`, newest first."""
-    rows = session.exec(
-        select(User)
-        .join(Follow, Follow.follower_id == User.id)
-        .where(Follow.followee_id == user_id, User.is_active)
-        .order_by(Follow.created_at.desc())
-        .limit(limit)
-    ).all()
+def _people_list(
+    session: Session, viewer_id: int | None, *, joined: ColumnElement[int], where: ColumnElement[bool], limit: int
+) -> list[PersonRow]:
+    """Active people, newest follow first, leaving out who the viewer blocked or was blocked by."""
+    statement = select(User).join(Follow, joined == User.id).where(where, User.is_active)
+    if viewer_id:
+        statement = statement.where(User.id.not_in(blocks.hidden_people(viewer_id)))
+    rows = session.exec(statement.order_by(Follow.created_at.desc()).limit(limit)).all()
     return [person_row(u) for u in rows]
 
 
-def following(*, session: Session, user_id: int, limit: int = 200) -> list[PersonRow]:
-    """People `user_id` follows, newest first."""
-    rows = session.exec(
-        select(User)
-        .join(Follow, Follow.followee_id == User.id)
-        .where(Follow.follower_id == user_id, User.is_active)
-        .order_by(Follow.created_at.desc())
-        .limit(limit)
-    ).all()
-    return [person_row(u) for u in rows]
+def followers(*, session: Session, user_id: int, viewer_id: int | None = None, limit: int = 200) -> list[PersonRow]:
+    """People who follow `user_id`, newest first, as `viewer_id` (None: logged out) sees them."""
+    return _people_list(session, viewer_id, joined=Follow.follower_id, where=Follow.followee_id == user_id, limit=limit)
+
+
+def following(*, session: Session, user_id: int, viewer_id: int | None = None, limit: int = 200) -> list[PersonRow]:
+    """People `user_id` follows, newest first, as `viewer_id` (None: logged out) sees them."""
+    return _people_list(session, viewer_id, joined=Follow.followee_id, where=Follow.follower_id == user_id, limit=limit)
 
 
 def person_row(user: User | Row) -> PersonRow:
@@ -374,17 +383,58 @@ class NotificationView:
     unread: bool
 
 
+def moderation_notice(*, session: Session, recipient_id: int, admin_id: int, kind: str, target: str, note: str) -> None:
+    """Tell a reporter what became of what they reported ("removed", "kept"), or an owner that
+    their thing was taken down ("taken_down"). `note` says what the thing was (it may be gone)."""
+    if kind not in MODERATION_KINDS:
+        raise ValueError(f"not a moderation notice: {kind}")
+    if recipient_id != admin_id:
+        session.add(Notification(recipient_id=recipient_id, actor_id=admin_id, kind=kind, target=target, note=note))
+
+
+# Who moderation notices come from, as people see it: the team, not the admin by name.
+MODERATORS = "The moderators"
+
+
+def _shown_to(user: User) -> ColumnElement[bool]:
+    """A WHERE clause on notifications joined with their actor: what `user` is shown. Nothing
+    from people blocked either way or no longer active; the moderators' notices always."""
+    return and_(
+        Notification.recipient_id == user.id,
+        or_(
+            Notification.kind.in_(MODERATION_KINDS),
+            and_(User.is_active, Notification.actor_id.not_in(blocks.hidden_people(user.id))),
+        ),
+    )
+
+
 def unread_count(*, session: Session, user: User) -> int:
-    """How many notifications the user has not read."""
+    """How many notifications the user has not read (of those `notifications` shows)."""
     return session.exec(
         select(func.count())
         .select_from(Notification)
-        .where(
-            Notification.recipient_id == user.id,
-            Notification.read_at.is_(None),
-            Notification.actor_id.not_in(blocks.hidden_people(user.id)),
-        )
+        .join(User, User.id == Notification.actor_id)
+        .where(_shown_to(user), Notification.read_at.is_(None))
     ).one()
+
+
+def _text(n: Notification, about: str, mention: MentionTarget | None) -> str:
+    match n.kind:
+        case "like":
+            return f"liked your postcard about {about}"
+        case "comment":
+            return f"commented on your postcard about {about}"
+        case "follow":
+            return "started following you"
+        case "mention":
+            return f"mentioned you in {mention.forum_name}" if mention else "mentioned you in a forum"
+        case "removed":
+            return f"removed {n.note}, which you reported. Thank you."
+        case "kept":
+            return f"looked at {n.note}, which you reported, and kept it: we found it within the rules."
+        case "taken_down":
+            return f"removed {n.note} after a report: it broke the rules."
+    return n.kind
 
 
 def notifications(*, session: Session, user: User, limit: int = 50) -> list[NotificationView]:
@@ -392,15 +442,12 @@ def notifications(*, session: Session, user: User, limit: int = 50) -> list[Noti
     rows = session.exec(
         select(Notification, User)
         .join(User, User.id == Notification.actor_id)
-        .where(
-            Notification.recipient_id == user.id,
-            User.is_active,
-            Notification.actor_id.not_in(blocks.hidden_people(user.id)),
-        )
+        .where(_shown_to(user))
         .order_by(Notification.created_at.desc(), Notification.id.desc())
         .limit(limit)
     ).all()
-    entry_ids = [int(n.target.split(":")[1]) for n, _ in rows if n.target.startswith("entry:")]
+    social_rows = [(n, actor) for n, actor in rows if n.kind not in MODERATION_KINDS]
+    entry_ids = [int(n.target.split(":")[1]) for n, _ in social_rows if n.target.startswith("entry:")]
     titles = dict(
         session.exec(
             select(Entry.id, Item.title).join(Item, Item.id == Entry.item_id).where(Entry.id.in_(entry_ids))
@@ -408,30 +455,29 @@ def notifications(*, session: Session, user: User, limit: int = 50) -> list[Noti
     )
     # Mentions lead to the message in its forum (the forums service knows where that is).
     mentions = mention_targets(
-        session=session, message_ids=[int(n.target.split(":")[1]) for n, _ in rows if n.target.startswith("message:")]
+        session=session,
+        message_ids=[int(n.target.split(":")[1]) for n, _ in social_rows if n.target.startswith("message:")],
     )
     views = []
     for n, actor in rows:
-        name = actor.display_name or actor.username
-        about = titles.get(int(n.target.split(":")[1]), "") if n.target.startswith("entry:") else ""
-        mention = mentions.get(int(n.target.split(":")[1])) if n.target.startswith("message:") else None
-        text = {
-            "like": f"liked your postcard about {about}",
-            "comment": f"commented on your postcard about {about}",
-            "follow": "started following you",
-            "mention": f"mentioned you in {mention.forum_name}" if mention else "mentioned you in a forum",
-        }.get(n.kind, n.kind)
-        href = f"/u/{user.username}#entry-{n.target.split(':')[1]}" if about else f"/u/{actor.username}"
-        if mention:
-            href = mention.href
+        if n.kind in MODERATION_KINDS:
+            name, href = MODERATORS, ""
+            about, mention = "", None
+        else:
+            name = actor.display_name or actor.username
+            about = titles.get(int(n.target.split(":")[1]), "") if n.target.startswith("entry:") else ""
+            mention = mentions.get(int(n.target.split(":")[1])) if n.target.startswith("message:") else None
+            href = f"/u/{user.username}#entry-{n.target.split(':')[1]}" if about else f"/u/{actor.username}"
+            if mention:
+                href = mention.href
         views.append(
             NotificationView(
                 notification_id=n.id,
                 kind=n.kind,
-                actor_username=actor.username,
+                actor_username="" if n.kind in MODERATION_KINDS else actor.username,
                 actor_name=name,
                 actor_initials=initials(name),
-                text=text,
+                text=_text(n, about, mention),
                 href=href,
                 created_at=n.created_at.isoformat(),
                 unread=n.read_at is None,

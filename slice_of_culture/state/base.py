@@ -13,7 +13,7 @@ from slice_of_culture import routes
 from slice_of_culture.config import get_settings
 from slice_of_culture.db import session_scope
 from slice_of_culture.models import User
-from slice_of_culture.services import accounts, social
+from slice_of_culture.services import accounts, reports, social
 from slice_of_culture.services.display import initials
 
 
@@ -29,6 +29,8 @@ class SessionState(rx.State):
     is_admin: bool = False
     # Unread notifications, for the navbar badge.
     unread: int = 0
+    # For admins: reported things waiting for a decision (the badge on "Admin").
+    waiting_reports: int = 0
     # False until the server has looked at the cookie once for this page.
     auth_checked: bool = False
 
@@ -47,9 +49,10 @@ class SessionState(rx.State):
         self.is_admin = bool(user and user.is_admin)
         self.auth_checked = True
         if user is None:
-            self.unread = 0
+            self.unread = self.waiting_reports = 0
         elif session is not None:
             self.unread = social.unread_count(session=session, user=user)
+            self.waiting_reports = reports.waiting_count(session=session) if user.is_admin else 0
 
     def sign_in(self, token: str, user: User) -> None:
         self.auth_token = token

@@ -98,9 +98,13 @@ class ProfileState(PostcardListMixin, rx.State):
                     session=session, owner_id=owner_id, viewer_id=viewer.id if viewer else None
                 )
             elif section == "followers":
-                self.followers = social.followers(session=session, user_id=owner_id)
+                self.followers = social.followers(
+                    session=session, user_id=owner_id, viewer_id=viewer.id if viewer else None
+                )
             elif section == "following":
-                self.following = social.following(session=session, user_id=owner_id)
+                self.following = social.following(
+                    session=session, user_id=owner_id, viewer_id=viewer.id if viewer else None
+                )
 
     @rx.event
     async def set_shelf_kind(self, value: str):

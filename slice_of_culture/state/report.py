@@ -70,6 +70,7 @@ class AdminReportsState(rx.State):
         session_state = await self.get_state(SessionState)
         with session_scope() as session:
             self.things = reports.open_reports(session=session, admin=session_state.current_user(session))
+            session_state.waiting_reports = reports.waiting_count(session=session)
         self.loaded = True
 
     @rx.event

@@ -113,3 +113,29 @@ def test_bad_blocks_are_refused_and_change_nothing(session: Session, people) -> 
     assert blocks.unblock(session=session, blocker=ana, blocked_id=bob.id) is False
     assert blocks.blocked_between(session=session, a_id=ana.id, b_id=bob.id)
     assert len(session.exec(select(Block)).all()) == 1
+
+
+def test_like_counts_and_follower_lists_leave_out_blocked_people(session: Session, people) -> None:
+    ana, bob, cleo = people
+    dave = make_user(session, "dave")
+    entry = entries.create_entry(session=session, user=cleo, item_id=make_item(session).id, data=EntryInput())
+    for fan in (bob, dave):
+        social.like(session=session, user=fan, entry_id=entry.id)
+        social.follow(session=session, follower=fan, followee_id=cleo.id)
+    social.follow(session=session, follower=cleo, followee_id=bob.id)
+    social.follow(session=session, follower=cleo, followee_id=dave.id)
+    blocks.block(session=session, blocker=bob, blocked_id=ana.id)  # Bob blocked Ana: hidden from her too
+
+    def likes(viewer_id: int | None) -> int:
+        return next(c.like_count for c in postcards.everyone_feed(session=session, viewer_id=viewer_id).postcards)
+
+    assert {who: likes(who) for who in (ana.id, cleo.id, dave.id, None)} == {ana.id: 1, cleo.id: 2, dave.id: 2, None: 2}
+
+    def names(rows) -> list[str]:  # noqa: ANN001
+        return sorted(p.username for p in rows)
+
+    assert names(social.followers(session=session, user_id=cleo.id, viewer_id=ana.id)) == ["dave"]
+    assert names(social.following(session=session, user_id=cleo.id, viewer_id=ana.id)) == ["dave"]
+    for viewer in (cleo.id, dave.id, None):
+        assert names(social.followers(session=session, user_id=cleo.id, viewer_id=viewer)) == ["bob", "dave"]
+        assert names(social.following(session=session, user_id=cleo.id, viewer_id=viewer)) == ["bob", "dave"]

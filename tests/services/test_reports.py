@@ -7,9 +7,10 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
-from slice_of_culture.models import Comment, Entry, Like, Message, Report, User, utcnow
+from slice_of_culture.models import Comment, Entry, Like, Message, Notification, Report, User, utcnow
 from slice_of_culture.services import blocks, entries, forums, reports, social
 from slice_of_culture.services.entries import EntryInput
 from slice_of_culture.services.errors import NotFound, PermissionDenied, RateLimited, ValidationError
@@ -129,3 +130,79 @@ def test_removing_a_postcard_takes_its_comments_and_likes_with_it(session: Sessi
     session.expire_all()
     assert done.removed and session.get(Entry, entry_id) is None and session.get(Comment, comment_id) is None
     assert session.exec(select(Like).where(Like.entry_id == entry_id)).all() == []
+
+
+def _notices(session: Session, user: User) -> list[tuple[str, str, str]]:
+    """(who, what, link) of a person's moderation notices, oldest first."""
+    shown = social.notifications(session=session, user=user)
+    return [(n.actor_name, n.text, n.href) for n in reversed(shown) if n.kind in ("removed", "kept", "taken_down")]
+
+
+def test_decisions_tell_the_reporters_and_the_owner_never_the_reasons(session: Session, cast) -> None:
+    ana, bob, cleo, admin = cast
+    entry = entries.create_entry(session=session, user=ana, item_id=make_item(session, "Dune").id, data=EntryInput())
+    other = entries.create_entry(session=session, user=cleo, item_id=make_item(session).id, data=EntryInput())
+    comment = social.add_comment(session=session, user=ana, entry_id=other.id, text="buy   my\nstuff " + "x" * 80)
+    message = forums.post_message(session=session, user=ana, slug="books", text="spam spam")
+    social.like(session=session, user=cleo, entry_id=entry.id)
+    for reporter, target in ((bob, f"entry:{entry.id}"), (cleo, f"entry:{entry.id}"), (bob, f"comment:{comment.id}"),
+                             (cleo, f"message:{message.message_id}"), (cleo, f"user:{ana.id}")):  # fmt: skip
+        reports.report(session=session, reporter=reporter, target=target, reason="secret reason")
+    assert reports.waiting_count(session=session) == 4
+    # Ana blocked the admin: the moderators' notices still reach her.
+    blocks.block(session=session, blocker=ana, blocked_id=admin.id)
+
+    reports.resolve(session=session, admin=admin, target=f"entry:{entry.id}", action="remove")
+    reports.resolve(session=session, admin=admin, target=f"comment:{comment.id}", action="dismiss")
+    reports.resolve(session=session, admin=admin, target=f"message:{message.message_id}", action="remove")
+    assert reports.waiting_count(session=session) == 1
+    # ana's notices before her account goes: her postcard and message were taken down.
+    ana_notices = _notices(session, ana)
+    assert ana_notices == [
+        ("The moderators", "removed your postcard about Dune after a report: it broke the rules.", ""),
+        ("The moderators", "removed your message in Books “spam spam” after a report: it broke the rules.", ""),
+    ]
+    # Cleo's like notification was about the removed postcard: it went with it (no "about " + nothing).
+    assert [n.kind for n in social.notifications(session=session, user=ana) if n.kind == "like"] == []
+    reports.resolve(session=session, admin=admin, target=f"user:{ana.id}", action="remove")
+    assert reports.waiting_count(session=session) == 0
+
+    quote = "“buy my stuff " + "x" * 46 + "…”"  # whitespace folded, 60 characters with the …
+    assert _notices(session, bob) == [
+        ("The moderators", "removed the postcard about Dune by @ana, which you reported. Thank you.", ""),
+        ("The moderators", f"looked at the comment {quote} by @ana, which you reported, and kept it: "
+                           "we found it within the rules.", ""),
+    ]  # fmt: skip
+    assert [text for _, text, _ in _notices(session, cleo)] == [
+        "removed the postcard about Dune by @ana, which you reported. Thank you.",
+        "removed the message in Books “spam spam” by @ana, which you reported. Thank you.",
+        "removed @ana's account, which you reported. Thank you.",
+    ]
+    assert social.unread_count(session=session, user=bob) == 2
+    # Nobody hears the reasons, nor the admin's name; the admin gets no notices of their own.
+    everything = [
+        n.text + n.actor_name for u in (ana, bob, cleo) for n in social.notifications(session=session, user=u)
+    ]
+    assert not any("secret" in t or "mod" == t for t in everything)
+    assert all(n.actor_username != "mod" for u in (bob, cleo) for n in social.notifications(session=session, user=u))
+    assert social.notifications(session=session, user=admin) == []
+
+
+def test_an_admin_reporting_then_deciding_is_not_told(session: Session, cast) -> None:
+    ana, bob, _, admin = cast
+    entry = entries.create_entry(session=session, user=ana, item_id=make_item(session).id, data=EntryInput())
+    reports.report(session=session, reporter=admin, target=f"entry:{entry.id}")
+    reports.report(session=session, reporter=bob, target=f"entry:{entry.id}")
+    reports.resolve(session=session, admin=admin, target=f"entry:{entry.id}", action="dismiss")
+    assert social.notifications(session=session, user=admin) == []
+    assert [n.kind for n in social.notifications(session=session, user=bob)] == ["kept"]
+    assert social.notifications(session=session, user=ana) == []  # kept: nothing to tell the owner
+
+
+def test_the_notification_kinds_stay_checked_after_the_migration(session: Session, cast) -> None:
+    ana, bob, _, _ = cast
+    session.add(Notification(recipient_id=ana.id, actor_id=bob.id, kind="taken_down", note="your postcard"))
+    session.flush()
+    session.add(Notification(recipient_id=ana.id, actor_id=bob.id, kind="bogus"))
+    with pytest.raises(IntegrityError):
+        session.flush()
