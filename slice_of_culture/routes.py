@@ -42,6 +42,8 @@ def safe_next(next_path: str | None) -> str:
 
 ITEM = "/item/[item_id]"
 NOTIFICATIONS = "/notifications"
+# What the moderators go by; their notices and the report dialog link here.
+RULES = "/rules"
 
 
 def item(item_id: int) -> str:

@@ -18,6 +18,7 @@ from slice_of_culture.pages.imports import import_page
 from slice_of_culture.pages.item import item_page
 from slice_of_culture.pages.notifications import notifications_page
 from slice_of_culture.pages.profile import profile_page
+from slice_of_culture.pages.rules import rules_page
 from slice_of_culture.pages.search import search_page
 from slice_of_culture.pages.settings import settings_page
 from slice_of_culture.pages.welcome import welcome_page
@@ -94,6 +95,7 @@ app.add_page(
     title="Notifications · Slice of Culture",
     on_load=[SessionState.require_login, NotificationsState.load],
 )
+app.add_page(rules_page, route=routes.RULES, title="Community rules · Slice of Culture", on_load=SessionState.sync_user)
 app.add_page(
     admin_reports_page,
     route=routes.ADMIN_REPORTS,

@@ -252,6 +252,15 @@ def layout(*children: rx.Component, max_width: str = "52rem") -> rx.Component:
             rx.vstack(*children, spacing="5", width="100%", padding_y="2rem"),
             style={"max_width": max_width, "margin": "0 auto", "padding": "0 1rem"},
         ),
+        rx.el.footer(
+            rx.hstack(
+                rx.text("Slice of Culture", size="1", color_scheme="gray"),
+                rx.link("Community rules", href=routes.RULES, size="1", color_scheme="gray"),
+                spacing="4",
+                justify="center",
+                padding="1.5rem 1rem 2rem",
+            ),
+        ),
         min_height="100vh",
     )
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
+from slice_of_culture import routes
 from slice_of_culture.services.reports import MAX_REASON
 from slice_of_culture.state.report import ReportState
 
@@ -28,7 +29,9 @@ def report_dialog() -> rx.Component:
             rx.form(
                 rx.vstack(
                     rx.dialog.description(
-                        "An admin will look at it and may take it down. The person is not told who reported it.",
+                        "An admin will look at it and take it down if it breaks our ",
+                        rx.link("community rules", href=routes.RULES, is_external=True),
+                        ". The person is not told who reported it.",
                         size="2",
                     ),
                     rx.el.label("Why? (optional)", html_for="report-reason", font_weight="500", font_size="0.9rem"),

@@ -41,12 +41,7 @@ def _card(n) -> rx.Component:  # noqa: ANN001
 
 
 def _row(n) -> rx.Component:  # noqa: ANN001
-    # Notices about something that may be gone lead nowhere.
-    return rx.cond(
-        n.href != "",
-        rx.link(_card(n), href=n.href, underline="none", color="inherit", width="100%"),
-        _card(n),
-    )
+    return rx.link(_card(n), href=n.href, underline="none", color="inherit", width="100%")
 
 
 def notifications_page() -> rx.Component:

@@ -27,6 +27,7 @@ from slice_of_culture.models import (
     is_row_id,
     utcnow,
 )
+from slice_of_culture.routes import RULES
 from slice_of_culture.services import blocks
 from slice_of_culture.services.display import initials
 from slice_of_culture.services.errors import NotFound, PermissionDenied, ValidationError
@@ -392,7 +393,8 @@ def moderation_notice(*, session: Session, recipient_id: int, admin_id: int, kin
         session.add(Notification(recipient_id=recipient_id, actor_id=admin_id, kind=kind, target=target, note=note))
 
 
-# Who moderation notices come from, as people see it: the team, not the admin by name.
+# Who moderation notices come from, as people see it: the team, not the admin by name. They lead
+# to the community rules (the thing itself may be gone).
 MODERATORS = "The moderators"
 
 
@@ -461,7 +463,7 @@ def notifications(*, session: Session, user: User, limit: int = 50) -> list[Noti
     views = []
     for n, actor in rows:
         if n.kind in MODERATION_KINDS:
-            name, href = MODERATORS, ""
+            name, href = MODERATORS, RULES
             about, mention = "", None
         else:
             name = actor.display_name or actor.username

@@ -1,8 +1,10 @@
 """Reporting in Chromium: a person reports a forum message with a reason; an admin finds it in
-the queue and removes it, and the room shows it deleted at once."""
+the queue and removes it, the room shows it deleted at once, and the reporter and the author
+each get a notice from the moderators."""
 
 from __future__ import annotations
 
+import re
 import uuid
 
 import pytest
@@ -51,13 +53,36 @@ def test_report_a_message_and_an_admin_removes_it(new_page, browser, app) -> Non
         admin.goto(app.url + "/admin/reports")
         thing = admin.get_by_test_id("reported-thing").filter(has_text=spam)
         expect(thing).to_be_visible()
+        # The navbar tells the admin how many reported things wait (other tests' reports too).
+        waiting = admin.get_by_role("link", name=re.compile(r"^Admin \(\d+ reported, waiting\)$"))
+        expect(waiting).to_be_visible()
+        before = int(re.search(r"\d+", waiting.get_attribute("aria-label")).group())
         expect(thing).to_contain_text(f"@{ana_name}")
         expect(thing).to_contain_text("“Spam <b>again</b>”")
         thing.get_by_role("button", name="Remove").click()
         expect(admin.get_by_role("status")).to_have_text("Removed; 1 report closed.")
         expect(thing).to_have_count(0)
+        left = f"Admin ({before - 1} reported, waiting)" if before > 1 else "Admin"
+        expect(admin.get_by_role("link", name=left, exact=True)).to_be_visible()
     finally:
         context.close()
     # Ana, still in the room, sees it deleted without a reload.
     expect(conversation(ana).get_by_text(spam)).to_have_count(0)
     expect(conversation(ana).get_by_text("message deleted").last).to_be_visible()
+
+    # Both hear what the moderators did, from the team, not from the admin by name; the reason
+    # Bob gave is not shown to Ana.
+    for page, text in (
+        (bob, f"removed the message in Horror “{spam}” by @{ana_name}, which you reported. Thank you."),
+        (ana, f"removed your message in Horror “{spam}” after a report: it broke the rules."),
+    ):
+        page.goto(app.url + "/")
+        expect(page.get_by_role("link", name=re.compile(r"Notifications \(\d+ unread\)"))).to_be_visible()
+        page.goto(app.url + "/notifications")
+        notice = page.get_by_test_id("notification").filter(has_text=text)
+        expect(notice).to_have_text(re.compile(r"^The moderators " + re.escape(text)))
+        expect(page.get_by_text("again")).to_have_count(0)
+    # The notice leads to the rules it was judged by.
+    notice.click()
+    expect(ana.get_by_role("heading", name="Community rules", level=1)).to_be_visible()
+    expect(ana).to_have_url(re.compile(r"/rules$"))

@@ -159,8 +159,8 @@ def test_decisions_tell_the_reporters_and_the_owner_never_the_reasons(session: S
     # ana's notices before her account goes: her postcard and message were taken down.
     ana_notices = _notices(session, ana)
     assert ana_notices == [
-        ("The moderators", "removed your postcard about Dune after a report: it broke the rules.", ""),
-        ("The moderators", "removed your message in Books “spam spam” after a report: it broke the rules.", ""),
+        ("The moderators", "removed your postcard about Dune after a report: it broke the rules.", "/rules"),
+        ("The moderators", "removed your message in Books “spam spam” after a report: it broke the rules.", "/rules"),
     ]
     # Cleo's like notification was about the removed postcard: it went with it (no "about " + nothing).
     assert [n.kind for n in social.notifications(session=session, user=ana) if n.kind == "like"] == []
@@ -169,9 +169,9 @@ def test_decisions_tell_the_reporters_and_the_owner_never_the_reasons(session: S
 
     quote = "“buy my stuff " + "x" * 46 + "…”"  # whitespace folded, 60 characters with the …
     assert _notices(session, bob) == [
-        ("The moderators", "removed the postcard about Dune by @ana, which you reported. Thank you.", ""),
+        ("The moderators", "removed the postcard about Dune by @ana, which you reported. Thank you.", "/rules"),
         ("The moderators", f"looked at the comment {quote} by @ana, which you reported, and kept it: "
-                           "we found it within the rules.", ""),
+                           "we found it within the rules.", "/rules"),
     ]  # fmt: skip
     assert [text for _, text, _ in _notices(session, cleo)] == [
         "removed the postcard about Dune by @ana, which you reported. Thank you.",
