@@ -5,7 +5,9 @@ an optional reason: only what they can see, never their own, at most once each, 
 REPORT_RATE.max_count an hour. The admins' queue (`open_reports`) shows each reported thing once,
 oldest first, with what it says, whose it is, a link to it and every reason given. An admin
 resolves a thing's reports together: "remove" deletes the postcard or comment, marks the message
-deleted (as an admin's delete in the room) or deactivates the person; "dismiss" keeps it.
+deleted (as an admin's delete in the room) or deactivates the person (whose reported postcards
+and comments then close too: nobody sees them); "dismiss" keeps it. Each reporter is told what
+was decided, and the owner of what was taken down is told so; never who reported, nor why.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import timedelta
 
-from sqlalchemy import distinct, func
+from sqlalchemy import distinct, func, or_
 from sqlmodel import Session, select
 
 from slice_of_culture.models import Comment, Entry, Forum, Item, Message, Report, User, is_row_id, utcnow
@@ -268,8 +270,31 @@ def resolve(*, session: Session, admin: User | None, target: object, action: str
         raise NotFound("Nobody reported that, or it was dealt with already.")
     if found is not None:
         _tell(session, admin, found, reporter_ids, removed=outcome.removed)
+    if outcome.removed and kind == "user":
+        outcome.closed += _close_on_things_of(session, admin, target_id)
     session.flush()
     return outcome
+
+
+def _close_on_things_of(session: Session, admin: User, user_id: int) -> int:
+    """After an account is closed, its postcards and comments are shown to nobody: open reports
+    on them close as removed, and their reporters hear it. (Its forum messages stay in the rooms'
+    history, so reports on those wait for a decision of their own.)"""
+    keys = session.exec(
+        select(Report.target)
+        .distinct()
+        .where(
+            Report.resolved_at.is_(None), or_(Report.target.startswith("entry:"), Report.target.startswith("comment:"))
+        )
+    ).all()
+    closed = 0
+    for key in keys:
+        found = _target(session, *parse_target(key))
+        if found is not None and found.owner_id == user_id:
+            reporter_ids = _close(session, admin, key, "removed")
+            _tell(session, admin, found, reporter_ids, removed=True)
+            closed += len(reporter_ids)
+    return closed
 
 
 def _tell(session: Session, admin: User, found: Target, reporter_ids: list[int], *, removed: bool) -> None:
@@ -286,7 +311,7 @@ def _tell(session: Session, admin: User, found: Target, reporter_ids: list[int],
             target=key,
             note=found.named_for_reporter(),
         )
-    if removed and found.kind != "user":
+    if removed and found.kind != "user" and session.get(User, found.owner_id).is_active:
         social.moderation_notice(
             session=session,
             recipient_id=found.owner_id,

@@ -206,3 +206,31 @@ def test_the_notification_kinds_stay_checked_after_the_migration(session: Sessio
     session.add(Notification(recipient_id=ana.id, actor_id=bob.id, kind="bogus"))
     with pytest.raises(IntegrityError):
         session.flush()
+
+
+def test_closing_an_account_closes_the_reports_on_its_postcards_and_comments(session: Session, cast) -> None:
+    ana, bob, cleo, admin = cast
+    entry = entries.create_entry(session=session, user=ana, item_id=make_item(session, "Dune").id, data=EntryInput())
+    other = entries.create_entry(session=session, user=cleo, item_id=make_item(session).id, data=EntryInput())
+    comment = social.add_comment(session=session, user=ana, entry_id=other.id, text="spam")
+    message = forums.post_message(session=session, user=ana, slug="books", text="spam in a room")
+    bob_entry = entries.create_entry(session=session, user=bob, item_id=make_item(session).id, data=EntryInput())
+    reports.report(session=session, reporter=bob, target=f"entry:{entry.id}")
+    reports.report(session=session, reporter=cleo, target=f"comment:{comment.id}")
+    reports.report(session=session, reporter=cleo, target=f"message:{message.message_id}")
+    reports.report(session=session, reporter=cleo, target=f"entry:{bob_entry.id}")
+    reports.report(session=session, reporter=bob, target=f"user:{ana.id}")
+
+    done = reports.resolve(session=session, admin=admin, target=f"user:{ana.id}", action="remove")
+    assert (done.removed, done.closed) == (True, 3)
+    # Left waiting: the message (rooms keep it) and Bob's postcard (not Ana's).
+    assert sorted(t.kind for t in reports.open_reports(session=session, admin=admin)) == ["entry", "message"]
+    assert [text for _, text, _ in _notices(session, bob)] == [
+        "removed @ana's account, which you reported. Thank you.",
+        "removed the postcard about Dune by @ana, which you reported. Thank you.",
+    ]
+    assert [text for _, text, _ in _notices(session, cleo)] == [
+        "removed the comment “spam” by @ana, which you reported. Thank you."
+    ]
+    # Nothing is told to the closed account.
+    assert session.exec(select(Notification).where(Notification.recipient_id == ana.id)).all() == []
