@@ -2,7 +2,8 @@
 
 Usage:
     .venv/bin/python -m bench.feed_bench [--users 100000 --items 200000 --entries 1000000
-                                          --follows 2000000] [--keep] [--regenerate]
+                                          --follows 2000000 --likes 3000000 --comments 300000
+                                          --blocks 20000] [--keep] [--regenerate]
 
 It creates the database `soc_bench` (next to the admin database named by BENCH_PG_ADMIN_URL,
 default postgresql://postgres@127.0.0.1:5432/postgres), applies our alembic migrations, fills it
@@ -11,9 +12,15 @@ users / queries, runs EXPLAIN (ANALYZE, BUFFERS) on one representative call of e
 writes a dated run to the "Feed, profile and search queries (PostgreSQL)" section of
 `bench/RESULTS.md` (newest first).
 
+Every postcard page also counts each postcard's likes and comments and whether the viewer liked
+it, leaving out people blocked either way (`postcards._social_counts_statement`), and every feed
+leaves out blocked owners: so the data has likes, comments and blocks, one viewer in ten sampled
+for the feeds and profiles has blocks (a few of them by the thousand), and one row pages through
+the profiles whose newest postcards are the most discussed.
+
 Reuse: the database comment records the sizes, seed and generator version it was built from.
 With `--keep` the database stays after the run and the next run with the same sizes and seed
-reuses it (it only applies new migrations and re-analyzes), skipping generation (about 75 s
+reuses it (it only applies new migrations and re-analyzes), skipping generation (about 2 minutes
 here). Most of a run (about 7 minutes on 2 cores, with the data reused) is walking 1,000 following feeds 49 pages
 deep; `--samples` / `--deep-samples` make a quick run. `--regenerate` rebuilds the data anyway.
 Without `--keep` the database is dropped at the end (it takes about 600 MB).
@@ -45,7 +52,7 @@ from sqlmodel import Session
 from tqdm import tqdm
 
 from alembic import command
-from bench.feed_data import Generator, Signature, Sizes
+from bench.feed_data import FEED_SIZES, Generator, Signature, Sizes
 from bench.results import RESULTS, add_run
 from slice_of_culture.config import PROJECT_ROOT
 from slice_of_culture.db import make_engine
@@ -59,6 +66,30 @@ PAGE = 20
 DEEP_PAGE = 50
 # Untimed calls per query before measuring, so caches and the connection pool are warm.
 WARMUP = 50
+# Every BLOCKER_EVERY-th sampled feed or profile viewer is swapped for someone with blocks, so the
+# NOT IN (hidden people) subplans are measured non-empty, not only on the few drawn by chance.
+BLOCKER_EVERY = 10
+# "Has blocks" for that swap: at least this many people hidden by a block either way.
+BLOCKER_MIN = 5
+# The much-discussed profiles: owners whose newest postcards have the most likes and comments.
+HOT_OWNERS = 20
+# Owners of the most liked entries, ranked by the likes and comments on their newest public
+# postcards (what the first page of their profile shows).
+HOT_OWNERS_SQL = f"""
+WITH hot AS (SELECT entry_id FROM "like" GROUP BY entry_id ORDER BY count(*) DESC LIMIT 2000),
+owners AS (SELECT DISTINCT e.user_id FROM entry e JOIN hot ON hot.entry_id = e.id),
+newest AS (
+    SELECT n.id, o.user_id FROM owners o CROSS JOIN LATERAL (
+        SELECT id FROM entry WHERE user_id = o.user_id AND visibility = 'public'
+        ORDER BY created_at DESC, id DESC LIMIT {PAGE}) n
+)
+SELECT user_id, likes, comments FROM (
+    SELECT user_id,
+           sum((SELECT count(*) FROM "like" l WHERE l.entry_id = newest.id)) AS likes,
+           sum((SELECT count(*) FROM comment c WHERE c.entry_id = newest.id)) AS comments
+    FROM newest GROUP BY user_id
+) AS talk ORDER BY likes + comments DESC, user_id LIMIT %(limit)s
+"""
 
 
 # Database lifecycle ---------------------------------------------------------------------------
@@ -174,10 +205,30 @@ class Measurement:
     plans: list[tuple[str, list[str]]] = field(default_factory=list)
     statements_per_call: int = 0
     skipped: str = ""
+    # Calls EXPLAINed besides the median (and p95) one, e.g. the hottest page.
+    also_explain: list[tuple[str, Callable[[Session], Any]]] = field(default_factory=list)
+    # Over the timed calls' postcards: how many were shown, their likes and comments.
+    postcards: int = 0
+    likes: int = 0
+    comments: int = 0
+    most_likes: int = 0
+    most_comments: int = 0
 
-    def add(self, ms: float, call: Callable[[Session], Any]) -> None:
+    def add(self, ms: float, call: Callable[[Session], Any], result: Any = None) -> None:
         self.times_ms.append(ms)
         self.calls.append(call)
+        for card in getattr(result, "postcards", None) or []:
+            self.postcards += 1
+            self.likes += card.like_count
+            self.comments += card.comment_count
+            self.most_likes = max(self.most_likes, card.like_count)
+            self.most_comments = max(self.most_comments, card.comment_count)
+
+    def social_text(self) -> str:
+        """Mean likes / comments per shown postcard ("" when the call shows none, e.g. search)."""
+        if not self.postcards:
+            return ""
+        return f"{self.likes / self.postcards:.1f} / {self.comments / self.postcards:.1f}"
 
     def pct(self, q: float) -> float:
         return float(np.percentile(self.times_ms, q)) if self.times_ms else float("nan")
@@ -273,6 +324,10 @@ class Bench:
         self.deep_samples = deep_samples
         self.warmup = min(WARMUP, samples)
         self.rng = np.random.default_rng(seed + 1)
+        # Blockers swapped into the samples and the hot profiles come from streams of their own,
+        # so the draws above stay as they were before blocks existed.
+        self.block_rng = np.random.default_rng(seed + 2)
+        self.hot_rng = np.random.default_rng(seed + 3)
         self.recorder = Recorder(engine)
         with psycopg.connect(engine.url.render_as_string(hide_password=False).replace("+psycopg", "")) as conn:
             self.user_ids = np.array([r[0] for r in conn.execute('SELECT id FROM "user"')])
@@ -280,6 +335,16 @@ class Bench:
             self.owners = np.array([r[0] for r in conn.execute("SELECT DISTINCT user_id FROM entry")])
             self.item_count = conn.execute("SELECT max(id) FROM item").fetchone()[0]
             self.titles = self._titles(conn)
+            # How many people a block (either way) hides from each person who has any.
+            self.hidden = dict(
+                conn.execute(
+                    "SELECT person, count(*) FROM (SELECT blocker_id AS person FROM block"
+                    " UNION ALL SELECT blocked_id FROM block) AS b GROUP BY person"
+                ).fetchall()
+            )
+            self.hot_owners = [tuple(r) for r in conn.execute(HOT_OWNERS_SQL, {"limit": HOT_OWNERS})]
+        self.blockers = np.array(sorted(p for p, k in self.hidden.items() if k >= BLOCKER_MIN), dtype=np.int64)
+        self.big_blockers = [p for p, k in sorted(self.hidden.items(), key=lambda pk: -pk[1]) if k >= 500]
 
     def _titles(self, conn: psycopg.Connection) -> list[tuple[str, str]]:
         ids = [int(i) for i in self.rng.integers(1, self.item_count + 1, 2 * (self.samples + self.warmup))]
@@ -290,15 +355,58 @@ class Bench:
         for call in inputs[: self.warmup]:
             untimed(self.engine, call)
         for call in tqdm(inputs if reuse else inputs[self.warmup :], desc=m.name, unit="call"):
-            m.add(timed(self.engine, call)[0], call)
+            ms, result = timed(self.engine, call)
+            m.add(ms, call, result)
         return m
+
+    def with_blocks(self, picks: np.ndarray, viewers: np.ndarray, *, timed_from: int) -> np.ndarray:
+        """`picks` with every BLOCKER_EVERY-th one swapped for a viewer who has blocks (the people
+        with the most blocks first, among the timed ones from index `timed_from`)."""
+        candidates = np.intersect1d(self.blockers, viewers)
+        if not len(candidates):
+            return picks
+        picks = np.array(picks, dtype=np.int64)
+        slots = np.arange(0, len(picks), BLOCKER_EVERY)
+        picks[slots] = self.block_rng.choice(candidates, len(slots))
+        allowed = set(candidates.tolist())
+        big = [p for p in self.big_blockers if p in allowed]
+        timed_slots = slots[slots >= timed_from]
+        picks[timed_slots[: len(big)]] = big[: len(timed_slots)]
+        return picks
+
+    def heaviest_blocker_besides(self, owner: int) -> int | None:
+        """The person with the most people hidden by blocks who can see `owner`'s postcards."""
+        url = self.engine.url.render_as_string(hide_password=False).replace("+psycopg", "")
+        with psycopg.connect(url) as conn:
+            for person in sorted(self.hidden, key=lambda p: (-self.hidden[p], p))[:50]:
+                blocked = conn.execute(
+                    "SELECT 1 FROM block WHERE (blocker_id = %(a)s AND blocked_id = %(b)s)"
+                    " OR (blocker_id = %(b)s AND blocked_id = %(a)s)",
+                    {"a": person, "b": owner},
+                ).fetchone()
+                if person != owner and not blocked:
+                    return int(person)
+        return None
+
+    def blocks_note(self, viewers: Sequence[int]) -> str:
+        """How many of these (timed) viewers have someone hidden by a block, and how many."""
+        hidden = [self.hidden.get(int(v), 0) for v in viewers]
+        having = [k for k in hidden if k]
+        if not having:
+            return "no sampled viewer has blocks"
+        return (
+            f"{len(having)} of {len(hidden)} timed viewers have people hidden by blocks "
+            f"(median {int(np.median(having))}, max {max(having):,})"
+        )
 
     # Feeds and profile ----------------------------------------------------------------------------
 
     def first_pages(self, name: str, description: str, feed: Callable, viewers: np.ndarray) -> Measurement:
-        picks = self.rng.choice(viewers, self.samples + self.warmup)
+        picks = self.with_blocks(self.rng.choice(viewers, self.samples + self.warmup), viewers, timed_from=self.warmup)
         calls = [lambda s, v=int(v): feed(session=s, viewer_id=v, cursor="", limit=PAGE) for v in picks]
-        return self.measure(Measurement(name, description), calls)
+        m = self.measure(Measurement(name, description), calls)
+        m.notes.append(self.blocks_note(picks[self.warmup :]))
+        return m
 
     def walk(self, feed: Callable, viewer: int) -> str:
         """The cursor for page 50: 49 pages walked by next_cursor, untimed ("" if the feed ends sooner)."""
@@ -323,36 +431,78 @@ class Bench:
         wanted = self.deep_samples
         calls: list[Callable[[Session], Any]] = []
         if same_for_all:
-            first, second, *_ = (int(v) for v in self.rng.choice(viewers, 2, replace=False))
+            # Walked by two viewers without blocks: a block hides postcards, and so moves page 50.
+            unblocked = viewers[~np.isin(viewers, list(self.hidden))]
+            first, second, *_ = (int(v) for v in self.rng.choice(unblocked, 2, replace=False))
             cursor = self.walk(feed, first)
             assert cursor and cursor == self.walk(feed, second), "page 50's cursor differs between viewers"
-            picks = self.rng.choice(viewers, wanted)
+            picks = self.with_blocks(self.rng.choice(viewers, wanted), viewers, timed_from=0)
             calls = [lambda s, v=int(v): feed(session=s, viewer_id=v, cursor=cursor, limit=PAGE) for v in picks]
-            m.notes.append("page 50's cursor is the same for every viewer, so it was walked once and checked twice")
+            m.notes.append(
+                "page 50's cursor is the same for every viewer without blocks, so it was walked once and checked "
+                "twice (viewers with blocks get the same place in the feed)"
+            )
+            m.notes.append(self.blocks_note(picks))
             return self.measure(m, calls, reuse=True)
         short = 0
+        walked: list[int] = []
         with tqdm(total=wanted, desc=f"{name} (walking 49 pages)", unit="user") as bar:
-            for viewer in self.rng.permutation(viewers):
+            for viewer in self.with_blocks(self.rng.permutation(viewers), viewers, timed_from=0):
                 if len(calls) >= wanted:
                     break
                 if not (cursor := self.walk(feed, int(viewer))):
                     short += 1
                     continue
                 calls.append(lambda s, v=int(viewer), c=cursor: feed(session=s, viewer_id=v, cursor=c, limit=PAGE))
+                walked.append(int(viewer))
                 bar.update(1)
         if short:
             m.notes.append(f"{short} sampled users skipped: their feed ends before page {DEEP_PAGE}")
+        m.notes.append(self.blocks_note(walked))
         return self.measure(m, calls, reuse=True)
 
     def profiles(self, profile: Callable) -> Measurement:
         viewers = self.rng.choice(self.user_ids, self.samples + self.warmup)
         owners = self.rng.choice(self.owners, self.samples + self.warmup)
+        viewers = self.with_blocks(viewers, self.user_ids, timed_from=self.warmup)
         calls = [
             lambda s, v=int(v), o=int(o): profile(session=s, viewer_id=v, owner_id=o, cursor="", limit=PAGE)
             for v, o in zip(viewers, owners, strict=True)
         ]
         description = "profile_postcards, first page: random viewer, random owner with at least one entry"
-        return self.measure(Measurement("profile first page", description), calls)
+        m = self.measure(Measurement("profile first page", description), calls)
+        m.notes.append(self.blocks_note(viewers[self.warmup :]))
+        return m
+
+    def hot_profiles(self, profile: Callable) -> Measurement:
+        """The first page of the profiles whose newest postcards are the most discussed, so each
+        postcard's like and comment counts have thousands and hundreds of rows to count."""
+        name = "profile first page, much-discussed"
+        if not self.hot_owners:
+            return Measurement(name, "", skipped="no likes in the data")
+        count = self.samples + self.warmup
+        owners = [int(self.hot_owners[i % len(self.hot_owners)][0]) for i in range(count)]
+        viewers = self.with_blocks(self.hot_rng.choice(self.user_ids, count), self.user_ids, timed_from=self.warmup)
+        calls = [
+            lambda s, v=int(v), o=o: profile(session=s, viewer_id=v, owner_id=o, cursor="", limit=PAGE)
+            for v, o in zip(viewers, owners, strict=True)
+        ]
+        likes, comments = self.hot_owners[0][1], self.hot_owners[0][2]
+        description = (
+            f"profile_postcards, first page of the {len(self.hot_owners)} profiles whose newest {PAGE} public "
+            f"postcards have the most likes and comments (the top one: {likes:,} likes and {comments:,} "
+            "comments on its first page), random viewers"
+        )
+        m = self.measure(Measurement(name, description), calls)
+        m.notes.append(self.blocks_note(viewers[self.warmup :]))
+        # The hottest page, seen by the person with the most people hidden by blocks (who has not
+        # blocked its owner, nor been blocked by them): the social counts' NOT IN lists are longest.
+        hottest = int(self.hot_owners[0][0])
+        viewer = self.heaviest_blocker_besides(hottest) or int(viewers[-1])
+        call = lambda s: profile(session=s, viewer_id=viewer, owner_id=hottest, cursor="", limit=PAGE)  # noqa: E731
+        # (No comma in the label: the report splits labels at the first one.)
+        m.also_explain.append((f"hottest page (viewer with {self.hidden.get(viewer, 0)} people hidden)", call))
+        return m
 
     # Search ---------------------------------------------------------------------------------------
 
@@ -425,6 +575,7 @@ class Bench:
         picks = [("median call", m.call_near(50))]
         if m.pct(95) > GOAL_P95_MS:
             picks.append(("p95 call", m.call_near(95)))
+        picks += m.also_explain
         for label, call in picks:
             statements = self.recorder.capture(lambda call=call: untimed(self.engine, call))
             m.statements_per_call = m.statements_per_call or len(statements)
@@ -492,6 +643,13 @@ def server_facts(name: str) -> dict[str, str]:
         for setting in ("shared_buffers", "work_mem", "effective_cache_size", "random_page_cost", "jit"):
             facts[setting] = conn.execute(f"SHOW {setting}").fetchone()[0]
         facts["size"] = conn.execute("SELECT pg_size_pretty(pg_database_size(current_database()))").fetchone()[0]
+        for table in ("follow", "like", "comment", "block"):
+            facts[table] = conn.execute(f'SELECT count(*) FROM "{table}"').fetchone()[0]
+        for table, column in (("like", "entry_id"), ("comment", "entry_id"), ("block", "blocker_id")):
+            most = conn.execute(f'SELECT count(*) FROM "{table}" GROUP BY {column} ORDER BY 1 DESC LIMIT 1').fetchone()
+            facts[f"most_{table}"] = most[0] if most else 0
+        facts["liked_entries"] = conn.execute('SELECT count(DISTINCT entry_id) FROM "like"').fetchone()[0]
+        facts["blockers"] = conn.execute("SELECT count(DISTINCT blocker_id) FROM block").fetchone()[0]
     return facts
 
 
@@ -518,32 +676,43 @@ def render(
         f"PostgreSQL {facts['version']} with default settings (shared_buffers {facts['shared_buffers']}, "
         f"work_mem {facts['work_mem']}, effective_cache_size {facts['effective_cache_size']}, "
         f"random_page_cost {facts['random_page_cost']}, jit {facts['jit']}).",
-        f"- Data: {sizes.users:,} users, {sizes.items:,} items, {sizes.entries:,} entries, {sizes.follows:,} follows "
-        f"(seed {seed}; database {facts['size']}). Entry activity, follower counts and item popularity are "
-        "Zipf-skewed; 85% public / 10% followers / 5% private; 10% of entries arrive in bursts; "
-        "no likes or comments (their count queries run on empty tables).",
+        f"- Data: {sizes.users:,} users, {sizes.items:,} items, {sizes.entries:,} entries, {facts['follow']:,} follows "
+        f"({sizes.follows:,} drawn, less those the blocks ended), {facts['like']:,} likes, {facts['comment']:,} "
+        f"comments, {facts['block']:,} blocks (seed {seed}; database {facts['size']}). Entry activity, follower "
+        "counts and item popularity are Zipf-skewed; 85% public / 10% followers / 5% private; 10% of entries "
+        "arrive in bursts. Likes and comments gather on recent postcards by much-followed people, from their "
+        f"followers and anyone: {facts['liked_entries']:,} entries have likes, the most liked has "
+        f"{facts['most_like']:,}, the most discussed {facts['most_comment']:,} comments. {facts['blockers']:,} "
+        f"people block someone: most one to three people, heavy followers 5 to 50 (people they follow, people "
+        f"posting lately), a few about a thousand (the most: {facts['most_block']:,}).",
         f"- Generation (COPY via psycopg, then VACUUM ANALYZE): {generation}.",
         f"- Method: {WARMUP} untimed warm-up calls per query, then time.perf_counter around the service call "
         "(a fresh SQLModel Session per call, pooled connection) on an engine from "
         "`slice_of_culture.db.make_engine`. Warm cache: the data fits in RAM. "
         f"Whole run {elapsed / 60:.1f} min.",
         "",
-        f"| query | calls | p50 ms | p95 ms | max ms | SQL statements per call | goal p95 <= {GOAL_P95_MS:g} ms |",
-        "|---|---:|---:|---:|---:|---:|---|",
+        f"| query | calls | p50 ms | p95 ms | max ms | SQL statements per call | likes / comments per postcard "
+        f"(mean) | goal p95 <= {GOAL_P95_MS:g} ms |",
+        "|---|---:|---:|---:|---:|---:|---:|---|",
     ]
     for m in measurements:
         if m.skipped:
-            lines.append(f"| {m.name} | 0 | | | | | not measured: {m.skipped} |")
+            lines.append(f"| {m.name} | 0 | | | | | | not measured: {m.skipped} |")
             continue
         verdict = "met" if m.pct(95) <= GOAL_P95_MS else "**missed**"
         lines.append(
             f"| {m.name} | {len(m.times_ms)} | {m.pct(50):.1f} | {m.pct(95):.1f} | {max(m.times_ms):.1f} "
-            f"| {m.statements_per_call} | {verdict} |"
+            f"| {m.statements_per_call} | {m.social_text()} | {verdict} |"
         )
     lines += ["", "What each query is:", ""]
     for m in measurements:
-        notes = "; ".join(m.notes)
-        lines.append(f"- **{m.name}**: {m.description}" + (f" ({notes})" if notes else "") + ".")
+        notes = m.notes + (
+            [f"the most on one shown postcard: {m.most_likes:,} likes, {m.most_comments:,} comments"]
+            if m.postcards
+            else []
+        )
+        notes_text = "; ".join(notes)
+        lines.append(f"- **{m.name}**: {m.description}" + (f" ({notes_text})" if notes_text else "") + ".")
     lines += [
         "",
         "Indexes used by the slowest statement of the median call (and of the p95 call where the goal is missed):",
@@ -579,7 +748,15 @@ def run(args: argparse.Namespace) -> int:
     from slice_of_culture.services import postcards
 
     started = time.perf_counter()
-    sizes = Sizes(users=args.users, items=args.items, entries=args.entries, follows=args.follows)
+    sizes = Sizes(
+        users=args.users,
+        items=args.items,
+        entries=args.entries,
+        follows=args.follows,
+        likes=args.likes,
+        comments=args.comments,
+        blocks=args.blocks,
+    )
     timings = prepare(args.database, Signature(sizes=sizes, seed=args.seed), regenerate=args.regenerate)
     engine = make_engine(db_url(args.database, driver=True))
     deep_samples = args.deep_samples or args.samples
@@ -622,6 +799,7 @@ def run(args: argparse.Namespace) -> int:
             same_for_all=True,
         ),
         bench.profiles(postcards.profile_postcards),
+        bench.hot_profiles(postcards.profile_postcards),
     ]
     if search_items:
         measurements.append(bench.search(search_items))
@@ -662,6 +840,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--items", type=int, default=Sizes.items)
     parser.add_argument("--entries", type=int, default=Sizes.entries)
     parser.add_argument("--follows", type=int, default=Sizes.follows)
+    parser.add_argument("--likes", type=int, default=FEED_SIZES.likes)
+    parser.add_argument("--comments", type=int, default=FEED_SIZES.comments)
+    parser.add_argument("--blocks", type=int, default=FEED_SIZES.blocks)
     parser.add_argument("--seed", type=int, default=42)
     parser.add_argument("--samples", type=int, default=1000, help="timed calls per query (default 1000)")
     parser.add_argument(
