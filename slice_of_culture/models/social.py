@@ -14,11 +14,15 @@ class Like(SQLModel, table=True):
     """A user likes an entry (at most once)."""
 
     __tablename__ = "like"
-    __table_args__ = (UniqueConstraint("user_id", "entry_id", name="uq_like_user_entry"),)
+    __table_args__ = (
+        UniqueConstraint("user_id", "entry_id", name="uq_like_user_entry"),
+        # A postcard's like count, leaving out blocked and closed accounts, from the index alone.
+        Index("ix_like_entry_user", "entry_id", "user_id"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     user_id: int = Field(foreign_key="user.id", ondelete="CASCADE")
-    entry_id: int = Field(foreign_key="entry.id", index=True, ondelete="CASCADE")
+    entry_id: int = Field(foreign_key="entry.id", ondelete="CASCADE")
     created_at: datetime = Field(default_factory=utcnow)
 
 
@@ -26,7 +30,9 @@ class Comment(SQLModel, table=True):
     """A comment on an entry."""
 
     __tablename__ = "comment"
-    __table_args__ = (Index("ix_comment_entry_created", "entry_id", "created_at"),)
+    # A postcard's comments in order, and its comment count (which checks each author), from the
+    # index alone.
+    __table_args__ = (Index("ix_comment_entry_created_user", "entry_id", "created_at", "user_id"),)
 
     id: int | None = Field(default=None, primary_key=True)
     user_id: int = Field(foreign_key="user.id", index=True, ondelete="CASCADE")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, Index
+from sqlalchemy import CheckConstraint, Index, text
 from sqlmodel import Field, SQLModel
 
 from slice_of_culture.models.common import VISIBILITIES, sql_in, utcnow
@@ -14,7 +14,12 @@ class User(SQLModel, table=True):
     """A person with an account. `username` is stored lower-case, so uniqueness is case-insensitive."""
 
     __tablename__ = "user"
-    __table_args__ = (CheckConstraint(sql_in("default_visibility", VISIBILITIES), name="default_visibility"),)
+    __table_args__ = (
+        CheckConstraint(sql_in("default_visibility", VISIBILITIES), name="default_visibility"),
+        # The few closed accounts, read once per statement by like and comment counts
+        # (services/visibility.py, `closed_accounts`).
+        Index("ix_user_closed", "id", postgresql_where=text("NOT is_active"), sqlite_where=text("NOT is_active")),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     username: str = Field(max_length=30, unique=True, index=True)

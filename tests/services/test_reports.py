@@ -11,7 +11,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from slice_of_culture.models import Comment, Entry, Like, Message, Notification, Report, User, utcnow
-from slice_of_culture.services import blocks, entries, forums, reports, social
+from slice_of_culture.services import blocks, entries, forums, postcards, reports, social
 from slice_of_culture.services.entries import EntryInput
 from slice_of_culture.services.errors import NotFound, PermissionDenied, RateLimited, ValidationError
 from tests.utils.factories import make_item, make_user
@@ -215,6 +215,16 @@ def test_closing_an_account_closes_the_reports_on_its_postcards_and_comments(ses
     comment = social.add_comment(session=session, user=ana, entry_id=other.id, text="spam")
     message = forums.post_message(session=session, user=ana, slug="books", text="spam in a room")
     bob_entry = entries.create_entry(session=session, user=bob, item_id=make_item(session).id, data=EntryInput())
+    social.like(session=session, user=ana, entry_id=bob_entry.id)
+    social.like(session=session, user=cleo, entry_id=bob_entry.id)
+    social.add_comment(session=session, user=ana, entry_id=bob_entry.id, text="follow me for more")
+
+    def counts() -> set[tuple[int, int]]:
+        """(likes, comments) on Bob's postcard, as each of them and a visitor see it."""
+        page = {v: postcards.profile_postcards(session=session, viewer_id=v, owner_id=bob.id) for v in (bob.id, None)}
+        return {(c.like_count, c.comment_count) for p in page.values() for c in p.postcards}
+
+    assert counts() == {(2, 1)}
     reports.report(session=session, reporter=bob, target=f"entry:{entry.id}")
     reports.report(session=session, reporter=cleo, target=f"comment:{comment.id}")
     reports.report(session=session, reporter=cleo, target=f"message:{message.message_id}")
@@ -232,5 +242,7 @@ def test_closing_an_account_closes_the_reports_on_its_postcards_and_comments(ses
     assert [text for _, text, _ in _notices(session, cleo)] == [
         "removed the comment “spam” by @ana, which you reported. Thank you."
     ]
+    # A closed account's likes and comments no longer count anywhere.
+    assert counts() == {(1, 0)}
     # Nothing is told to the closed account.
     assert session.exec(select(Notification).where(Notification.recipient_id == ana.id)).all() == []
