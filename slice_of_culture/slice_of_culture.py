@@ -8,6 +8,7 @@ import reflex as rx
 
 from slice_of_culture import routes
 from slice_of_culture.api import backend_app
+from slice_of_culture.heap import freeze_startup_heap
 from slice_of_culture.pages.admin import admin_recs_page, admin_reports_page
 from slice_of_culture.pages.auth import login_page, signup_page
 from slice_of_culture.pages.for_you import for_you_page
@@ -146,3 +147,14 @@ async def recommender_schedule():
 
 
 app.register_lifespan_task(recommender_schedule)
+
+
+@contextlib.asynccontextmanager
+async def frozen_startup_heap():
+    """Once the worker has started, keep what it holds out of the garbage collector's full
+    passes (slice_of_culture/heap.py: ~100 ms pauses on ~4% of For you requests otherwise)."""
+    freeze_startup_heap()
+    yield
+
+
+app.register_lifespan_task(frozen_startup_heap)
