@@ -85,7 +85,7 @@ def _admin_link() -> rx.Component:
         high_contrast=True,
         weight="medium",
         aria_label=rx.cond(
-            waiting, "Admin (" + SessionState.waiting_reports.to_string() + " reported, waiting)", "Admin"
+            waiting, "Admin (" + SessionState.waiting_reports.to_string() + " reported things waiting)", "Admin"
         ),
     )
 

@@ -54,6 +54,13 @@ def signup_page() -> rx.Component:
                         autocomplete="new-password",
                         hint="At least 8 characters.",
                     ),
+                    rx.text(
+                        "By signing up you agree to our ",
+                        rx.link("community rules", href=routes.RULES, is_external=True),
+                        ".",
+                        size="2",
+                        color_scheme="gray",
+                    ),
                     submit_button("Sign up"),
                     spacing="4",
                     width="100%",

@@ -54,7 +54,7 @@ def test_report_a_message_and_an_admin_removes_it(new_page, browser, app) -> Non
         thing = admin.get_by_test_id("reported-thing").filter(has_text=spam)
         expect(thing).to_be_visible()
         # The navbar tells the admin how many reported things wait (other tests' reports too).
-        waiting = admin.get_by_role("link", name=re.compile(r"^Admin \(\d+ reported, waiting\)$"))
+        waiting = admin.get_by_role("link", name=re.compile(r"^Admin \(\d+ reported things waiting\)$"))
         expect(waiting).to_be_visible()
         before = int(re.search(r"\d+", waiting.get_attribute("aria-label")).group())
         expect(thing).to_contain_text(f"@{ana_name}")
@@ -62,7 +62,7 @@ def test_report_a_message_and_an_admin_removes_it(new_page, browser, app) -> Non
         thing.get_by_role("button", name="Remove").click()
         expect(admin.get_by_role("status")).to_have_text("Removed; 1 report closed.")
         expect(thing).to_have_count(0)
-        left = f"Admin ({before - 1} reported, waiting)" if before > 1 else "Admin"
+        left = f"Admin ({before - 1} reported things waiting)" if before > 1 else "Admin"
         expect(admin.get_by_role("link", name=left, exact=True)).to_be_visible()
     finally:
         context.close()
