@@ -91,7 +91,15 @@ def _target(session: Session, kind: str, target_id: int) -> Target | None:
         entry, title, owner = row
         text = f"{title}: {entry.review}" if entry.review else title
         href = f"/u/{owner}?entry={entry.id}"
-        return Target(kind, target_id, entry.user_id, owner, _excerpt(text), href, what=f"postcard about {title}")
+        return Target(
+            kind,
+            target_id,
+            entry.user_id,
+            owner,
+            _excerpt(text),
+            href,
+            what=f"postcard about {_excerpt(title, NOTICE_QUOTE)}",
+        )
     if kind == "comment":
         row = session.exec(
             select(Comment, User.username, Entry.user_id)

@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
-from slice_of_culture.models import Comment, Entry, Like, Message, Notification, Report, User, utcnow
+from slice_of_culture.models import MAX_TITLE, Comment, Entry, Like, Message, Notification, Report, User, utcnow
 from slice_of_culture.services import blocks, entries, forums, postcards, reports, social
 from slice_of_culture.services.entries import EntryInput
 from slice_of_culture.services.errors import NotFound, PermissionDenied, RateLimited, ValidationError
@@ -246,3 +246,21 @@ def test_closing_an_account_closes_the_reports_on_its_postcards_and_comments(ses
     assert counts() == {(1, 0)}
     # Nothing is told to the closed account.
     assert session.exec(select(Notification).where(Notification.recipient_id == ana.id)).all() == []
+
+
+def test_notices_name_long_titles_and_usernames_within_the_column(session: Session, cast) -> None:
+    _, bob, _, admin = cast
+    long_name = make_user(session, "z" * 30)
+    title = "Ünïcode " + "very long title " * 18 + "end"  # 300 characters, the longest allowed
+    assert len(title) <= MAX_TITLE
+    entry = entries.create_entry(
+        session=session, user=long_name, item_id=make_item(session, title[:MAX_TITLE]).id, data=EntryInput()
+    )
+    reports.report(session=session, reporter=bob, target=f"entry:{entry.id}")
+    reports.resolve(session=session, admin=admin, target=f"entry:{entry.id}", action="remove")
+    session.commit()  # PostgreSQL enforces the note's length at the latest here
+    (text,) = [n.text for n in social.notifications(session=session, user=bob)]
+    assert text.startswith("removed the postcard about Ünïcode very long title") and f"@{'z' * 30}" in text
+    (owner_notice,) = [n.text for n in social.notifications(session=session, user=long_name)]
+    assert owner_notice.startswith("removed your postcard about Ünïcode") and "…" in owner_notice
+    assert all(len(n.note) <= social.MAX_NOTE for n in session.exec(select(Notification)).all())
