@@ -34,3 +34,6 @@ class Report(SQLModel, table=True):
     resolved_at: datetime | None = Field(default=None)
     resolved_by_id: int | None = Field(default=None, foreign_key="user.id", ondelete="SET NULL")
     resolution: str | None = Field(default=None, max_length=10)
+    # What the thing was when an admin decided ("the postcard about Dune by @ana"), for the log
+    # of decisions: the thing itself may be gone.
+    note: str = Field(default="", max_length=300)

@@ -11,7 +11,7 @@ from slice_of_culture import routes
 from slice_of_culture.components import layout
 from slice_of_culture.components.charts import BLUE, TOMATO
 from slice_of_culture.components.layout import empty_state
-from slice_of_culture.services.reports import ReportedThing
+from slice_of_culture.services.reports import Decision, ReportedThing
 from slice_of_culture.state.admin import AdminState
 from slice_of_culture.state.report import AdminReportsState
 
@@ -82,6 +82,43 @@ def _reported(thing: ReportedThing) -> rx.Component:
     )
 
 
+def _decision(d: Decision) -> rx.Component:
+    return rx.table.row(
+        rx.table.cell(rx.badge(rx.cond(d.removed, "Removed", "Kept"), color_scheme=rx.cond(d.removed, "red", "gray"))),
+        rx.table.cell(d.what),
+        rx.table.cell(d.reports),
+        rx.table.cell(d.admin),
+        rx.table.cell(rx.moment(d.decided_at, from_now=True)),
+        data_testid="decision",
+    )
+
+
+def _decisions() -> rx.Component:
+    """The latest decisions, so that admins see what the others did."""
+    return rx.cond(
+        AdminReportsState.decisions.length() > 0,
+        rx.vstack(
+            rx.heading("Decided lately", size="5", as_="h2"),
+            rx.table.root(
+                rx.table.header(
+                    rx.table.row(
+                        rx.table.column_header_cell("Decision"),
+                        rx.table.column_header_cell("What"),
+                        rx.table.column_header_cell("Reports"),
+                        rx.table.column_header_cell("By"),
+                        rx.table.column_header_cell("When"),
+                    )
+                ),
+                rx.table.body(rx.foreach(AdminReportsState.decisions, _decision)),
+                size="1",
+                width="100%",
+            ),
+            width="100%",
+            spacing="2",
+        ),
+    )
+
+
 def admin_reports_page() -> rx.Component:
     return layout(
         rx.heading("Reports", size="7", as_="h1"),
@@ -96,6 +133,7 @@ def admin_reports_page() -> rx.Component:
                 rx.spinner(),
             ),
         ),
+        _decisions(),
     )
 
 

@@ -229,14 +229,60 @@ def waiting_count(*, session: Session) -> int:
     return session.exec(select(func.count(distinct(Report.target))).where(Report.resolved_at.is_(None))).one()
 
 
-def _close(session: Session, admin: User, target: str, resolution: str) -> list[int]:
-    """Resolve the open reports on `target`; returns who had reported it."""
+def _close(session: Session, admin: User, target: str, resolution: str, found: Target | None = None) -> list[int]:
+    """Resolve the open reports on `target` (`found`: what it is, for the log of decisions;
+    None when it was gone already); returns who had reported it."""
     reports = session.exec(select(Report).where(Report.target == target, Report.resolved_at.is_(None))).all()
     now = utcnow()
+    note = social.clip_note(found.named_for_reporter()) if found is not None else ""
     for row in reports:
-        row.resolved_at, row.resolved_by_id, row.resolution = now, admin.id, resolution
+        row.resolved_at, row.resolved_by_id, row.resolution, row.note = now, admin.id, resolution, note
         session.add(row)
     return [row.user_id for row in reports]
+
+
+@dataclass
+class Decision:
+    """One line of the admins' log: what was decided about a reported thing, by whom, when."""
+
+    removed: bool
+    what: str
+    reports: int
+    admin: str
+    decided_at: str
+
+
+# Decisions shown in the admins' log, and resolved reports read per decision shown.
+LOG = 20
+LOG_READ = 10
+
+
+def recent_decisions(*, session: Session, admin: User | None, limit: int = LOG) -> list[Decision]:
+    """The latest decisions on reports, newest first (admins only), each with how many reports
+    it closed. Reports that closed because their thing was gone before anyone decided are not
+    decisions, and are left out. Reads the newest resolved reports only (ix_report_open)."""
+    accounts.require_admin(admin)
+    rows = session.exec(
+        select(Report.target, Report.resolution, Report.note, Report.resolved_at, User.username)
+        .join(User, User.id == Report.resolved_by_id, isouter=True)
+        .where(Report.resolved_at.is_not(None), Report.note != "")
+        .order_by(Report.resolved_at.desc(), Report.id.desc())
+        .limit(limit * LOG_READ)
+    ).all()
+    decisions: dict[tuple, Decision] = {}
+    for target, resolution, note, resolved_at, username in rows:
+        key = (target, resolution, resolved_at, username)
+        if key in decisions:
+            decisions[key].reports += 1
+        elif len(decisions) < limit:
+            decisions[key] = Decision(
+                removed=resolution == "removed",
+                what=note,
+                reports=1,
+                admin=f"@{username}" if username else "a former admin",
+                decided_at=resolved_at.isoformat(),
+            )
+    return list(decisions.values())
 
 
 @dataclass
@@ -272,7 +318,7 @@ def resolve(*, session: Session, admin: User | None, target: object, action: str
         else:
             accounts.deactivate_user(session=session, user_id=target_id)
         outcome.removed = True
-    reporter_ids = _close(session, admin, key, "removed" if outcome.removed else "dismissed")
+    reporter_ids = _close(session, admin, key, "removed" if outcome.removed else "dismissed", found)
     outcome.closed = len(reporter_ids)
     if not outcome.closed and not outcome.removed:
         raise NotFound("Nobody reported that, or it was dealt with already.")
@@ -299,7 +345,7 @@ def _close_on_things_of(session: Session, admin: User, user_id: int) -> int:
     for key in keys:
         found = _target(session, *parse_target(key))
         if found is not None and found.owner_id == user_id:
-            reporter_ids = _close(session, admin, key, "removed")
+            reporter_ids = _close(session, admin, key, "removed", found)
             _tell(session, admin, found, reporter_ids, removed=True)
             closed += len(reporter_ids)
     return closed

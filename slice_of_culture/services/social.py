@@ -389,13 +389,18 @@ def moderation_notice(*, session: Session, recipient_id: int, admin_id: int, kin
     their thing was taken down ("taken_down"). `note` says what the thing was (it may be gone)."""
     if kind not in MODERATION_KINDS:
         raise ValueError(f"not a moderation notice: {kind}")
-    if len(note) > MAX_NOTE:
-        note = note[: MAX_NOTE - 1] + "…"
     if recipient_id != admin_id:
-        session.add(Notification(recipient_id=recipient_id, actor_id=admin_id, kind=kind, target=target, note=note))
+        session.add(
+            Notification(recipient_id=recipient_id, actor_id=admin_id, kind=kind, target=target, note=clip_note(note))
+        )
 
 
-# A moderation notice's note is stored in at most this many characters (the column's length).
+def clip_note(note: str) -> str:
+    """A note that fits its column (MAX_NOTE characters)."""
+    return note if len(note) <= MAX_NOTE else note[: MAX_NOTE - 1] + "…"
+
+
+# A moderation notice's note (and a decided report's) is stored in at most this many characters.
 MAX_NOTE = 300
 # Who moderation notices come from, as people see it: the team, not the admin by name. They lead
 # to the community rules (the thing itself may be gone).

@@ -10,7 +10,7 @@ from slice_of_culture import routes
 from slice_of_culture.db import session_scope
 from slice_of_culture.services import reports
 from slice_of_culture.services.errors import PermissionDenied, ServiceError, ValidationError
-from slice_of_culture.services.reports import ReportedThing
+from slice_of_culture.services.reports import Decision, ReportedThing
 from slice_of_culture.state.base import SessionState
 from slice_of_culture.state.forum_room import show_message_change
 
@@ -63,13 +63,16 @@ class AdminReportsState(rx.State):
     """/admin/reports: reported things, the longest waiting first; remove or dismiss."""
 
     things: list[ReportedThing] = []
+    decisions: list[Decision] = []
     notice: str = ""
     loaded: bool = False
 
     async def _reload(self) -> None:
         session_state = await self.get_state(SessionState)
         with session_scope() as session:
-            self.things = reports.open_reports(session=session, admin=session_state.current_user(session))
+            admin = session_state.current_user(session)
+            self.things = reports.open_reports(session=session, admin=admin)
+            self.decisions = reports.recent_decisions(session=session, admin=admin)
             session_state.waiting_reports = reports.waiting_count(session=session)
         self.loaded = True
 

@@ -62,6 +62,10 @@ def test_report_a_message_and_an_admin_removes_it(new_page, browser, app) -> Non
         thing.get_by_role("button", name="Remove").click()
         expect(admin.get_by_role("status")).to_have_text("Removed; 1 report closed.")
         expect(thing).to_have_count(0)
+        # The log of decisions shows it, with who decided.
+        decision = admin.get_by_test_id("decision").filter(has_text=spam)
+        expect(decision).to_contain_text("Removed")
+        expect(decision).to_contain_text(f"the message in Horror “{spam}” by @{ana_name}")
         left = f"Admin ({before - 1} reported things waiting)" if before > 1 else "Admin"
         expect(admin.get_by_role("link", name=left, exact=True)).to_be_visible()
     finally:

@@ -264,3 +264,32 @@ def test_notices_name_long_titles_and_usernames_within_the_column(session: Sessi
     (owner_notice,) = [n.text for n in social.notifications(session=session, user=long_name)]
     assert owner_notice.startswith("removed your postcard about Ünïcode") and "…" in owner_notice
     assert all(len(n.note) <= social.MAX_NOTE for n in session.exec(select(Notification)).all())
+
+
+def test_admins_see_the_latest_decisions_with_who_decided(session: Session, cast) -> None:
+    ana, bob, cleo, admin = cast
+    other_admin = make_user(session, "mod2")
+    other_admin.is_admin = True
+    dune = entries.create_entry(session=session, user=ana, item_id=make_item(session, "Dune").id, data=EntryInput())
+    solaris = entries.create_entry(
+        session=session, user=ana, item_id=make_item(session, "Solaris").id, data=EntryInput()
+    )
+    gone = entries.create_entry(session=session, user=ana, item_id=make_item(session).id, data=EntryInput())
+    for reporter in (bob, cleo):
+        reports.report(session=session, reporter=reporter, target=f"entry:{dune.id}")
+    reports.report(session=session, reporter=bob, target=f"entry:{solaris.id}")
+    reports.report(session=session, reporter=bob, target=f"entry:{gone.id}")
+    entries.delete_entry(session=session, user=ana, entry_id=gone.id)  # gone before anyone decided
+    reports.resolve(session=session, admin=admin, target=f"entry:{dune.id}", action="remove")
+    reports.open_reports(session=session, admin=admin)  # closes the gone one's report
+    reports.resolve(session=session, admin=other_admin, target=f"entry:{solaris.id}", action="dismiss")
+
+    log = reports.recent_decisions(session=session, admin=admin)
+    assert [(d.removed, d.what, d.reports, d.admin) for d in log] == [
+        (False, "the postcard about Solaris by @ana", 1, "@mod2"),
+        (True, "the postcard about Dune by @ana", 2, "@mod"),
+    ]
+    assert reports.recent_decisions(session=session, admin=admin, limit=1)[0].what.endswith("Solaris by @ana")
+    for who in (bob, None):
+        with pytest.raises(PermissionDenied):
+            reports.recent_decisions(session=session, admin=who)
