@@ -99,18 +99,24 @@ def _decisions() -> rx.Component:
         AdminReportsState.decisions.length() > 0,
         rx.vstack(
             rx.heading("Decided lately", size="5", as_="h2"),
-            rx.table.root(
-                rx.table.header(
-                    rx.table.row(
-                        rx.table.column_header_cell("Decision"),
-                        rx.table.column_header_cell("What"),
-                        rx.table.column_header_cell("Reports"),
-                        rx.table.column_header_cell("By"),
-                        rx.table.column_header_cell("When"),
-                    )
+            # Phones scroll the table sideways rather than squeezing its columns.
+            rx.box(
+                rx.table.root(
+                    rx.table.header(
+                        rx.table.row(
+                            rx.table.column_header_cell("Decision"),
+                            rx.table.column_header_cell("What"),
+                            rx.table.column_header_cell("Reports"),
+                            rx.table.column_header_cell("By"),
+                            rx.table.column_header_cell("When"),
+                        )
+                    ),
+                    rx.table.body(rx.foreach(AdminReportsState.decisions, _decision)),
+                    size="1",
+                    width="100%",
+                    min_width="34rem",
                 ),
-                rx.table.body(rx.foreach(AdminReportsState.decisions, _decision)),
-                size="1",
+                overflow_x="auto",
                 width="100%",
             ),
             width="100%",
