@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import gc
+from concurrent.futures import ThreadPoolExecutor
 
 from slice_of_culture.heap import freeze_startup_heap
 
@@ -32,7 +33,9 @@ def test_the_app_freezes_its_heap_once_a_worker_has_started() -> None:
         async with frozen_startup_heap():
             return gc.get_freeze_count()
 
+    # A thread of its own: other tests (Playwright's sync API) may leave this thread's loop running.
     try:
-        assert asyncio.run(start_and_stop()) > 0
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            assert pool.submit(asyncio.run, start_and_stop()).result() > 0
     finally:
         gc.unfreeze()
