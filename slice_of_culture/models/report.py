@@ -7,7 +7,7 @@ from datetime import datetime
 from sqlalchemy import CheckConstraint, Index, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-from slice_of_culture.models.common import sql_in, utcnow
+from slice_of_culture.models.common import MAX_NOTE, sql_in, utcnow
 
 REPORT_RESOLUTIONS = ("removed", "dismissed")
 
@@ -36,4 +36,4 @@ class Report(SQLModel, table=True):
     resolution: str | None = Field(default=None, max_length=10)
     # What the thing was when an admin decided ("the postcard about Dune by @ana"), for the log
     # of decisions: the thing itself may be gone.
-    note: str = Field(default="", max_length=300)
+    note: str = Field(default="", max_length=MAX_NOTE)

@@ -7,7 +7,7 @@ from datetime import datetime
 from sqlalchemy import CheckConstraint, Index, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-from slice_of_culture.models.common import NOTIFICATION_KINDS, sql_in, utcnow
+from slice_of_culture.models.common import MAX_NOTE, NOTIFICATION_KINDS, sql_in, utcnow
 
 
 class Like(SQLModel, table=True):
@@ -96,6 +96,6 @@ class Notification(SQLModel, table=True):
     target: str = Field(default="", max_length=40)
     # For moderation notices, what the thing was ("the postcard about Dune by @noah_f"): it may
     # be gone by the time the notice is read.
-    note: str = Field(default="", max_length=300)
+    note: str = Field(default="", max_length=MAX_NOTE)
     created_at: datetime = Field(default_factory=utcnow)
     read_at: datetime | None = Field(default=None)

@@ -16,6 +16,7 @@ from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import Session, select
 
 from slice_of_culture.models import (
+    MAX_NOTE,
     MODERATION_KINDS,
     Comment,
     Entry,
@@ -384,6 +385,11 @@ class NotificationView:
     unread: bool
 
 
+# Who moderation notices come from, as people see it: the team, not the admin by name. They lead
+# to the community rules (the thing itself may be gone).
+MODERATORS = "The moderators"
+
+
 def moderation_notice(*, session: Session, recipient_id: int, admin_id: int, kind: str, target: str, note: str) -> None:
     """Tell a reporter what became of what they reported ("removed", "kept"), or an owner that
     their thing was taken down ("taken_down"). `note` says what the thing was (it may be gone)."""
@@ -398,13 +404,6 @@ def moderation_notice(*, session: Session, recipient_id: int, admin_id: int, kin
 def clip_note(note: str) -> str:
     """A note that fits its column (MAX_NOTE characters)."""
     return note if len(note) <= MAX_NOTE else note[: MAX_NOTE - 1] + "…"
-
-
-# A moderation notice's note (and a decided report's) is stored in at most this many characters.
-MAX_NOTE = 300
-# Who moderation notices come from, as people see it: the team, not the admin by name. They lead
-# to the community rules (the thing itself may be gone).
-MODERATORS = "The moderators"
 
 
 def _shown_to(user: User) -> ColumnElement[bool]:

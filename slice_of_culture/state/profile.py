@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import reflex as rx
+from sqlmodel import Session
 
 from slice_of_culture import routes
 from slice_of_culture.db import session_scope
@@ -116,8 +119,10 @@ class ProfileState(PostcardListMixin, rx.State):
         self.shelf_status = value if value in ENTRY_STATUSES else ""
         await self._fetch("")
 
-    @rx.event
-    async def toggle_follow(self):
+    async def _act_on_owner(self, act: Callable[[Session, User, int], None], *, refetch: bool = False):
+        """Do `act(session, viewer, owner_id)` as the signed-in viewer to the profile's owner, then
+        show the new header (`refetch`: with the postcards, when what the viewer may see changed).
+        Nobody signed in: the login page first. A refusal from the services is the notice."""
         if self.header is None:
             return None
         try:
@@ -125,42 +130,45 @@ class ProfileState(PostcardListMixin, rx.State):
                 viewer = await self._viewer(session)
                 if viewer is None:
                     return rx.redirect(routes.login_then(self.router.url.path))
-                if self.header.viewer_follows:
-                    social.unfollow(session=session, follower=viewer, followee_id=self.header.user_id)
-                else:
-                    social.follow(session=session, follower=viewer, followee_id=self.header.user_id)
-                self.header = profiles.profile_header(
-                    session=session, username=self.header.username, viewer_id=viewer.id
-                )
+                act(session, viewer, self.header.user_id)
+                if not refetch:
+                    self.header = profiles.profile_header(
+                        session=session, username=self.header.username, viewer_id=viewer.id
+                    )
+            if refetch:
+                await self._fetch("")
         except ServiceError as exc:
             self.notice = exc.message
         return None
 
     @rx.event
+    async def toggle_follow(self):
+        def act(session: Session, viewer: User, owner_id: int) -> None:
+            if self.header.viewer_follows:
+                social.unfollow(session=session, follower=viewer, followee_id=owner_id)
+            else:
+                social.follow(session=session, follower=viewer, followee_id=owner_id)
+
+        return await self._act_on_owner(act)
+
+    @rx.event
     async def toggle_block(self):
         """Block the profile's owner, or lift the block (services/blocks.py has the rules)."""
-        if self.header is None:
-            return None
-        try:
-            with session_scope() as session:
-                viewer = await self._viewer(session)
-                if viewer is None:
-                    return rx.redirect(routes.login_then(self.router.url.path))
-                if self.header.viewer_blocked:
-                    blocks.unblock(session=session, blocker=viewer, blocked_id=self.header.user_id)
-                    self.notice = f"You unblocked @{self.header.username}."
-                else:
-                    blocks.block(session=session, blocker=viewer, blocked_id=self.header.user_id)
-                    self.similar_people = []
-                    self.notice = (
-                        f"You blocked @{self.header.username}: you no longer see each other's postcards,"
-                        " comments or forum messages, and neither of you can follow the other."
-                    )
-            # Their postcards leave (or come back to) the page with the new header.
-            await self._fetch("")
-        except ServiceError as exc:
-            self.notice = exc.message
-        return None
+
+        def act(session: Session, viewer: User, owner_id: int) -> None:
+            if self.header.viewer_blocked:
+                blocks.unblock(session=session, blocker=viewer, blocked_id=owner_id)
+                self.notice = f"You unblocked @{self.header.username}."
+            else:
+                blocks.block(session=session, blocker=viewer, blocked_id=owner_id)
+                self.similar_people = []
+                self.notice = (
+                    f"You blocked @{self.header.username}: you no longer see each other's postcards,"
+                    " comments or forum messages, and neither of you can follow the other."
+                )
+
+        # Their postcards leave (or come back to) the page with the new header.
+        return await self._act_on_owner(act, refetch=True)
 
     async def _reload_cards(self) -> None:
         # Re-read the cards shown so far (comments, counts), keeping the same length.

@@ -10,7 +10,18 @@ import pytest
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
-from slice_of_culture.models import MAX_TITLE, Comment, Entry, Like, Message, Notification, Report, User, utcnow
+from slice_of_culture.models import (
+    MAX_NOTE,
+    MAX_TITLE,
+    Comment,
+    Entry,
+    Like,
+    Message,
+    Notification,
+    Report,
+    User,
+    utcnow,
+)
 from slice_of_culture.services import blocks, entries, forums, postcards, reports, social
 from slice_of_culture.services.entries import EntryInput
 from slice_of_culture.services.errors import NotFound, PermissionDenied, RateLimited, ValidationError
@@ -263,7 +274,7 @@ def test_notices_name_long_titles_and_usernames_within_the_column(session: Sessi
     assert text.startswith("removed the postcard about Ünïcode very long title") and f"@{'z' * 30}" in text
     (owner_notice,) = [n.text for n in social.notifications(session=session, user=long_name)]
     assert owner_notice.startswith("removed your postcard about Ünïcode") and "…" in owner_notice
-    assert all(len(n.note) <= social.MAX_NOTE for n in session.exec(select(Notification)).all())
+    assert all(len(n.note) <= MAX_NOTE for n in session.exec(select(Notification)).all())
 
 
 def test_admins_see_the_latest_decisions_with_who_decided(session: Session, cast) -> None:
