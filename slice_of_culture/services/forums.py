@@ -26,7 +26,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from sqlalchemy import and_, func, or_, update
+from sqlalchemy import ColumnElement, and_, func, or_, update
 from sqlmodel import Session, select
 
 from slice_of_culture.models import Entry, Forum, ForumMembership, Item, Message, Notification, User, is_row_id, utcnow
@@ -34,7 +34,7 @@ from slice_of_culture.services.blocks import hidden_people
 from slice_of_culture.services.display import initials
 from slice_of_culture.services.errors import NotFound, PermissionDenied, ValidationError
 from slice_of_culture.services.rates import Rate, check_rate
-from slice_of_culture.services.visibility import entry_visible_to
+from slice_of_culture.services.visibility import closed_accounts, entry_visible_to
 from slice_of_culture.text import clean_text
 
 MAX_MESSAGE = 2000
@@ -251,7 +251,7 @@ def recent_messages(*, session: Session, slugs: list[str]) -> dict[str, list[Rec
         rows = session.exec(
             select(Message.id, User.username)
             .join(User, User.id == Message.user_id)
-            .where(Message.forum_id == forum_id, Message.deleted_at.is_(None))
+            .where(Message.forum_id == forum_id, Message.deleted_at.is_(None), User.is_active)
             .order_by(Message.created_at.desc(), Message.id.desc())
             .limit(RECENT_IDS)
         ).all()
@@ -306,6 +306,7 @@ def unread_marks(
                     Message.id > func.coalesce(ForumMembership.last_read_message_id, 0),
                     Message.user_id != viewer.id,
                     Message.deleted_at.is_(None),
+                    _by_open_account(),
                 )
                 .group_by(Message.forum_id)
             ).all()
@@ -320,11 +321,17 @@ def unread_marks(
     }
 
 
+def _by_open_account() -> ColumnElement[bool]:
+    """Messages by open accounts: a closed (deactivated) account's messages leave the rooms with
+    it, as its postcards and comments leave the feeds (a deleted account's are deleted)."""
+    return Message.user_id.not_in(closed_accounts())
+
+
 def _last_messages(session: Session, forum_ids: list[int]) -> dict[int, tuple[Message, User]]:
     """Each forum's newest message that is not deleted, with its author."""
     last_ids = session.exec(
         select(func.max(Message.id))
-        .where(Message.forum_id.in_(forum_ids), Message.deleted_at.is_(None))
+        .where(Message.forum_id.in_(forum_ids), Message.deleted_at.is_(None), _by_open_account())
         .group_by(Message.forum_id)
     ).all()
     return {
@@ -359,6 +366,7 @@ def _unread_counts(session: Session, viewer: User, forum_ids: list[int]) -> dict
             Message.id > func.coalesce(ForumMembership.last_read_message_id, 0),
             Message.user_id != viewer.id,
             Message.deleted_at.is_(None),
+            _by_open_account(),
         )
         .group_by(Message.forum_id)
     ).all()
@@ -391,7 +399,11 @@ def list_messages(
     message `before_id` (the cursor is the oldest message the reader already has)."""
     room = room_for(session=session, viewer=viewer, slug=slug)
     limit = max(1, min(int(limit), 200))
-    stmt = select(Message, User).join(User, User.id == Message.user_id).where(Message.forum_id == room.forum_id)
+    stmt = (
+        select(Message, User)
+        .join(User, User.id == Message.user_id)
+        .where(Message.forum_id == room.forum_id, User.is_active)
+    )
     if before_id is not None:
         cursor = session.get(Message, before_id) if is_row_id(before_id) else None
         if cursor is None or cursor.forum_id != room.forum_id:
@@ -410,9 +422,10 @@ def list_messages(
 
 
 def newest_message_id(*, session: Session, forum_id: int) -> int | None:
-    """The id of the room's newest message (deleted ones included), or None for a quiet room.
-    The live room compares it with what it holds, to notice messages it missed."""
-    return session.exec(select(func.max(Message.id)).where(Message.forum_id == forum_id)).one()
+    """The id of the room's newest message as `list_messages` shows them (deleted ones
+    included), or None for a quiet room. The live room compares it with what it holds, to notice
+    messages it missed."""
+    return session.exec(select(func.max(Message.id)).where(Message.forum_id == forum_id, _by_open_account())).one()
 
 
 def message_view(*, session: Session, message_id: int) -> MessageView:

@@ -15,7 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import timedelta
 
-from sqlalchemy import distinct, func, or_
+from sqlalchemy import distinct, func, not_, or_
 from sqlmodel import Session, select
 
 from slice_of_culture.models import Comment, Entry, Forum, Item, Message, Report, User, is_row_id, utcnow
@@ -143,6 +143,9 @@ def _check_visible(session: Session, reporter: User, target: Target) -> None:
         shown = social.comments_for(session=session, viewer=reporter, entry_ids=[entry_id]).get(entry_id, [])
         if all(c.comment_id != target.target_id for c in shown):
             raise NotFound("There is nothing like that to report.")
+    elif target.kind == "message" and not session.get(User, target.owner_id).is_active:
+        # A closed account's messages left the rooms with it.
+        raise NotFound("There is nothing like that to report.")
 
 
 def report(*, session: Session, reporter: User | None, target: object, reason: object = "") -> bool:
@@ -287,13 +290,18 @@ def recent_decisions(*, session: Session, admin: User | None, limit: int = LOG) 
 
 @dataclass
 class Resolution:
-    """What an admin's decision did: how many reports it closed, and for a removed forum message
-    the room and the message as it reads now (open rooms show it)."""
+    """What an admin's decision did: how many reports it closed, for a removed forum message the
+    room and the message as it reads now, for a deactivated account the rooms it had posted in
+    (open rooms show the change)."""
 
     closed: int
     removed: bool
     slug: str = ""
     message: forums.MessageView | None = None
+    # A deactivated account: who, and the rooms its messages left (for the rooms open now).
+    account_id: int = 0
+    account: str = ""
+    rooms: list[str] = field(default_factory=list)
 
 
 def resolve(*, session: Session, admin: User | None, target: object, action: str) -> Resolution:
@@ -316,6 +324,8 @@ def resolve(*, session: Session, admin: User | None, target: object, action: str
             outcome.message = forums.delete_message(session=session, user=admin, slug=found.slug, message_id=target_id)
             outcome.slug = found.slug
         else:
+            outcome.rooms = forums.forums_posted_in(session=session, user=session.get(User, target_id))
+            outcome.account_id, outcome.account = target_id, found.owner
             accounts.deactivate_user(session=session, user_id=target_id)
         outcome.removed = True
     reporter_ids = _close(session, admin, key, "removed" if outcome.removed else "dismissed", found)
@@ -331,15 +341,10 @@ def resolve(*, session: Session, admin: User | None, target: object, action: str
 
 
 def _close_on_things_of(session: Session, admin: User, user_id: int) -> int:
-    """After an account is closed, its postcards and comments are shown to nobody: open reports
-    on them close as removed, and their reporters hear it. (Its forum messages stay in the rooms'
-    history, so reports on those wait for a decision of their own.)"""
+    """After an account is closed, its postcards, comments and forum messages are shown to
+    nobody: open reports on them close as removed, and their reporters hear it."""
     keys = session.exec(
-        select(Report.target)
-        .distinct()
-        .where(
-            Report.resolved_at.is_(None), or_(Report.target.startswith("entry:"), Report.target.startswith("comment:"))
-        )
+        select(Report.target).distinct().where(Report.resolved_at.is_(None), not_(Report.target.startswith("user:")))
     ).all()
     closed = 0
     for key in keys:

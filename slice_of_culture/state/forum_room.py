@@ -166,7 +166,7 @@ class ForumRoom(rx.SharedState):
             lobby_changed(self._slug(), present=len(self.here))
 
     def _forget(self, user_id: int, username: str) -> None:
-        # A deleted account: its messages leave the window and its tabs leave the room.
+        # A deleted or deactivated account: its messages leave the window, its tabs the room.
         for name in ("history", "fresh"):
             items: list[MessageView] = getattr(self, name)
             kept = [m for m in items if m.username != username]
@@ -450,8 +450,9 @@ async def show_message_change(state_manager: Any, slug: str, message: MessageVie
 
 
 async def forget_account(state_manager: Any, user_id: int, username: str, slugs: list[str]) -> None:
-    """After an account was deleted: rooms open now drop its messages (`slugs`, the forums it
-    posted in, from forums.forums_posted_in) and its tabs, and the forums list rereads them."""
+    """After an account was deleted or deactivated: rooms open now drop its messages (`slugs`, the
+    forums it posted in, from forums.forums_posted_in) and its tabs, and the forums list rereads
+    them."""
     for slug in slugs:
         async with modify_room(state_manager, slug) as shared:
             if shared._forum_id:

@@ -12,7 +12,7 @@ from slice_of_culture.services import reports
 from slice_of_culture.services.errors import PermissionDenied, ServiceError, ValidationError
 from slice_of_culture.services.reports import Decision, ReportedThing
 from slice_of_culture.state.base import SessionState
-from slice_of_culture.state.forum_room import show_message_change
+from slice_of_culture.state.forum_room import forget_account, show_message_change
 
 
 class ReportState(rx.State):
@@ -98,7 +98,13 @@ class AdminReportsState(rx.State):
         if outcome.message is not None:
             # People in the room see it go at once, as after any admin's delete there.
             await show_message_change(get_state_manager(), outcome.slug, outcome.message)
+        if outcome.rooms:
+            # A deactivated account's messages leave the rooms open now, as after a deletion.
+            await forget_account(get_state_manager(), outcome.account_id, outcome.account, outcome.rooms)
         closed = f"{outcome.closed} report{'s' if outcome.closed != 1 else ''}"
-        self.notice = f"Removed; {closed} closed." if outcome.removed else f"Kept; {closed} dismissed."
+        if outcome.account:
+            self.notice = f"Deactivated @{outcome.account}; {closed} closed."
+        else:
+            self.notice = f"Removed; {closed} closed." if outcome.removed else f"Kept; {closed} dismissed."
         await self._reload()
         return None

@@ -90,3 +90,37 @@ def test_report_a_message_and_an_admin_removes_it(new_page, browser, app) -> Non
     notice.click()
     expect(ana.get_by_role("heading", name="Community rules", level=1)).to_be_visible()
     expect(ana).to_have_url(re.compile(r"/rules$"))
+
+
+def test_a_deactivated_accounts_messages_leave_open_rooms(new_page, browser, app) -> None:
+    # An admin closes an account from the queue: its messages leave the rooms people have open
+    # now, without a reload, and it leaves "Here now".
+    troll, troll_name = person(new_page, "troll")
+    bob, _ = person(new_page, "bob")
+    spam = f"Follow me for free films {uuid.uuid4().hex[:6]}"
+    open_room(troll, "jazz")
+    send(troll, spam)
+    bob.goto(app.url + f"/u/{troll_name}")
+    bob.get_by_role("button", name="Report").first.click()
+    dialog = bob.get_by_role("dialog")
+    expect(dialog.get_by_role("heading", name=f"Report @{troll_name}")).to_be_visible()
+    dialog.get_by_role("button", name="Send report").click()
+    expect(bob.get_by_text("Thank you. An admin will look at it.")).to_be_visible()
+    open_room(bob, "jazz")
+    expect(conversation(bob).get_by_text(spam)).to_be_visible()
+    expect(bob.get_by_test_id("present-person").filter(has_text=troll_name)).to_be_visible()
+
+    context, admin = _person_page(browser, app, admin=True)
+    try:
+        admin.goto(app.url + "/admin/reports")
+        thing = admin.get_by_test_id("reported-thing").filter(has_text=f"@{troll_name}")
+        thing.get_by_role("button", name="Deactivate").click()
+        expect(admin.get_by_role("status")).to_have_text(f"Deactivated @{troll_name}; 1 report closed.")
+    finally:
+        context.close()
+    expect(conversation(bob).get_by_text(spam)).to_have_count(0)
+    expect(bob.get_by_test_id("present-person").filter(has_text=troll_name)).to_have_count(0)
+    # And so it stays after a reload: the history comes from the database.
+    bob.reload()
+    expect(bob.get_by_label("Message")).to_be_editable()
+    expect(conversation(bob).get_by_text(spam)).to_have_count(0)

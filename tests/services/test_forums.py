@@ -337,6 +337,33 @@ def test_unread_marks_let_the_live_list_count_arrivals_and_deletions(session: Se
     assert forums.unread_marks(session=session, viewer=bob, recent={}) == {}
 
 
+def test_a_closed_accounts_messages_leave_the_rooms(session: Session) -> None:
+    # As its postcards and comments leave the feeds: history, the list's preview, the live
+    # list's recent ids, unread counts and the newest id the open room compares with.
+    ana, bob, troll = make_user(session), make_user(session), make_user(session)
+    forums.mark_read(session=session, user=bob, slug="books")
+    kept = _post(session, ana, "Middlemarch, anyone?", seconds_ago=3)
+    spam = [_post(session, troll, f"buy now {i}", seconds_ago=2 - i * 0.5).message_id for i in range(2)]
+    forum_id = forums.room_for(session=session, viewer=bob, slug="books").forum_id
+    assert _unread(session, bob) == 3
+    assert forums.newest_message_id(session=session, forum_id=forum_id) == spam[-1]
+
+    troll.is_active = False
+    session.add(troll)
+    session.flush()
+    page = forums.list_messages(session=session, viewer=bob, slug="books")
+    assert [m.message_id for m in page.messages] == [kept.message_id] and not page.has_older
+    assert _unread(session, bob) == forums.unread_count(session=session, viewer=bob, slug="books") == 1
+    assert forums.newest_message_id(session=session, forum_id=forum_id) == kept.message_id
+    (row,) = forums.forum_summaries(session=session, slugs=["books"])
+    assert (row.last_preview, row.last_author) == ("Middlemarch, anyone?", ana.display_name)
+    recent = forums.recent_messages(session=session, slugs=["books"])
+    assert [m.id for m in recent["books"]] == [kept.message_id]
+    assert forums.unread_marks(session=session, viewer=bob, recent=recent)["books"].before_recent == 0
+    # Paging back from the kept message finds nothing older of theirs either.
+    assert forums.list_messages(session=session, viewer=bob, slug="books", before_id=kept.message_id).messages == []
+
+
 def test_forums_a_person_posted_in_and_every_forum(session: Session) -> None:
     ana, bob = make_user(session), make_user(session)
     assert forums.forums_posted_in(session=session, user=ana) == []

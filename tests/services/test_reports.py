@@ -219,7 +219,7 @@ def test_the_notification_kinds_stay_checked_after_the_migration(session: Sessio
         session.flush()
 
 
-def test_closing_an_account_closes_the_reports_on_its_postcards_and_comments(session: Session, cast) -> None:
+def test_closing_an_account_closes_the_reports_on_its_postcards_comments_and_messages(session: Session, cast) -> None:
     ana, bob, cleo, admin = cast
     entry = entries.create_entry(session=session, user=ana, item_id=make_item(session, "Dune").id, data=EntryInput())
     other = entries.create_entry(session=session, user=cleo, item_id=make_item(session).id, data=EntryInput())
@@ -243,16 +243,23 @@ def test_closing_an_account_closes_the_reports_on_its_postcards_and_comments(ses
     reports.report(session=session, reporter=bob, target=f"user:{ana.id}")
 
     done = reports.resolve(session=session, admin=admin, target=f"user:{ana.id}", action="remove")
-    assert (done.removed, done.closed) == (True, 3)
-    # Left waiting: the message (rooms keep it) and Bob's postcard (not Ana's).
-    assert sorted(t.kind for t in reports.open_reports(session=session, admin=admin)) == ["entry", "message"]
+    assert (done.removed, done.closed) == (True, 4)
+    # The rooms open now are told which messages leave them.
+    assert (done.account_id, done.account, done.rooms) == (ana.id, "ana", ["books"])
+    # Left waiting: Bob's postcard (not Ana's).
+    assert [t.target for t in reports.open_reports(session=session, admin=admin)] == [f"entry:{bob_entry.id}"]
     assert [text for _, text, _ in _notices(session, bob)] == [
         "removed @ana's account, which you reported. Thank you.",
         "removed the postcard about Dune by @ana, which you reported. Thank you.",
     ]
-    assert [text for _, text, _ in _notices(session, cleo)] == [
-        "removed the comment “spam” by @ana, which you reported. Thank you."
+    assert sorted(text for _, text, _ in _notices(session, cleo)) == [
+        "removed the comment “spam” by @ana, which you reported. Thank you.",
+        "removed the message in Books “spam in a room” by @ana, which you reported. Thank you.",
     ]
+    # Her message left the room; nobody can report it now.
+    assert forums.list_messages(session=session, viewer=bob, slug="books").messages == []
+    with pytest.raises(NotFound):
+        reports.report(session=session, reporter=bob, target=f"message:{message.message_id}")
     # A closed account's likes and comments no longer count anywhere.
     assert counts() == {(1, 0)}
     # Nothing is told to the closed account.
