@@ -57,7 +57,8 @@ def rules_page() -> rx.Component:
         rx.text(
             "Use “Report” on the postcard, comment, forum message or profile. An admin reads every report: "
             "what breaks these rules is removed, and its author is told; repeated or serious breaches close "
-            "the account, and its postcards, comments and messages go with it. Whoever reported it hears what was decided. Nobody is told who reported them, "
+            "the account, and its postcards, comments and messages go with it. Whoever reported it hears "
+            "what was decided. Nobody is told who reported them, "
             "and the reasons you give stay with the admins."
         ),
         rx.heading("What you can do yourself", size="5", as_="h2"),

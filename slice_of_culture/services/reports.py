@@ -15,7 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import timedelta
 
-from sqlalchemy import distinct, func, not_, or_
+from sqlalchemy import distinct, func, not_
 from sqlmodel import Session, select
 
 from slice_of_culture.models import Comment, Entry, Forum, Item, Message, Report, User, is_row_id, utcnow
