@@ -49,7 +49,10 @@ class Follow(SQLModel, table=True):
     __table_args__ = (
         UniqueConstraint("follower_id", "followee_id", name="uq_follow_pair"),
         CheckConstraint("follower_id <> followee_id", name="not_self"),
-        Index("ix_follow_followee", "followee_id"),
+        # Followers and following lists, newest follow first by keyset, and their counts, which
+        # read the other person's id from the index alone (uq_follow_pair serves the feed).
+        Index("ix_follow_followee_created", "followee_id", "created_at", "follower_id"),
+        Index("ix_follow_follower_created", "follower_id", "created_at", "followee_id"),
     )
 
     id: int | None = Field(default=None, primary_key=True)

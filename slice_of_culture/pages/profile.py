@@ -18,7 +18,8 @@ from slice_of_culture.state.log_entry import LogState
 from slice_of_culture.state.profile import ProfileState
 
 
-def _count(value: rx.Var, label: str, section: str) -> rx.Component:
+def _count(value: rx.Var, one: str, many: str, section: str) -> rx.Component:
+    label = rx.cond(value == 1, one, many)
     return rx.button(
         rx.vstack(rx.text(value, weight="bold", size="4"), rx.text(label, size="1"), spacing="0", align="center"),
         on_click=ProfileState.show(section),
@@ -87,9 +88,9 @@ def _header() -> rx.Component:
             ),
             rx.cond(h.bio != "", rx.text(h.bio, white_space="pre-wrap")),
             rx.hstack(
-                _count(h.entry_count, "entries", "activity"),
-                _count(h.follower_count, "followers", "followers"),
-                _count(h.following_count, "following", "following"),
+                _count(h.entry_count, "entry", "entries", "activity"),
+                _count(h.follower_count, "follower", "followers", "followers"),
+                _count(h.following_count, "following", "following", "following"),
                 spacing="5",
             ),
             spacing="2",
@@ -263,7 +264,7 @@ def _stats() -> rx.Component:
     )
 
 
-def _people(rows: rx.Var, empty: str) -> rx.Component:
+def _people(section: str, rows: rx.Var, cursor: rx.Var, empty: str) -> rx.Component:
     return rx.cond(
         rows.length() > 0,
         rx.vstack(
@@ -278,6 +279,12 @@ def _people(rows: rx.Var, empty: str) -> rx.Component:
                     href="/u/" + p.username,
                     underline="none",
                     color="inherit",
+                ),
+            ),
+            rx.cond(
+                cursor != "",
+                rx.button(
+                    "Show more", on_click=ProfileState.more_people(section), variant="soft", size="2", type="button"
                 ),
             ),
             width="100%",
@@ -358,9 +365,15 @@ def _sections() -> rx.Component:
             padding_top="1rem",
         ),
         rx.tabs.content(_stats(), value="stats", padding_top="1rem"),
-        rx.tabs.content(_people(ProfileState.followers, "No followers yet."), value="followers", padding_top="1rem"),
         rx.tabs.content(
-            _people(ProfileState.following, "Not following anyone yet."), value="following", padding_top="1rem"
+            _people("followers", ProfileState.followers, ProfileState.followers_cursor, "No followers yet."),
+            value="followers",
+            padding_top="1rem",
+        ),
+        rx.tabs.content(
+            _people("following", ProfileState.following, ProfileState.following_cursor, "Not following anyone yet."),
+            value="following",
+            padding_top="1rem",
         ),
         value=ProfileState.section,
         on_change=ProfileState.show,

@@ -24,6 +24,7 @@ from sqlmodel import Session, select
 from slice_of_culture.models import Follow, User
 from slice_of_culture.services.search import MAX_QUERY, MIN_TRIGRAM_QUERY, words_of
 from slice_of_culture.services.social import PersonRow, person_row
+from slice_of_culture.services.visibility import by_shown_people
 from slice_of_culture.text import fold
 
 # Matches read from the database before ranking.
@@ -53,8 +54,13 @@ def find_people(*, session: Session, query: str, viewer_id: int | None = None, l
     # The username itself is always a candidate, however many others hold the text.
     candidates = union(select(User.id).where(User.username == needle, User.is_active), select(matches.c.id))
     # One statement: the candidates' names, follower counts and relationship to the viewer
-    # (plain rows; counted per candidate by an index-only scan of ix_follow_followee).
-    followers = select(func.count()).where(Follow.followee_id == User.id).scalar_subquery()
+    # (plain rows; counted per candidate by an index-only scan of ix_follow_followee_created, as
+    # their profiles count them for this viewer).
+    followers = (
+        select(func.count())
+        .where(Follow.followee_id == User.id, by_shown_people(Follow.follower_id, viewer_id))
+        .scalar_subquery()
+    )
     if viewer_id is None:
         you_follow = follows_you = literal(False)
     else:

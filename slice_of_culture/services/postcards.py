@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import timedelta
 from functools import lru_cache
 
 from sqlalchemy import Integer, Row, Select, bindparam, exists, func, literal, true, tuple_
 from sqlmodel import Session, select
 
-from slice_of_culture.models import ENTRY_STATUSES, ITEM_KINDS, Comment, Entry, Follow, Item, Like, User, is_row_id
+from slice_of_culture.models import ENTRY_STATUSES, ITEM_KINDS, Comment, Entry, Follow, Item, Like, User
 from slice_of_culture.services.display import initials, stars_label, stars_text
 from slice_of_culture.services.errors import ValidationError
+from slice_of_culture.services.paging import decode_cursor, encode_cursor
 from slice_of_culture.services.social import CommentView, comments_for
 from slice_of_culture.services.visibility import (
     comment_visible_to,
@@ -87,23 +88,6 @@ class PostcardPage:
 
     postcards: list[Postcard]
     next_cursor: str
-
-
-def encode_cursor(created_at: datetime, entry_id: int) -> str:
-    return f"{created_at.isoformat()}|{entry_id}"
-
-
-def decode_cursor(cursor: str) -> tuple[datetime, int] | None:
-    """The (created_at, id) a page continues after, or None for the first page / a bad cursor."""
-    if not cursor or not isinstance(cursor, str):
-        return None
-    try:
-        stamp, raw_id = cursor.rsplit("|", 1)
-        after = datetime.fromisoformat(stamp), int(raw_id)
-    except ValueError:
-        return None
-    # An id no row can have is not a place in the feed (and PostgreSQL refuses to compare it).
-    return after if is_row_id(after[1]) else None
 
 
 # Feed statements are built once per shape (which feed, cursor or not, page size) and take

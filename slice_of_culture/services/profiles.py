@@ -8,7 +8,7 @@ from sqlalchemy import func
 from sqlmodel import Session, select
 
 from slice_of_culture.models import Entry, Follow, User
-from slice_of_culture.services import blocks
+from slice_of_culture.services import blocks, social
 from slice_of_culture.services.accounts import normalize_username
 from slice_of_culture.services.display import initials
 from slice_of_culture.services.errors import NotFound
@@ -46,8 +46,7 @@ def profile_header(*, session: Session, username: str, viewer_id: int | None) ->
     entries = session.exec(
         select(func.count()).select_from(Entry).where(Entry.user_id == user.id, entry_visible_to(viewer_id))
     ).one()
-    followers = session.exec(select(func.count()).select_from(Follow).where(Follow.followee_id == user.id)).one()
-    following = session.exec(select(func.count()).select_from(Follow).where(Follow.follower_id == user.id)).one()
+    followers, following = social.follow_counts(session=session, user_id=user.id, viewer_id=viewer_id)
 
     def follows(follower_id: int | None, followee_id: int | None) -> bool:
         return bool(

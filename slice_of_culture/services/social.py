@@ -10,7 +10,7 @@ from collections.abc import Collection
 from dataclasses import asdict, dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import Row, and_, func, or_
+from sqlalchemy import Row, and_, func, or_, tuple_
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import Session, select
@@ -33,8 +33,9 @@ from slice_of_culture.services import blocks
 from slice_of_culture.services.display import initials
 from slice_of_culture.services.errors import NotFound, PermissionDenied, ValidationError
 from slice_of_culture.services.forums import MentionTarget, mention_targets
+from slice_of_culture.services.paging import decode_cursor, encode_cursor
 from slice_of_culture.services.rates import Rate, check_rate
-from slice_of_culture.services.visibility import comment_visible_to, entry_visible_to
+from slice_of_culture.services.visibility import by_shown_people, comment_visible_to, entry_visible_to
 from slice_of_culture.text import clean_text
 
 MAX_COMMENT = 2000
@@ -131,25 +132,89 @@ class PersonRow:
     avatar_url: str
 
 
-def _people_list(
-    session: Session, viewer_id: int | None, *, joined: ColumnElement[int], where: ColumnElement[bool], limit: int
-) -> list[PersonRow]:
-    """Active people, newest follow first, leaving out who the viewer blocked or was blocked by."""
-    statement = select(User).join(Follow, joined == User.id).where(where, User.is_active)
-    if viewer_id:
-        statement = statement.where(User.id.not_in(blocks.hidden_people(viewer_id)))
-    rows = session.exec(statement.order_by(Follow.created_at.desc()).limit(limit)).all()
-    return [person_row(u) for u in rows]
+# Followers and following lists show this many people at a time ("Show more" for the next).
+PEOPLE_PAGE = 50
 
 
-def followers(*, session: Session, user_id: int, viewer_id: int | None = None, limit: int = 200) -> list[PersonRow]:
+@dataclass
+class PeoplePage:
+    """A page of a followers or following list and the cursor for the next one ("" = no more)."""
+
+    people: list[PersonRow]
+    next_cursor: str
+
+
+def _people_page(
+    session: Session,
+    viewer_id: int | None,
+    *,
+    mine: ColumnElement[int],
+    other: ColumnElement[int],
+    user_id: int,
+    cursor: str,
+    limit: int,
+) -> PeoplePage:
+    """The people at the `other` end of `user_id`'s follows (`mine`), newest follow first, as
+    the viewer sees them: open accounts without a block either way with the viewer. Keyset on
+    (followed at, their id): an index range however long the list."""
+    limit = max(1, min(int(limit), 200))
+    statement = (
+        select(User, Follow.created_at)
+        .join(Follow, other == User.id)
+        .where(mine == user_id, by_shown_people(other, viewer_id))
+    )
+    after = decode_cursor(cursor)
+    if after is not None:
+        statement = statement.where(tuple_(Follow.created_at, other) < tuple_(*after))
+    rows = session.exec(statement.order_by(Follow.created_at.desc(), other.desc()).limit(limit + 1)).all()
+    more, rows = len(rows) > limit, rows[:limit]
+    return PeoplePage(
+        people=[person_row(user) for user, _ in rows],
+        next_cursor=encode_cursor(rows[-1][1], rows[-1][0].id) if more else "",
+    )
+
+
+def followers(
+    *, session: Session, user_id: int, viewer_id: int | None = None, cursor: str = "", limit: int = PEOPLE_PAGE
+) -> PeoplePage:
     """People who follow `user_id`, newest first, as `viewer_id` (None: logged out) sees them."""
-    return _people_list(session, viewer_id, joined=Follow.follower_id, where=Follow.followee_id == user_id, limit=limit)
+    return _people_page(
+        session,
+        viewer_id,
+        mine=Follow.followee_id,
+        other=Follow.follower_id,
+        user_id=user_id,
+        cursor=cursor,
+        limit=limit,
+    )
 
 
-def following(*, session: Session, user_id: int, viewer_id: int | None = None, limit: int = 200) -> list[PersonRow]:
+def following(
+    *, session: Session, user_id: int, viewer_id: int | None = None, cursor: str = "", limit: int = PEOPLE_PAGE
+) -> PeoplePage:
     """People `user_id` follows, newest first, as `viewer_id` (None: logged out) sees them."""
-    return _people_list(session, viewer_id, joined=Follow.followee_id, where=Follow.follower_id == user_id, limit=limit)
+    return _people_page(
+        session,
+        viewer_id,
+        mine=Follow.follower_id,
+        other=Follow.followee_id,
+        user_id=user_id,
+        cursor=cursor,
+        limit=limit,
+    )
+
+
+def follow_counts(*, session: Session, user_id: int, viewer_id: int | None) -> tuple[int, int]:
+    """(followers, following) of `user_id` as the viewer sees them: the lengths of the two lists
+    above. Counted from the follow indexes alone (closed accounts and blocks are short lists read
+    once per statement)."""
+
+    def count(mine: ColumnElement[int], other: ColumnElement[int]) -> int:
+        return session.exec(
+            select(func.count()).select_from(Follow).where(mine == user_id, by_shown_people(other, viewer_id))
+        ).one()
+
+    return count(Follow.followee_id, Follow.follower_id), count(Follow.follower_id, Follow.followee_id)
 
 
 def person_row(user: User | Row) -> PersonRow:
@@ -213,7 +278,7 @@ def active_people_to_follow(
     counts = dict(
         session.exec(
             select(Follow.followee_id, func.count())
-            .where(Follow.followee_id.in_(list(people)))
+            .where(Follow.followee_id.in_(list(people)), by_shown_people(Follow.follower_id, viewer_id))
             .group_by(Follow.followee_id)
         ).all()
     )

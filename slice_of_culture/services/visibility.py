@@ -53,15 +53,17 @@ def closed_accounts() -> Select:
 def comment_visible_to(viewer_id: int | BindParameter[int] | None) -> ColumnElement[bool]:
     """A WHERE clause on comments (of entries the viewer may see): written by an active person
     whom the viewer has not blocked, nor been blocked by. Comment lists and counts agree on it."""
-    return _by_shown_people(Comment.user_id, viewer_id)
+    return by_shown_people(Comment.user_id, viewer_id)
 
 
 def like_counted_for(viewer_id: int | BindParameter[int] | None) -> ColumnElement[bool]:
     """A WHERE clause on likes (of entries the viewer may see): those counted in what the viewer
     is shown, the same people as `comment_visible_to`."""
-    return _by_shown_people(Like.user_id, viewer_id)
+    return by_shown_people(Like.user_id, viewer_id)
 
 
-def _by_shown_people(author: ColumnElement[int], viewer_id: int | BindParameter[int] | None) -> ColumnElement[bool]:
+def by_shown_people(author: ColumnElement[int], viewer_id: int | BindParameter[int] | None) -> ColumnElement[bool]:
+    """A WHERE clause: the person in `author` has an open account and no block either way with
+    the viewer. Comments, likes and follows are shown and counted by it."""
     active = author.not_in(closed_accounts())
     return active if viewer_id is None else and_(active, author.not_in(hidden_people(viewer_id)))

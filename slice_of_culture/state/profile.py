@@ -28,6 +28,9 @@ class ProfileState(PostcardListMixin, rx.State):
     stats: ProfileStats = ProfileStats()
     followers: list[PersonRow] = []
     following: list[PersonRow] = []
+    # Where each list goes on ("" = all of it is shown).
+    followers_cursor: str = ""
+    following_cursor: str = ""
     section: str = "activity"
     # The shelf shown under Activity: a kind and a status ("" = any), from ?kind=&status= too.
     shelf_kind: str = ""
@@ -61,6 +64,7 @@ class ProfileState(PostcardListMixin, rx.State):
     async def load(self):
         self.header, self.cards, self.not_found, self.notice = None, [], False, ""
         self.section, self.comment_errors = "activity", {}
+        self.followers, self.following, self.followers_cursor, self.following_cursor = [], [], "", ""
         params = self.router.url.query_parameters
         kind, status = params.get("kind", ""), params.get("status", "")
         self.shelf_kind = kind if kind in ITEM_KINDS else ""
@@ -100,14 +104,27 @@ class ProfileState(PostcardListMixin, rx.State):
                 self.stats = stats.profile_stats(
                     session=session, owner_id=owner_id, viewer_id=viewer.id if viewer else None
                 )
-            elif section == "followers":
-                self.followers = social.followers(
-                    session=session, user_id=owner_id, viewer_id=viewer.id if viewer else None
-                )
-            elif section == "following":
-                self.following = social.following(
-                    session=session, user_id=owner_id, viewer_id=viewer.id if viewer else None
-                )
+            elif section in ("followers", "following"):
+                self._people(session, viewer, section, "")
+
+    def _people(self, session: Session, viewer: User | None, section: str, cursor: str) -> None:
+        """Fill the followers or following list: its first page, or the next after `cursor`."""
+        lister = social.followers if section == "followers" else social.following
+        page = lister(
+            session=session, user_id=self.header.user_id, viewer_id=viewer.id if viewer else None, cursor=cursor
+        )
+        setattr(self, section, (getattr(self, section) if cursor else []) + page.people)
+        setattr(self, f"{section}_cursor", page.next_cursor)
+
+    @rx.event
+    async def more_people(self, section: str):
+        """ "Show more" under the followers or following list."""
+        if section not in ("followers", "following") or self.header is None:
+            return
+        cursor = getattr(self, f"{section}_cursor")
+        if cursor:
+            with session_scope() as session:
+                self._people(session, await self._viewer(session), section, cursor)
 
     @rx.event
     async def set_shelf_kind(self, value: str):

@@ -131,11 +131,18 @@ def test_like_counts_and_follower_lists_leave_out_blocked_people(session: Sessio
 
     assert {who: likes(who) for who in (ana.id, cleo.id, dave.id, None)} == {ana.id: 1, cleo.id: 2, dave.id: 2, None: 2}
 
-    def names(rows) -> list[str]:  # noqa: ANN001
-        return sorted(p.username for p in rows)
+    def names(page: social.PeoplePage) -> list[str]:
+        return sorted(p.username for p in page.people)
+
+    def counts(viewer_id: int | None) -> tuple[int, int]:
+        header = profiles.profile_header(session=session, username="cleo", viewer_id=viewer_id)
+        return header.follower_count, header.following_count
 
     assert names(social.followers(session=session, user_id=cleo.id, viewer_id=ana.id)) == ["dave"]
     assert names(social.following(session=session, user_id=cleo.id, viewer_id=ana.id)) == ["dave"]
+    # The counts on Cleo's profile are the lengths of the lists each viewer sees.
+    assert counts(ana.id) == (1, 1)
     for viewer in (cleo.id, dave.id, None):
         assert names(social.followers(session=session, user_id=cleo.id, viewer_id=viewer)) == ["bob", "dave"]
         assert names(social.following(session=session, user_id=cleo.id, viewer_id=viewer)) == ["bob", "dave"]
+        assert counts(viewer) == (2, 2)

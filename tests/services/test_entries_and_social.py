@@ -13,8 +13,8 @@ import pytest
 from sqlalchemy import func
 from sqlmodel import select
 
-from slice_of_culture.models import Comment, Entry, Like, Notification, utcnow
-from slice_of_culture.services import accounts, entries, items, postcards, social, stats
+from slice_of_culture.models import Comment, Entry, Follow, Like, Notification, utcnow
+from slice_of_culture.services import accounts, entries, items, postcards, profiles, social, stats
 from slice_of_culture.services.entries import EntryInput
 from slice_of_culture.services.errors import NotFound, PermissionDenied, RateLimited, ValidationError
 from tests.utils.factories import make_entry, make_item, make_user
@@ -125,8 +125,8 @@ def test_follow_rules_and_notification(session, ana_bob) -> None:
         social.follow(session=session, follower=ana, followee_id=ana.id)
     with pytest.raises(NotFound):
         social.follow(session=session, follower=ana, followee_id=424242)
-    assert [p.username for p in social.followers(session=session, user_id=ana.id)] == ["bob"]
-    assert [p.username for p in social.following(session=session, user_id=bob.id)] == ["ana"]
+    assert [p.username for p in social.followers(session=session, user_id=ana.id).people] == ["bob"]
+    assert [p.username for p in social.following(session=session, user_id=bob.id).people] == ["ana"]
     assert social.unread_count(session=session, user=ana) == 1
     assert social.notifications(session=session, user=ana)[0].text == "started following you"
     assert social.unfollow(session=session, follower=bob, followee_id=ana.id) is True
@@ -167,6 +167,48 @@ def test_bad_comments_are_refused(session, ana_bob, text) -> None:
     with pytest.raises(ValidationError):
         social.add_comment(session=session, user=bob, entry_id=entry.id, text=text)
     assert session.exec(select(Comment)).all() == []
+
+
+def test_followers_and_following_page_newest_first_and_count_what_they_list(session) -> None:
+    star = make_user(session, "star")
+    fans = [make_user(session, f"fan{i}") for i in range(7)]
+    for fan in fans:
+        social.follow(session=session, follower=fan, followee_id=star.id)
+    for fan in fans[:3]:
+        social.follow(session=session, follower=star, followee_id=fan.id)
+    # Followed a minute apart, oldest first, except that fan3 and fan4 followed at one instant.
+    start = utcnow() - timedelta(hours=1)
+    for follow in session.exec(select(Follow)).all():
+        other = follow.follower_id if follow.followee_id == star.id else follow.followee_id
+        i = next(i for i, fan in enumerate(fans) if fan.id == other)
+        follow.created_at = start + timedelta(minutes=3 if i == 4 else i)
+        session.add(follow)
+    fans[5].is_active = False  # a closed account: in neither list nor count
+    session.add(fans[5])
+    session.flush()
+
+    def walk(lister, limit: int) -> list[str]:  # noqa: ANN001
+        names, cursor = [], ""
+        while True:
+            page = lister(session=session, user_id=star.id, cursor=cursor, limit=limit)
+            names += [p.username for p in page.people]
+            assert len(page.people) <= limit
+            if not page.next_cursor:
+                return names
+            cursor = page.next_cursor
+
+    newest_first = ["fan6", *sorted(["fan3", "fan4"], key=lambda n: -fans[int(n[-1])].id), "fan2", "fan1", "fan0"]
+    for limit in (1, 2, 50):
+        assert walk(social.followers, limit) == newest_first
+        assert walk(social.following, limit) == ["fan2", "fan1", "fan0"]
+    header = profiles.profile_header(session=session, username="star", viewer_id=None)
+    assert (header.follower_count, header.following_count) == (6, 3)
+    # A cursor nobody made reads as the first page.
+    for bad in ("garbage", "2026-01-01T00:00:00|99999999999999999999", "|3"):
+        assert [p.username for p in social.followers(session=session, user_id=star.id, cursor=bad).people][:2] == [
+            "fan6",
+            newest_first[1],
+        ]
 
 
 def test_liking_or_following_again_does_not_notify_again_the_same_day(session, ana_bob) -> None:

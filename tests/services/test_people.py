@@ -7,7 +7,7 @@ from sqlalchemy import text
 from sqlmodel import Session
 
 from slice_of_culture.search_schema import PEOPLE_NAME_WORDS_INDEX, PEOPLE_TRIGRAM_INDEX, PEOPLE_USERNAME_PREFIX_INDEX
-from slice_of_culture.services import people, social
+from slice_of_culture.services import blocks, people, social
 from slice_of_culture.services.people import find_people
 from tests.utils.factories import make_user
 
@@ -56,6 +56,14 @@ def test_among_equals_the_most_followed_first(session: Session, community) -> No
     # Both usernames start with "mari"; ana_maria only holds it.
     assert _names(found) == ["mariano", "maria", "ana_maria"]
     assert [p.followers for p in found] == [3, 0, 0]
+    # Counted as Mariano's profile counts them for each viewer: a closed account and, for the
+    # one who blocked them, a blocked fan are left out.
+    fans[0].is_active = False
+    session.add(fans[0])
+    blocks.block(session=session, blocker=community["zoe"], blocked_id=fans[1].id)
+    session.commit()
+    assert [p.followers for p in find_people(session=session, query="mariano")] == [2]
+    assert [p.followers for p in find_people(session=session, query="mariano", viewer_id=community["zoe"].id)] == [1]
 
 
 def test_says_who_follows_whom(session: Session, community) -> None:
