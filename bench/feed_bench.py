@@ -16,7 +16,8 @@ Every postcard page also counts each postcard's likes and comments and whether t
 it, leaving out people blocked either way (`postcards._social_counts_statement`), and every feed
 leaves out blocked owners: so the data has likes, comments and blocks, one viewer in ten sampled
 for the feeds and profiles has blocks (a few of them by the thousand), and one row pages through
-the profiles whose newest postcards are the most discussed.
+the profiles whose newest postcards are the most discussed. Three rows read the profiles of the
+most followed people: the header's counts and the followers list, first page and 20 pages deep.
 
 Reuse: the database comment records the sizes, seed and generator version it was built from.
 With `--keep` the database stays after the run and the next run with the same sizes and seed
@@ -73,6 +74,17 @@ BLOCKER_EVERY = 10
 BLOCKER_MIN = 5
 # The much-discussed profiles: owners whose newest postcards have the most likes and comments.
 HOT_OWNERS = 20
+# The much-followed: the profiles whose header counts and followers lists read the most rows.
+FAMOUS = 20
+# "Deep in a followers list": the page reached after walking this many pages by cursor.
+DEEP_PEOPLE_PAGE = 20
+FAMOUS_SQL = """
+SELECT f.followee_id, u.username, count(*) AS followers
+FROM follow f JOIN "user" u ON u.id = f.followee_id
+WHERE u.is_active
+GROUP BY f.followee_id, u.username
+ORDER BY count(*) DESC, f.followee_id LIMIT %(limit)s
+"""
 # Owners of the most liked entries, ranked by the likes and comments on their newest public
 # postcards (what the first page of their profile shows).
 HOT_OWNERS_SQL = f"""
@@ -328,6 +340,7 @@ class Bench:
         # so the draws above stay as they were before blocks existed.
         self.block_rng = np.random.default_rng(seed + 2)
         self.hot_rng = np.random.default_rng(seed + 3)
+        self.famous_rng = np.random.default_rng(seed + 4)
         self.recorder = Recorder(engine)
         with psycopg.connect(engine.url.render_as_string(hide_password=False).replace("+psycopg", "")) as conn:
             self.user_ids = np.array([r[0] for r in conn.execute('SELECT id FROM "user"')])
@@ -343,6 +356,7 @@ class Bench:
                 ).fetchall()
             )
             self.hot_owners = [tuple(r) for r in conn.execute(HOT_OWNERS_SQL, {"limit": HOT_OWNERS})]
+            self.famous = [tuple(r) for r in conn.execute(FAMOUS_SQL, {"limit": FAMOUS})]
         self.blockers = np.array(sorted(p for p, k in self.hidden.items() if k >= BLOCKER_MIN), dtype=np.int64)
         self.big_blockers = [p for p, k in sorted(self.hidden.items(), key=lambda pk: -pk[1]) if k >= 500]
 
@@ -503,6 +517,84 @@ class Bench:
         # (No comma in the label: the report splits labels at the first one.)
         m.also_explain.append((f"hottest page (viewer with {self.hidden.get(viewer, 0)} people hidden)", call))
         return m
+
+    def _famous_viewers(self) -> list[int]:
+        count = self.samples + self.warmup
+        picks = self.famous_rng.choice(self.user_ids, count)
+        return [int(v) for v in self.with_blocks(picks, self.user_ids, timed_from=self.warmup)]
+
+    def _famous_note(self) -> str:
+        counts = [f for _, _, f in self.famous]
+        return f"the {len(counts)} most followed people have {min(counts):,} to {max(counts):,} followers"
+
+    def headers(self, profile_header: Callable) -> Measurement:
+        """The profile header of the most followed people: its follower count reads every follow of
+        theirs (leaving out closed accounts and people blocked either way with the viewer)."""
+        name = "profile header, much-followed"
+        if not self.famous:
+            return Measurement(name, "", skipped="no follows in the data")
+        viewers = self._famous_viewers()
+        usernames = [self.famous[i % len(self.famous)][1] for i in range(len(viewers))]
+        calls = [
+            lambda s, v=v, o=o: profile_header(session=s, username=o, viewer_id=v)
+            for v, o in zip(viewers, usernames, strict=True)
+        ]
+        description = (
+            f"profile_header (entries, followers and following counted as the viewer sees them, follows you, "
+            f"blocks) of the {len(self.famous)} most followed people, random viewers"
+        )
+        m = self.measure(Measurement(name, description), calls)
+        m.notes += [self._famous_note(), self.blocks_note(viewers[self.warmup :])]
+        return m
+
+    def follower_lists(self, followers: Callable) -> list[Measurement]:
+        """The followers list of the most followed people: the first page, and the page reached
+        after walking DEEP_PEOPLE_PAGE - 1 pages by cursor (untimed)."""
+        names = ("followers list, first page, much-followed", f"followers list, page {DEEP_PEOPLE_PAGE}, much-followed")
+        if not self.famous:
+            return [Measurement(n, "", skipped="no follows in the data") for n in names]
+        viewers = self._famous_viewers()
+        owners = [int(self.famous[i % len(self.famous)][0]) for i in range(len(viewers))]
+        first = [
+            lambda s, v=v, o=o: followers(session=s, user_id=o, viewer_id=v, cursor="")
+            for v, o in zip(viewers, owners, strict=True)
+        ]
+        description = (
+            f"social.followers, first page (50 people, newest follow first) of the {len(self.famous)} most "
+            "followed people, random viewers"
+        )
+        m_first = self.measure(Measurement(names[0], description), first)
+        m_first.notes += [self._famous_note(), self.blocks_note(viewers[self.warmup :])]
+        # Walk each famous person's list once per sampled viewer would be slow; walk it for the
+        # first viewer of each owner and time every sampled viewer from there.
+        cursors: dict[int, str] = {}
+        for owner, viewer in zip(owners, viewers, strict=False):
+            if owner in cursors:
+                continue
+            cursor = ""
+            for _ in range(DEEP_PEOPLE_PAGE - 1):
+                call = lambda s, c=cursor, o=owner, v=viewer: followers(session=s, user_id=o, viewer_id=v, cursor=c)  # noqa: E731
+                cursor = untimed(self.engine, call).next_cursor
+                if not cursor:
+                    break
+            cursors[owner] = cursor
+        deep = [
+            lambda s, v=v, o=o: followers(session=s, user_id=o, viewer_id=v, cursor=cursors[o])
+            for v, o in zip(viewers, owners, strict=True)
+            if cursors[o]
+        ]
+        description = (
+            f"social.followers, page {DEEP_PEOPLE_PAGE} by cursor ({DEEP_PEOPLE_PAGE - 1} pages walked untimed "
+            "first, once per person) of the most followed people, random viewers"
+        )
+        m_deep = self.measure(Measurement(names[1], description), deep)
+        short = sum(1 for c in cursors.values() if not c)
+        if short:
+            m_deep.notes.append(
+                f"{short} of the {len(cursors)} people have fewer followers than page {DEEP_PEOPLE_PAGE}"
+            )
+        m_deep.notes.append(self.blocks_note(viewers[self.warmup :]))
+        return [m_first, m_deep]
 
     # Search ---------------------------------------------------------------------------------------
 
@@ -801,6 +893,14 @@ def run(args: argparse.Namespace) -> int:
         bench.profiles(postcards.profile_postcards),
         bench.hot_profiles(postcards.profile_postcards),
     ]
+    try:
+        from slice_of_culture.services.profiles import profile_header
+        from slice_of_culture.services.social import followers
+    except ImportError:
+        measurements.append(Measurement("profile header, much-followed", "", skipped=missing))
+    else:
+        measurements.append(bench.headers(profile_header))
+        measurements += bench.follower_lists(followers)
     if search_items:
         measurements.append(bench.search(search_items))
     else:

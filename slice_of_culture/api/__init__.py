@@ -40,6 +40,7 @@ Times are ISO 8601 strings; text comes back exactly as stored (HTML is text).
     PUT    /entries/{id}/like            [auth] like a postcard you can see
     DELETE /entries/{id}/like            [auth] take the like back
     POST   /entries/{id}/comments        [auth] {"text"} -> 201 the comment
+    PATCH  /comments/{id}                [auth] {"text"} edit your comment -> the comment
     DELETE /comments/{id}                [auth] delete your comment, or one on your entry -> 204
     GET    /notifications                [auth] latest notifications and the unread count (marks nothing)
     POST   /notifications/read           [auth] mark all read -> {"marked"}

@@ -107,6 +107,18 @@ def add_comment(call: Call) -> CommentView:
     return next(view for view in thread[comment.entry_id] if view.comment_id == comment.id)
 
 
+@endpoint(auth="required", body=True)
+def edit_comment(call: Call) -> CommentView:
+    """Edit your own comment; answers with it as profiles show it (marked edited)."""
+    me = call.require_user()
+    fields = read_fields(call.body, {"text": "text"}, required=("text",))
+    comment = social.edit_comment(
+        session=call.session, user=me, comment_id=call.path_id("comment_id"), text=fields["text"]
+    )
+    thread = social.comments_for(session=call.session, viewer=me, entry_ids=[comment.entry_id])
+    return next(view for view in thread[comment.entry_id] if view.comment_id == comment.id)
+
+
 @endpoint(auth="required")
 def delete_comment(call: Call) -> None:
     """Delete your own comment, or any comment on your entry."""
@@ -120,5 +132,6 @@ routes = [
     Route("/entries/{entry_id:int}/like", like, methods=["PUT"]),
     Route("/entries/{entry_id:int}/like", unlike, methods=["DELETE"]),
     Route("/entries/{entry_id:int}/comments", add_comment, methods=["POST"]),
+    Route("/comments/{comment_id:int}", edit_comment, methods=["PATCH"]),
     Route("/comments/{comment_id:int}", delete_comment, methods=["DELETE"]),
 ]

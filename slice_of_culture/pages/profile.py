@@ -102,7 +102,39 @@ def _header() -> rx.Component:
     )
 
 
+def _comment_edit_form(c) -> rx.Component:  # noqa: ANN001
+    """Your comment, in place, as a form: Save keeps the change, Cancel leaves it as it was."""
+    field_id = "edit-comment-" + c.comment_id.to_string()
+    error = ProfileState.edit_comment_error
+    return rx.form(
+        rx.vstack(
+            rx.el.label("Edit your comment", html_for=field_id, font_size="0.85rem", font_weight="500"),
+            rx.text_area(
+                id=field_id,
+                name="text",
+                default_value=c.text,
+                max_length=2000,
+                rows="3",
+                width="100%",
+                aria_invalid=rx.cond(error != "", "true", "false"),
+                auto_focus=True,
+            ),
+            rx.cond(error != "", rx.text(error, color_scheme="red", size="2", role="alert")),
+            rx.hstack(
+                rx.button("Save", type="submit", size="1"),
+                rx.button("Cancel", type="button", variant="soft", size="1", on_click=ProfileState.cancel_comment_edit),
+            ),
+            spacing="1",
+            width="100%",
+        ),
+        on_submit=ProfileState.save_comment_edit,
+        reset_on_submit=False,
+        width="100%",
+    )
+
+
 def _comment(c) -> rx.Component:  # noqa: ANN001
+    editing = ProfileState.editing_comment == c.comment_id
     return rx.hstack(
         avatar(c.initials, size="1"),
         rx.vstack(
@@ -112,11 +144,24 @@ def _comment(c) -> rx.Component:  # noqa: ANN001
                 rx.cond(c.edited, rx.text("edited", size="1", color_scheme="gray")),
                 align="center",
             ),
-            rx.text(c.text, size="2", white_space="pre-wrap"),
+            rx.cond(editing, _comment_edit_form(c), rx.text(c.text, size="2", white_space="pre-wrap")),
             spacing="0",
             align="start",
+            width="100%",
         ),
         rx.spacer(),
+        rx.cond(
+            c.can_edit & ~editing,
+            rx.button(
+                "Edit",
+                on_click=ProfileState.start_comment_edit(c.comment_id),
+                variant="ghost",
+                color_scheme="gray",
+                size="1",
+                type="button",
+                aria_label="Edit comment",
+            ),
+        ),
         rx.cond(
             SessionState.logged_in & (c.username != SessionState.username),
             report_button("comment:" + c.comment_id.to_string(), "this comment"),

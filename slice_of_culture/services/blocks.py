@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import Select, and_, delete, func, or_, union
+from sqlalchemy import Exists, Select, and_, delete, exists, func, or_, union
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.sql.elements import BindParameter
 from sqlmodel import Session, select
@@ -55,12 +55,16 @@ def blocked_between(*, session: Session, a_id: int | None, b_id: int | None) -> 
     return row is not None
 
 
+def blocked_clause(blocker_id: int, blocked_id: int) -> Exists:
+    """EXISTS: `blocker_id` blocked `blocked_id` (one way)."""
+    return exists().where(Block.blocker_id == blocker_id, Block.blocked_id == blocked_id)
+
+
 def has_blocked(*, session: Session, blocker_id: int | None, blocked_id: int | None) -> bool:
     """Whether `blocker_id` blocked `blocked_id` (one way)."""
     if not blocker_id or not blocked_id:
         return False
-    row = session.exec(select(Block.id).where(Block.blocker_id == blocker_id, Block.blocked_id == blocked_id))
-    return row.first() is not None
+    return bool(session.exec(select(blocked_clause(blocker_id, blocked_id))).one())
 
 
 def _target(session: Session, user_id: object) -> User:

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import func
+from sqlalchemy import func, literal
 from sqlmodel import Session, select
 
-from slice_of_culture.models import Entry, Follow, User
+from slice_of_culture.models import Entry, User
 from slice_of_culture.services import blocks, social
 from slice_of_culture.services.accounts import normalize_username
 from slice_of_culture.services.display import initials
@@ -43,19 +43,23 @@ def profile_header(*, session: Session, username: str, viewer_id: int | None) ->
     user = session.exec(select(User).where(User.username == normalize_username(username))).first()
     if user is None or not user.is_active:
         raise NotFound("No one here goes by that name.")
-    entries = session.exec(
+    # One statement for the counts and how the viewer and the owner stand with each other.
+    entries = (
         select(func.count()).select_from(Entry).where(Entry.user_id == user.id, entry_visible_to(viewer_id))
-    ).one()
-    followers, following = social.follow_counts(session=session, user_id=user.id, viewer_id=viewer_id)
-
-    def follows(follower_id: int | None, followee_id: int | None) -> bool:
-        return bool(
-            follower_id
-            and followee_id
-            and session.exec(
-                select(Follow.id).where(Follow.follower_id == follower_id, Follow.followee_id == followee_id)
-            ).first()
-        )
+    ).scalar_subquery()
+    followers, following = social.follow_count_columns(user.id, viewer_id)
+    if viewer_id and viewer_id != user.id:
+        relations = [
+            social.follows_clause(viewer_id, user.id),
+            social.follows_clause(user.id, viewer_id),
+            blocks.blocked_clause(viewer_id, user.id),
+            blocks.blocked_clause(user.id, viewer_id),
+        ]
+    else:
+        relations = [literal(False)] * 4
+    row = session.exec(select(entries, followers, following, *relations)).one()
+    entry_count, follower_count, following_count = row[:3]
+    viewer_follows, follows_viewer, viewer_blocked, blocked_viewer = (bool(v) for v in row[3:])
 
     return ProfileHeader(
         user_id=user.id,
@@ -65,12 +69,12 @@ def profile_header(*, session: Session, username: str, viewer_id: int | None) ->
         avatar_url=user.avatar_url,
         initials=initials(user.display_name or user.username),
         joined=user.created_at.strftime("%B %Y"),
-        entry_count=entries,
-        follower_count=followers,
-        following_count=following,
+        entry_count=entry_count,
+        follower_count=follower_count,
+        following_count=following_count,
         is_self=viewer_id == user.id,
-        viewer_follows=follows(viewer_id, user.id),
-        follows_viewer=viewer_id != user.id and follows(user.id, viewer_id),
-        viewer_blocked=blocks.has_blocked(session=session, blocker_id=viewer_id, blocked_id=user.id),
-        blocked_viewer=blocks.has_blocked(session=session, blocker_id=user.id, blocked_id=viewer_id),
+        viewer_follows=viewer_follows,
+        follows_viewer=follows_viewer,
+        viewer_blocked=viewer_blocked,
+        blocked_viewer=blocked_viewer,
     )

@@ -10,7 +10,7 @@ from collections.abc import Collection
 from dataclasses import asdict, dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import Row, and_, func, or_, tuple_
+from sqlalchemy import Exists, Row, ScalarSelect, and_, exists, func, or_, tuple_
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import Session, select
@@ -124,6 +124,13 @@ def unfollow(*, session: Session, follower: User, followee_id: int) -> bool:
     return True
 
 
+def set_following(*, session: Session, follower: User, followee_id: int, following: bool) -> bool:
+    """Follow (`following`) or unfollow: what every Follow / Unfollow button calls. Returns False
+    when it was so already."""
+    change = follow if following else unfollow
+    return change(session=session, follower=follower, followee_id=followee_id)
+
+
 @dataclass
 class PersonRow:
     username: str
@@ -204,17 +211,21 @@ def following(
     )
 
 
-def follow_counts(*, session: Session, user_id: int, viewer_id: int | None) -> tuple[int, int]:
-    """(followers, following) of `user_id` as the viewer sees them: the lengths of the two lists
-    above. Counted from the follow indexes alone (closed accounts and blocks are short lists read
-    once per statement)."""
+def follow_count_columns(user_id: int, viewer_id: int | None) -> tuple[ScalarSelect[int], ScalarSelect[int]]:
+    """(followers, following) of `user_id` as the viewer sees them, as scalar subqueries to read in
+    one statement with others (the profile header): the lengths of the two lists above. Counted
+    from the follow indexes alone (closed accounts and blocks are short lists read once)."""
 
-    def count(mine: ColumnElement[int], other: ColumnElement[int]) -> int:
-        return session.exec(
-            select(func.count()).select_from(Follow).where(mine == user_id, by_shown_people(other, viewer_id))
-        ).one()
+    def count(mine: ColumnElement[int], other: ColumnElement[int]) -> ScalarSelect[int]:
+        shown = select(func.count()).select_from(Follow).where(mine == user_id, by_shown_people(other, viewer_id))
+        return shown.scalar_subquery()
 
     return count(Follow.followee_id, Follow.follower_id), count(Follow.follower_id, Follow.followee_id)
+
+
+def follows_clause(follower_id: int, followee_id: int) -> Exists:
+    """EXISTS: `follower_id` follows `followee_id`."""
+    return exists().where(Follow.follower_id == follower_id, Follow.followee_id == followee_id)
 
 
 def person_row(user: User | Row) -> PersonRow:
@@ -367,10 +378,11 @@ def _comment(session: Session, comment_id: int) -> Comment:
 
 
 def edit_comment(*, session: Session, user: User, comment_id: int, text: str) -> Comment:
-    """Edit your own comment."""
+    """Edit your own comment on a postcard you can still see (NotFound otherwise, as for adding)."""
     comment = _comment(session, comment_id)
     if comment.user_id != user.id:
         raise PermissionDenied("You can only edit your own comments.")
+    visible_entry(session=session, viewer=user, entry_id=comment.entry_id)
     comment.text = _clean_comment(text)
     comment.updated_at = utcnow()
     session.add(comment)

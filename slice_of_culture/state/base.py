@@ -6,7 +6,10 @@ permissions never trust them: handlers call `current_user()` which asks the data
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import reflex as rx
+from reflex.event import EventSpec
 from sqlmodel import Session
 
 from slice_of_culture import routes
@@ -15,6 +18,7 @@ from slice_of_culture.db import session_scope
 from slice_of_culture.models import User
 from slice_of_culture.services import accounts, reports, social
 from slice_of_culture.services.display import initials
+from slice_of_culture.services.errors import ServiceError
 
 
 class SessionState(rx.State):
@@ -86,3 +90,23 @@ class SessionState(rx.State):
         self.auth_token = ""
         self._show(None)
         return rx.redirect(routes.HOME)
+
+
+async def act_as_viewer(state: rx.State, act: Callable[[Session, User], object], *, back_to: str) -> bool | EventSpec:
+    """Run `act(session, viewer)` in one transaction as the person signed in to `state`'s browser
+    (resolved from the session token now, never from event arguments).
+
+    Returns True when it ran; False when the services refused (their message is `state.notice`,
+    nothing changed); with nobody signed in, the redirect to log in and come back to `back_to`.
+    Handlers end with `if done is not True: return done or None`."""
+    session_state = await state.get_state(SessionState)
+    try:
+        with session_scope() as session:
+            viewer = session_state.current_user(session)
+            if viewer is None:
+                return rx.redirect(routes.login_then(back_to))
+            act(session, viewer)
+    except ServiceError as exc:
+        state.notice = exc.message
+        return False
+    return True

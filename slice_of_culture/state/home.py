@@ -8,10 +8,9 @@ from slice_of_culture import routes
 from slice_of_culture.db import session_scope
 from slice_of_culture.recs import serve
 from slice_of_culture.services import postcards, social
-from slice_of_culture.services.errors import ServiceError
 from slice_of_culture.services.postcards import PostcardPage
 from slice_of_culture.services.social import SuggestedPerson
-from slice_of_culture.state.base import SessionState
+from slice_of_culture.state.base import SessionState, act_as_viewer
 from slice_of_culture.state.postcards import PostcardListMixin
 
 
@@ -53,19 +52,15 @@ class HomeState(PostcardListMixin, rx.State):
         """Follow (or unfollow again) someone suggested; the follower is the session's user."""
         if not any(p.user_id == user_id for p in self.suggestions):
             return None  # only people this page suggested
-        session_state = await self.get_state(SessionState)
-        try:
-            with session_scope() as session:
-                viewer = session_state.current_user(session)
-                if viewer is None:
-                    return rx.redirect(routes.login_then(routes.HOME))
-                if user_id in self.followed_here:
-                    social.unfollow(session=session, follower=viewer, followee_id=user_id)
-                else:
-                    social.follow(session=session, follower=viewer, followee_id=user_id)
-        except ServiceError as exc:
-            self.notice = exc.message
-            return None
+        done = await act_as_viewer(
+            self,
+            lambda session, viewer: social.set_following(
+                session=session, follower=viewer, followee_id=user_id, following=user_id not in self.followed_here
+            ),
+            back_to=routes.HOME,
+        )
+        if done is not True:
+            return done or None
         if user_id in self.followed_here:
             self.followed_here = [i for i in self.followed_here if i != user_id]
         else:

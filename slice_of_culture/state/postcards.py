@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import reflex as rx
+from sqlmodel import Session
 
 from slice_of_culture import routes
-from slice_of_culture.db import session_scope
+from slice_of_culture.models import User
 from slice_of_culture.services import social
-from slice_of_culture.services.errors import ServiceError
 from slice_of_culture.services.postcards import Postcard, PostcardPage
-from slice_of_culture.state.base import SessionState
+from slice_of_culture.state.base import act_as_viewer
 
 
 class PostcardListMixin(rx.State, mixin=True):
@@ -37,22 +37,20 @@ class PostcardListMixin(rx.State, mixin=True):
     @rx.event
     async def toggle_like(self, entry_id: int):
         """Like or unlike; the user comes from the session cookie, the entry is checked for visibility."""
-        session_state = await self.get_state(SessionState)
-        try:
-            with session_scope() as session:
-                user = session_state.current_user(session)
-                if user is None:
-                    return rx.redirect(routes.login_then(self.router.url.path or routes.HOME))
-                card = next((c for c in self.cards if c.entry_id == entry_id), None)
-                if card is not None and card.liked:
-                    changed = social.unlike(session=session, user=user, entry_id=entry_id)
-                    delta = -1 if changed else 0
-                else:
-                    changed = social.like(session=session, user=user, entry_id=entry_id)
-                    delta = 1 if changed else 0
-        except ServiceError as exc:
-            self.notice = exc.message
-            return None
+        card = next((c for c in self.cards if c.entry_id == entry_id), None)
+        unliking = card is not None and card.liked
+        delta = 0
+
+        def act(session: Session, user: User) -> None:
+            nonlocal delta
+            if unliking:
+                delta = -1 if social.unlike(session=session, user=user, entry_id=entry_id) else 0
+            else:
+                delta = 1 if social.like(session=session, user=user, entry_id=entry_id) else 0
+
+        done = await act_as_viewer(self, act, back_to=self.router.url.path or routes.HOME)
+        if done is not True:
+            return done or None
         for c in self.cards:
             if c.entry_id == entry_id:
                 c.liked = delta > 0 or (delta == 0 and c.liked)

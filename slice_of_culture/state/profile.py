@@ -18,7 +18,7 @@ from slice_of_culture.services.postcards import PostcardPage
 from slice_of_culture.services.profiles import ProfileHeader
 from slice_of_culture.services.social import PersonRow
 from slice_of_culture.services.stats import ProfileStats
-from slice_of_culture.state.base import SessionState
+from slice_of_culture.state.base import SessionState, act_as_viewer
 from slice_of_culture.state.postcards import PostcardListMixin
 
 
@@ -37,6 +37,9 @@ class ProfileState(PostcardListMixin, rx.State):
     shelf_status: str = ""
     similar_people: list[SimilarPerson] = []
     comment_errors: dict[str, str] = {}
+    # The comment being edited in place (0: none) and what is wrong with the edit.
+    editing_comment: int = 0
+    edit_comment_error: str = ""
 
     def _name(self) -> str:
         return routes.route_arg(self.router.url.path)
@@ -64,6 +67,7 @@ class ProfileState(PostcardListMixin, rx.State):
     async def load(self):
         self.header, self.cards, self.not_found, self.notice = None, [], False, ""
         self.section, self.comment_errors = "activity", {}
+        self.editing_comment, self.edit_comment_error = 0, ""
         self.followers, self.following, self.followers_cursor, self.following_cursor = [], [], "", ""
         params = self.router.url.query_parameters
         kind, status = params.get("kind", ""), params.get("status", "")
@@ -142,31 +146,31 @@ class ProfileState(PostcardListMixin, rx.State):
         Nobody signed in: the login page first. A refusal from the services is the notice."""
         if self.header is None:
             return None
-        try:
-            with session_scope() as session:
-                viewer = await self._viewer(session)
-                if viewer is None:
-                    return rx.redirect(routes.login_then(self.router.url.path))
-                act(session, viewer, self.header.user_id)
-                if not refetch:
-                    self.header = profiles.profile_header(
-                        session=session, username=self.header.username, viewer_id=viewer.id
-                    )
-            if refetch:
+        header = self.header
+
+        def on_owner(session: Session, viewer: User) -> None:
+            act(session, viewer, header.user_id)
+            if not refetch:
+                self.header = profiles.profile_header(session=session, username=header.username, viewer_id=viewer.id)
+
+        done = await act_as_viewer(self, on_owner, back_to=self.router.url.path)
+        if done is not True:
+            return done or None
+        if refetch:
+            try:
                 await self._fetch("")
-        except ServiceError as exc:
-            self.notice = exc.message
+            except ServiceError as exc:
+                self.notice = exc.message
         return None
 
     @rx.event
     async def toggle_follow(self):
-        def act(session: Session, viewer: User, owner_id: int) -> None:
-            if self.header.viewer_follows:
-                social.unfollow(session=session, follower=viewer, followee_id=owner_id)
-            else:
-                social.follow(session=session, follower=viewer, followee_id=owner_id)
-
-        return await self._act_on_owner(act)
+        following = not self.header.viewer_follows if self.header else True
+        return await self._act_on_owner(
+            lambda session, viewer, owner_id: social.set_following(
+                session=session, follower=viewer, followee_id=owner_id, following=following
+            )
+        )
 
     @rx.event
     async def toggle_block(self):
@@ -226,29 +230,55 @@ class ProfileState(PostcardListMixin, rx.State):
         return rx.set_value(f"comment-{key}", "")
 
     @rx.event
-    async def delete_comment(self, comment_id: int):
+    def start_comment_edit(self, comment_id: int):
+        """ "Edit" on your own comment: its text becomes a form (the services check it is yours)."""
+        self.editing_comment, self.edit_comment_error = comment_id, ""
+
+    @rx.event
+    def cancel_comment_edit(self):
+        self.editing_comment, self.edit_comment_error = 0, ""
+
+    @rx.event
+    async def save_comment_edit(self, form_data: dict):
+        comment_id = self.editing_comment
+        if not comment_id:
+            return None
         try:
             with session_scope() as session:
                 viewer = await self._viewer(session)
                 if viewer is None:
                     return rx.redirect(routes.login_then(self.router.url.path))
-                social.delete_comment(session=session, user=viewer, comment_id=comment_id)
-        except ServiceError as exc:
-            self.notice = exc.message
+                social.edit_comment(session=session, user=viewer, comment_id=comment_id, text=form_data.get("text", ""))
+        except ValidationError as exc:
+            self.edit_comment_error = exc.errors.get("comment", exc.message)
             return None
+        except ServiceError as exc:
+            self.editing_comment, self.edit_comment_error, self.notice = 0, "", exc.message
+            return None
+        self.editing_comment, self.edit_comment_error = 0, ""
+        await self._reload_cards()
+        return None
+
+    @rx.event
+    async def delete_comment(self, comment_id: int):
+        done = await act_as_viewer(
+            self,
+            lambda session, viewer: social.delete_comment(session=session, user=viewer, comment_id=comment_id),
+            back_to=self.router.url.path,
+        )
+        if done is not True:
+            return done or None
         await self._reload_cards()
         return None
 
     @rx.event
     async def delete_entry(self, entry_id: int):
-        try:
-            with session_scope() as session:
-                viewer = await self._viewer(session)
-                if viewer is None:
-                    return rx.redirect(routes.login_then(self.router.url.path))
-                entries.delete_entry(session=session, user=viewer, entry_id=entry_id)
-        except ServiceError as exc:
-            self.notice = exc.message
-            return None
+        done = await act_as_viewer(
+            self,
+            lambda session, viewer: entries.delete_entry(session=session, user=viewer, entry_id=entry_id),
+            back_to=self.router.url.path,
+        )
+        if done is not True:
+            return done or None
         await self._fetch("")
         return None

@@ -10,10 +10,9 @@ from slice_of_culture import routes
 from slice_of_culture.db import session_scope
 from slice_of_culture.models import ITEM_KINDS
 from slice_of_culture.services import people, search, social
-from slice_of_culture.services.errors import ServiceError
 from slice_of_culture.services.people import FoundPerson
 from slice_of_culture.services.search import ItemHit
-from slice_of_culture.state.base import SessionState
+from slice_of_culture.state.base import SessionState, act_as_viewer
 
 # "" is everything; "people" only people; a kind only that kind of title.
 SHOW = ("", "people", *ITEM_KINDS)
@@ -57,21 +56,16 @@ class SearchState(rx.State):
         shown = next((p for p in self.people if p.user_id == user_id), None)
         if shown is None:
             return None  # only people this page shows
-        session_state = await self.get_state(SessionState)
         self.notice = ""
-        try:
-            with session_scope() as session:
-                viewer = session_state.current_user(session)
-                if viewer is None:
-                    here = routes.SEARCH + "?" + urlencode({"q": self.query, "show": self.show})
-                    return rx.redirect(routes.login_then(here))
-                if shown.you_follow:
-                    social.unfollow(session=session, follower=viewer, followee_id=user_id)
-                else:
-                    social.follow(session=session, follower=viewer, followee_id=user_id)
-        except ServiceError as exc:
-            self.notice = exc.message
-            return None
+        done = await act_as_viewer(
+            self,
+            lambda session, viewer: social.set_following(
+                session=session, follower=viewer, followee_id=user_id, following=not shown.you_follow
+            ),
+            back_to=routes.SEARCH + "?" + urlencode({"q": self.query, "show": self.show}),
+        )
+        if done is not True:
+            return done or None
         await self._run()  # their follower count and your "Following" as the database has them
         return None
 

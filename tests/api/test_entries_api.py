@@ -188,6 +188,19 @@ def test_like_comment_and_notifications(api: Api) -> None:
     assert api.post("/notifications/read", ana).json() == {"marked": 2}
     assert api.get("/notifications", ana).json()["unread"] == 0
 
+    # Only its author edits a comment; bad text is a 400 at the field and changes nothing.
+    refused = api.patch(f"/comments/{comment_id}", ana, json={"text": "hijacked"})
+    assert (refused.status_code, refused.json()["error"]) == (403, "You can only edit your own comments.")
+    empty = api.patch(f"/comments/{comment_id}", bob, json={"text": "  "})
+    assert empty.status_code == 400 and empty.json()["fields"] == {"comment": "Write something first."}
+    assert api.patch(f"/comments/{comment_id}", bob, json={"text": 7}).status_code == 400
+    assert api.patch(f"/comments/{10**12}", bob, json={"text": "x"}).status_code == 404
+    edited = api.patch(f"/comments/{comment_id}", bob, json={"text": "Loved it, <i>twice</i>"})
+    assert edited.status_code == 200, edited.text
+    assert (edited.json()["text"], edited.json()["edited"]) == ("Loved it, <i>twice</i>", True)
+    shown = api.get("/users/ana/entries", carol).json()["postcards"][0]["comments"]
+    assert [(c["text"], c["edited"]) for c in shown] == [("Loved it, <i>twice</i>", True)]
+
     # A comment goes by its author or the entry's owner, not by anyone else.
     refused = api.delete(f"/comments/{comment_id}", carol)
     assert refused.status_code == 403

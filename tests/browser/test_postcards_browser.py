@@ -78,6 +78,18 @@ def test_follow_see_postcard_open_profile_like_comment_and_notify(new_page) -> N
     card.get_by_label("Comment").fill(f"Loved it too {XSS}")
     card.get_by_role("button", name="Comment", exact=True).click()
     expect(card.get_by_text(f"Loved it too {XSS}")).to_be_visible()
+    # Bob thinks better of it: Edit; an empty comment is refused at the field; then it is saved.
+    card.get_by_role("button", name="Edit comment").click()
+    box = card.get_by_label("Edit your comment")
+    expect(box).to_have_value(f"Loved it too {XSS}")
+    box.fill("   ")
+    card.get_by_role("button", name="Save", exact=True).click()
+    expect(card.get_by_role("alert")).to_have_text("Write something first.")
+    box.fill(f"Loved it too, twice {XSS}")
+    card.get_by_role("button", name="Save", exact=True).click()
+    expect(card.get_by_label("Edit your comment")).to_have_count(0)
+    expect(card.get_by_text(f"Loved it too, twice {XSS}")).to_be_visible()
+    expect(card.get_by_text("edited", exact=True)).to_be_visible()
 
     dialogs: list[str] = []
     ana.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
@@ -91,7 +103,10 @@ def test_follow_see_postcard_open_profile_like_comment_and_notify(new_page) -> N
     expect(nav(ana).get_by_role("link", name="Notifications", exact=True)).to_be_visible()
     ana.goto(_origin(ana) + f"/u/{ana_name}")
     ana_card = ana.locator(".postcard").filter(has_text=f"Piranesi {suffix}")
-    expect(ana_card.get_by_text(f"Loved it too {XSS}")).to_be_visible()
+    expect(ana_card.get_by_text(f"Loved it too, twice {XSS}")).to_be_visible()
+    # Ana may delete Bob's comment on her postcard, not edit it.
+    expect(ana_card.get_by_role("button", name="Delete comment")).to_be_visible()
+    expect(ana_card.get_by_role("button", name="Edit comment")).to_have_count(0)
     assert ana.locator("img[src='x']").count() == 0
     assert dialogs == []
 

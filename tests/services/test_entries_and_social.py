@@ -275,11 +275,29 @@ def test_comment_edit_and_delete_permissions(session, ana_bob) -> None:
         social.edit_comment(session=session, user=ana, comment_id=by_bob.id, text="hijacked")
     with pytest.raises(PermissionDenied):
         social.delete_comment(session=session, user=carl, comment_id=by_bob.id)
-    social.edit_comment(session=session, user=bob, comment_id=by_bob.id, text="edited")
-    assert session.get(Comment, by_bob.id).text == "edited"
+    # Bad text changes nothing, with the reason at the field.
+    for bad, why in (("   ", "Write something first."), ("x" * 2001, "at most 2,000"), (42, "must be text")):
+        with pytest.raises(ValidationError) as refused:
+            social.edit_comment(session=session, user=bob, comment_id=by_bob.id, text=bad)
+        assert why in refused.value.errors["comment"]
+    with pytest.raises(NotFound):
+        social.edit_comment(session=session, user=bob, comment_id=10**12, text="gone")
+    assert not next(c for c in _thread(session, ana, entry.id) if c.comment_id == by_bob.id).edited
+    social.edit_comment(session=session, user=bob, comment_id=by_bob.id, text=f"  {XSS} édité ☕ ")
+    assert session.get(Comment, by_bob.id).text == f"{XSS} édité ☕"
+    shown = next(c for c in _thread(session, ana, entry.id) if c.comment_id == by_bob.id)
+    assert shown.edited and shown.text == f"{XSS} édité ☕"
+    # Once the postcard is private, it is gone for Bob: his comment under it cannot be edited.
+    entries.update_entry(session=session, user=ana, entry_id=entry.id, data=EntryInput(visibility="private"))
+    with pytest.raises(NotFound):
+        social.edit_comment(session=session, user=bob, comment_id=by_bob.id, text="still here?")
     social.delete_comment(session=session, user=ana, comment_id=by_carl.id)  # the entry's owner may
     social.delete_comment(session=session, user=bob, comment_id=by_bob.id)  # the author may
     assert session.exec(select(Comment)).all() == []
+
+
+def _thread(session, viewer, entry_id: int) -> list[social.CommentView]:  # noqa: ANN001
+    return social.comments_for(session=session, viewer=viewer, entry_ids=[entry_id])[entry_id]
 
 
 def test_item_page_and_stats_count_only_visible_entries(session, ana_bob) -> None:
