@@ -200,7 +200,14 @@ def _thread(card) -> rx.Component:  # noqa: ANN001
                         style={"position": "absolute", "width": "1px", "height": "1px", "overflow": "hidden"},
                     ),
                     rx.input(
-                        id="comment-" + key, name="comment", placeholder="Add a comment", max_length=2000, flex="1"
+                        id="comment-" + key,
+                        name="comment",
+                        placeholder="Add a comment",
+                        max_length=2000,
+                        flex="1",
+                        # A new comment under the card gives the box a new key: it comes back empty.
+                        # (A refusal keeps the text; rx.set_value cannot reach an id built from a Var.)
+                        key=key + "-" + card.comment_count.to_string(),
                     ),
                     rx.button("Comment", type="submit", variant="soft"),
                     width="100%",

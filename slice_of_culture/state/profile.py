@@ -227,7 +227,7 @@ class ProfileState(PostcardListMixin, rx.State):
             return None
         self.comment_errors = {}
         await self._reload_cards()
-        return rx.set_value(f"comment-{key}", "")
+        return None
 
     @rx.event
     def start_comment_edit(self, comment_id: int):

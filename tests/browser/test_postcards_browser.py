@@ -78,6 +78,8 @@ def test_follow_see_postcard_open_profile_like_comment_and_notify(new_page) -> N
     card.get_by_label("Comment").fill(f"Loved it too {XSS}")
     card.get_by_role("button", name="Comment", exact=True).click()
     expect(card.get_by_text(f"Loved it too {XSS}")).to_be_visible()
+    # The box empties for the next comment.
+    expect(card.get_by_label("Comment", exact=True)).to_have_value("")
     # Bob thinks better of it: Edit; an empty comment is refused at the field; then it is saved.
     card.get_by_role("button", name="Edit comment").click()
     box = card.get_by_label("Edit your comment")
