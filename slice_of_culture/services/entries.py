@@ -7,7 +7,18 @@ from datetime import date
 
 from sqlmodel import Session, delete
 
-from slice_of_culture.models import ENTRY_STATUSES, VISIBILITIES, Entry, Item, Notification, User, is_row_id, utcnow
+from slice_of_culture.models import (
+    ENTRY_STATUSES,
+    VISIBILITIES,
+    Comment,
+    Entry,
+    Item,
+    Notification,
+    User,
+    is_row_id,
+    utcnow,
+)
+from slice_of_culture.services import social
 from slice_of_culture.services.errors import NotFound, PermissionDenied, ValidationError
 from slice_of_culture.text import clean_text
 
@@ -131,5 +142,7 @@ def remove_entry(*, session: Session, entry: Entry) -> None:
             Notification.kind.in_(("like", "comment")),
         )
     )
+    # Its comments, with the mentions that led to them.
+    social.remove_comments(session=session, where=Comment.entry_id == entry.id)
     session.delete(entry)
     session.flush()

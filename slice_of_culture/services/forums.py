@@ -635,14 +635,15 @@ def _notify_mentions(session: Session, message: Message, *, author: User, userna
 
 @dataclass
 class MentionTarget:
-    """Where a mention notification leads."""
+    """Where a mention notification leads: "mentioned you in <place>" and its link."""
 
-    forum_name: str
+    place: str
     href: str
 
 
 def mention_targets(*, session: Session, message_ids: list[int]) -> dict[int, MentionTarget]:
-    """For notifications: the forum and room link of each (not deleted) message."""
+    """For notifications: the forum and room link of each (not deleted) message, by target
+    ("message:7")."""
     if not message_ids:
         return {}
     rows = session.exec(
@@ -650,7 +651,9 @@ def mention_targets(*, session: Session, message_ids: list[int]) -> dict[int, Me
         .join(Forum, Forum.id == Message.forum_id)
         .where(Message.id.in_(message_ids), Message.deleted_at.is_(None))
     ).all()
-    return {mid: MentionTarget(forum_name=name, href=f"/forums/{slug}?message={mid}") for mid, slug, name in rows}
+    return {
+        f"message:{mid}": MentionTarget(place=name, href=f"/forums/{slug}?message={mid}") for mid, slug, name in rows
+    }
 
 
 # Reading progress

@@ -319,7 +319,7 @@ def resolve(*, session: Session, admin: User | None, target: object, action: str
         if kind == "entry":
             entries.remove_entry(session=session, entry=session.get(Entry, target_id))
         elif kind == "comment":
-            session.delete(session.get(Comment, target_id))
+            social.remove_comments(session=session, where=Comment.id == target_id)
         elif kind == "message":
             outcome.message = forums.delete_message(session=session, user=admin, slug=found.slug, message_id=target_id)
             outcome.slug = found.slug

@@ -10,7 +10,7 @@ from collections.abc import Collection
 from dataclasses import asdict, dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import Exists, Row, ScalarSelect, and_, exists, func, or_, tuple_
+from sqlalchemy import Exists, Row, ScalarSelect, String, and_, cast, delete, exists, func, literal, or_, tuple_
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import Session, select
@@ -32,7 +32,7 @@ from slice_of_culture.routes import RULES
 from slice_of_culture.services import blocks
 from slice_of_culture.services.display import initials
 from slice_of_culture.services.errors import NotFound, PermissionDenied, ValidationError
-from slice_of_culture.services.forums import MentionTarget, mention_targets
+from slice_of_culture.services.forums import MAX_MENTIONS, MentionTarget, mention_targets, mentioned_usernames
 from slice_of_culture.services.paging import decode_cursor, encode_cursor
 from slice_of_culture.services.rates import Rate, check_rate
 from slice_of_culture.services.visibility import by_shown_people, comment_visible_to, entry_visible_to
@@ -366,8 +366,35 @@ def add_comment(*, session: Session, user: User, entry_id: int, text: str, now: 
     session.add(comment)
     session.flush()
     _notify(session, recipient_id=entry.user_id, actor_id=user.id, kind="comment", target=f"entry:{entry.id}")
+    _notify_comment_mentions(session, comment, entry, author=user, usernames=mentioned_usernames(text))
     session.flush()
     return comment
+
+
+def _notify_comment_mentions(
+    session: Session, comment: Comment, entry: Entry, *, author: User, usernames: list[str]
+) -> None:
+    """@username in a comment notifies that person if they can see the postcard and the comment:
+    not its author, not the postcard's owner (told of every comment already), nobody blocked
+    either way with the author; at most MAX_MENTIONS people per comment, as in the forums."""
+    usernames = [u for u in usernames if u != author.username][:MAX_MENTIONS]
+    if not usernames:
+        return
+    candidates = session.exec(
+        select(User.id).where(
+            User.username.in_(usernames),
+            User.is_active,
+            User.id != entry.user_id,
+            User.id.not_in(blocks.hidden_people(author.id)),
+        )
+    ).all()
+    for recipient_id in candidates:
+        if session.exec(select(Entry.id).where(Entry.id == entry.id, entry_visible_to(recipient_id))).first():
+            session.add(
+                Notification(
+                    recipient_id=recipient_id, actor_id=author.id, kind="mention", target=f"comment:{comment.id}"
+                )
+            )
 
 
 def _comment(session: Session, comment_id: int) -> Comment:
@@ -382,10 +409,16 @@ def edit_comment(*, session: Session, user: User, comment_id: int, text: str) ->
     comment = _comment(session, comment_id)
     if comment.user_id != user.id:
         raise PermissionDenied("You can only edit your own comments.")
-    visible_entry(session=session, viewer=user, entry_id=comment.entry_id)
-    comment.text = _clean_comment(text)
+    entry = visible_entry(session=session, viewer=user, entry_id=comment.entry_id)
+    text = _clean_comment(text)
+    before = set(mentioned_usernames(comment.text))
+    comment.text = text
     comment.updated_at = utcnow()
     session.add(comment)
+    session.flush()
+    # Only the people it newly names hear of it.
+    fresh = [u for u in mentioned_usernames(text) if u not in before]
+    _notify_comment_mentions(session, comment, entry, author=user, usernames=fresh)
     session.flush()
     return comment
 
@@ -396,7 +429,21 @@ def delete_comment(*, session: Session, user: User, comment_id: int) -> None:
     entry_owner = session.exec(select(Entry.user_id).where(Entry.id == comment.entry_id)).one()
     if user.id not in (comment.user_id, entry_owner):
         raise PermissionDenied("You can only delete your own comments or comments on your entries.")
-    session.delete(comment)
+    remove_comments(session=session, where=Comment.id == comment.id)
+
+
+def remove_comments(*, session: Session, where: ColumnElement[bool]) -> None:
+    """Delete the comments `where` picks and the mentions that lead to them: an author's, a
+    postcard owner's or a moderator's delete, and a postcard's removal (all its comments). The
+    mentions are found by their actor, each comment's author (an index)."""
+    session.exec(
+        delete(Notification).where(
+            Notification.kind == "mention",
+            Notification.actor_id.in_(select(Comment.user_id).where(where)),
+            Notification.target.in_(select(literal("comment:") + cast(Comment.id, String)).where(where)),
+        )
+    )
+    session.exec(delete(Comment).where(where))
     session.flush()
 
 
@@ -483,6 +530,27 @@ def clip_note(note: str) -> str:
     return note if len(note) <= MAX_NOTE else note[: MAX_NOTE - 1] + "…"
 
 
+def _comment_mention_targets(session: Session, viewer: User, comment_ids: list[int]) -> dict[str, MentionTarget]:
+    """For mention notifications: where each comment is ("comment:12" -> a comment on @ana's
+    postcard about Dune, linked at that postcard), if the viewer may still see it."""
+    if not comment_ids:
+        return {}
+    rows = session.exec(
+        select(Comment.id, Entry.id, User.username, Item.title)
+        .join(Entry, Entry.id == Comment.entry_id)
+        .join(User, User.id == Entry.user_id)
+        .join(Item, Item.id == Entry.item_id)
+        .where(Comment.id.in_(comment_ids), entry_visible_to(viewer.id), comment_visible_to(viewer.id))
+    ).all()
+    return {
+        f"comment:{comment_id}": MentionTarget(
+            place=f"a comment on {'your' if owner == viewer.username else f'@{owner}’s'} postcard about {title}",
+            href=f"/u/{owner}?entry={entry_id}#entry-{entry_id}",
+        )
+        for comment_id, entry_id, owner, title in rows
+    }
+
+
 def _shown_to(user: User) -> ColumnElement[bool]:
     """A WHERE clause on notifications joined with their actor: what `user` is shown. Nothing
     from people blocked either way or no longer active; the moderators' notices always."""
@@ -513,8 +581,10 @@ def _text(n: Notification, about: str, mention: MentionTarget | None) -> str:
             return f"commented on your postcard about {about}"
         case "follow":
             return "started following you"
+        case "mention" if mention:
+            return f"mentioned you in {mention.place}"
         case "mention":
-            return f"mentioned you in {mention.forum_name}" if mention else "mentioned you in a forum"
+            return "mentioned you in a comment" if n.target.startswith("comment:") else "mentioned you in a forum"
         case "removed":
             return f"removed {n.note}, which you reported. Thank you."
         case "kept":
@@ -540,10 +610,16 @@ def notifications(*, session: Session, user: User, limit: int = 50) -> list[Noti
             select(Entry.id, Item.title).join(Item, Item.id == Entry.item_id).where(Entry.id.in_(entry_ids))
         ).all()
     )
-    # Mentions lead to the message in its forum (the forums service knows where that is).
+    # Mentions lead to the message in its forum (the forums service knows where that is), or to
+    # the comment's postcard on its owner's profile.
     mentions = mention_targets(
         session=session,
         message_ids=[int(n.target.split(":")[1]) for n, _ in social_rows if n.target.startswith("message:")],
+    )
+    mentions |= _comment_mention_targets(
+        session,
+        user,
+        [int(n.target.split(":")[1]) for n, _ in social_rows if n.target.startswith("comment:")],
     )
     views = []
     for n, actor in rows:
@@ -553,7 +629,7 @@ def notifications(*, session: Session, user: User, limit: int = 50) -> list[Noti
         else:
             name = actor.display_name or actor.username
             about = titles.get(int(n.target.split(":")[1]), "") if n.target.startswith("entry:") else ""
-            mention = mentions.get(int(n.target.split(":")[1])) if n.target.startswith("message:") else None
+            mention = mentions.get(n.target) if n.kind == "mention" else None
             href = f"/u/{user.username}#entry-{n.target.split(':')[1]}" if about else f"/u/{actor.username}"
             if mention:
                 href = mention.href

@@ -14,7 +14,7 @@ from sqlalchemy import func
 from sqlmodel import select
 
 from slice_of_culture.models import Comment, Entry, Follow, Like, Notification, utcnow
-from slice_of_culture.services import accounts, entries, items, postcards, profiles, social, stats
+from slice_of_culture.services import accounts, blocks, entries, items, postcards, profiles, social, stats
 from slice_of_culture.services.entries import EntryInput
 from slice_of_culture.services.errors import NotFound, PermissionDenied, RateLimited, ValidationError
 from tests.utils.factories import make_entry, make_item, make_user
@@ -294,6 +294,53 @@ def test_comment_edit_and_delete_permissions(session, ana_bob) -> None:
     social.delete_comment(session=session, user=ana, comment_id=by_carl.id)  # the entry's owner may
     social.delete_comment(session=session, user=bob, comment_id=by_bob.id)  # the author may
     assert session.exec(select(Comment)).all() == []
+
+
+def test_mentions_in_comments_notify_who_can_see_the_postcard(session, ana_bob) -> None:
+    ana, bob = ana_bob
+    cleo, dave, erin, fay = (make_user(session, n) for n in ("cleo", "dave", "erin", "fay"))
+    blocks.block(session=session, blocker=erin, blocked_id=bob.id)
+    dune = entries.create_entry(session=session, user=ana, item_id=make_item(session, "Dune").id, data=EntryInput())
+    text = "@cleo @DAVE, @ana and @bob: read it! @erin @nobody_here mail@fay.com"
+    comment = social.add_comment(session=session, user=bob, entry_id=dune.id, text=text)
+
+    def mentions(user) -> list[tuple[str, str, str]]:  # noqa: ANN001
+        return [
+            (n.actor_username, n.text, n.href)
+            for n in social.notifications(session=session, user=user)
+            if n.kind == "mention"
+        ]
+
+    where = f"/u/ana?entry={dune.id}#entry-{dune.id}"
+    said = "mentioned you in a comment on @ana’s postcard about Dune"
+    # Cleo and Dave (any case); not Ana (told of the comment anyway), Bob himself, Erin (who
+    # blocked him), nor an e-mail address.
+    assert mentions(cleo) == mentions(dave) == [("bob", said, where)]
+    assert mentions(ana) == mentions(bob) == mentions(erin) == mentions(fay) == []
+    assert [n.kind for n in social.notifications(session=session, user=ana)] == ["comment"]
+
+    # An edit notifies only whom it newly names.
+    social.edit_comment(session=session, user=bob, comment_id=comment.id, text=text + " @fay")
+    assert len(mentions(cleo)) == 1 and mentions(fay) == [("bob", said, where)]
+    # Deleting the comment takes its mentions with it.
+    social.delete_comment(session=session, user=ana, comment_id=comment.id)
+    assert mentions(cleo) == mentions(fay) == []
+
+    # A followers-only postcard: only those who may see it hear of a mention under it.
+    social.follow(session=session, follower=cleo, followee_id=ana.id)
+    social.follow(session=session, follower=bob, followee_id=ana.id)
+    circle = entries.create_entry(
+        session=session, user=ana, item_id=make_item(session, "Solaris").id, data=EntryInput(visibility="followers")
+    )
+    social.add_comment(session=session, user=bob, entry_id=circle.id, text="@cleo @dave you two should see this")
+    assert [t for _, t, _ in mentions(cleo)] == ["mentioned you in a comment on @ana’s postcard about Solaris"]
+    assert mentions(dave) == []
+    # Later private: the mention stays, but says nothing of what it was about.
+    entries.update_entry(session=session, user=ana, entry_id=circle.id, data=EntryInput(visibility="private"))
+    assert mentions(cleo) == [("bob", "mentioned you in a comment", "/u/bob")]
+    # Removing the postcard removes its comments' mentions.
+    entries.delete_entry(session=session, user=ana, entry_id=circle.id)
+    assert mentions(cleo) == []
 
 
 def _thread(session, viewer, entry_id: int) -> list[social.CommentView]:  # noqa: ANN001
