@@ -433,6 +433,42 @@ async def modify_room(state_manager: Any, slug: str) -> AsyncIterator[ForumRoom]
         await room._broadcast()
 
 
+def refold_for(user_id: int) -> None:
+    """After `user_id` blocked or unblocked someone: their tabs open in rooms fold (or unfold)
+    that person's messages at once, as the next visit would. Runs as a task of its own once the
+    calling event is done: it changes other tabs' states, and an event that waited for another
+    tab's lock while holding its own could wait forever for a tab doing the same."""
+    task = asyncio.get_running_loop().create_task(_refold(user_id))
+    _REFOLDS.add(task)
+    task.add_done_callback(_REFOLDS.discard)
+
+
+# Running refolds (a task nobody holds may be collected before it ran).
+_REFOLDS: set[asyncio.Task] = set()
+
+
+async def _refold(user_id: int) -> None:
+    from reflex_base.registry import RegistrationContext
+
+    app = RegistrationContext.get().app
+    with session_scope() as session:
+        slugs = forums.forum_slugs(session=session)
+        hidden = blocks.blocked_usernames(session=session, user_id=user_id)
+    tabs: list[str] = []
+    for slug in slugs:
+        root = await app.state_manager.get_state(rx.BaseStateToken(ident=room_token(slug), cls=ForumRoom))
+        room = await root.get_state(ForumRoom)
+        tabs += [token for token, person in room._present.items() if person["user_id"] == user_id]
+    for token in tabs:
+        # Each tab's own page state; the change goes to that browser as a delta.
+        try:
+            async with app.modify_state(rx.BaseStateToken(ident=token, cls=RoomPage)) as root:
+                page = await root.get_state(RoomPage)
+                page.hidden_authors = hidden
+        except Exception:  # noqa: BLE001 - one tab's failure must not keep the others unfolded
+            logger.exception("refolding a forum tab failed")
+
+
 async def refresh_room_meta(state_manager: Any, room: forums.RoomView) -> None:
     """After an admin renames or archives a forum, open rooms show it at once."""
     async with modify_room(state_manager, room.slug) as shared:

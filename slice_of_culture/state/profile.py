@@ -19,6 +19,7 @@ from slice_of_culture.services.profiles import ProfileHeader
 from slice_of_culture.services.social import PersonRow
 from slice_of_culture.services.stats import ProfileStats
 from slice_of_culture.state.base import SessionState, act_as_viewer
+from slice_of_culture.state.forum_room import refold_for
 from slice_of_culture.state.postcards import PostcardListMixin
 
 
@@ -176,7 +177,10 @@ class ProfileState(PostcardListMixin, rx.State):
     async def toggle_block(self):
         """Block the profile's owner, or lift the block (services/blocks.py has the rules)."""
 
+        blocker_id = 0
+
         def act(session: Session, viewer: User, owner_id: int) -> None:
+            nonlocal blocker_id
             if self.header.viewer_blocked:
                 blocks.unblock(session=session, blocker=viewer, blocked_id=owner_id)
                 self.notice = f"You unblocked @{self.header.username}."
@@ -187,9 +191,14 @@ class ProfileState(PostcardListMixin, rx.State):
                     f"You blocked @{self.header.username}: you no longer see each other's postcards,"
                     " comments or forum messages, and neither of you can follow the other."
                 )
+            blocker_id = viewer.id
 
         # Their postcards leave (or come back to) the page with the new header.
-        return await self._act_on_owner(act, refetch=True)
+        outcome = await self._act_on_owner(act, refetch=True)
+        if blocker_id:
+            # Rooms this person has open in other tabs fold (or unfold) the messages at once.
+            refold_for(blocker_id)
+        return outcome
 
     async def _reload_cards(self) -> None:
         # Re-read the cards shown so far (comments, counts), keeping the same length.

@@ -11,7 +11,7 @@ from slice_of_culture.services import accounts, blocks, forums, imports, onboard
 from slice_of_culture.services.blocks import BlockedPerson
 from slice_of_culture.services.errors import ValidationError
 from slice_of_culture.state.base import SessionState
-from slice_of_culture.state.forum_room import forget_account
+from slice_of_culture.state.forum_room import forget_account, refold_for
 
 
 class SettingsState(rx.State):
@@ -94,6 +94,8 @@ class SettingsState(rx.State):
                 return
             blocks.unblock(session=session, blocker=user, blocked_id=user_id)
             self.blocked = blocks.blocked_people(session=session, user=user)
+            blocker_id = user.id
+        refold_for(blocker_id)
 
     @rx.event
     async def change_password(self, form_data: dict):

@@ -78,3 +78,35 @@ def test_block_hides_postcards_and_messages_and_unblock_from_settings(new_page) 
     ana.goto(_origin(ana) + f"/u/{bob_name}")
     expect(ana.locator(".postcard").filter(has_text=title)).to_be_visible()
     expect(ana.get_by_role("button", name="Follow", exact=True)).to_be_visible()
+
+
+def test_a_room_open_in_another_tab_folds_at_once_when_you_block(new_page) -> None:
+    # Ana reads a room in one tab and blocks Bob from his profile in another: the open room
+    # folds his messages without a reload; unblocking in Settings unfolds them.
+    suffix = uuid.uuid4().hex[:6]
+    bob_name = f"bob_{suffix}"
+    bob = new_page("/")
+    signup(bob, bob_name)
+    expect(nav(bob).get_by_role("button", name="Log out")).to_be_visible()
+    said = f"Spoilers ahead, all of them {suffix}"
+    open_room(bob, "horror")
+    send(bob, said)
+
+    room = new_page("/")
+    signup(room, f"ana_{suffix}")
+    expect(nav(room).get_by_role("button", name="Log out")).to_be_visible()
+    open_room(room, "horror")
+    expect(conversation(room).get_by_text(said)).to_be_visible()
+
+    other = room.context.new_page()
+    other.goto(_origin(room) + f"/u/{bob_name}")
+    other.get_by_role("button", name="Block", exact=True).click()
+    other.get_by_role("alertdialog").get_by_role("button", name="Block").click()
+    expect(other.get_by_role("status").filter(has_text=f"You blocked @{bob_name}")).to_be_visible()
+    expect(conversation(room).get_by_text(said)).to_have_count(0)
+    expect(conversation(room).get_by_test_id("message-folded").first).to_be_visible()
+
+    other.goto(_origin(room) + "/settings")
+    other.get_by_role("button", name=f"Unblock @{bob_name}").click()
+    expect(other.get_by_test_id("blocked-person").filter(has_text=bob_name)).to_have_count(0)
+    expect(conversation(room).get_by_text(said)).to_be_visible()
