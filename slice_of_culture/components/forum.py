@@ -9,6 +9,7 @@ from __future__ import annotations
 import reflex as rx
 
 from slice_of_culture.components.layout import avatar
+from slice_of_culture.components.people import with_mentions
 from slice_of_culture.components.report import report_button
 from slice_of_culture.services.forums import MAX_MESSAGE, LinkCard, MessageView
 from slice_of_culture.state.base import SessionState
@@ -116,8 +117,8 @@ def message_row(m: MessageView) -> rx.Component:
         m.deleted,
         rx.text("message deleted", color_scheme="gray", size="2", style={"font_style": "italic"}),
         rx.vstack(
-            rx.text(
-                m.text,
+            with_mentions(
+                m.parts,
                 size="2",
                 style={"white_space": "pre-wrap", "overflow_wrap": "anywhere"},
                 class_name="message-text",

@@ -69,3 +69,19 @@ def person_to_follow(
         width="100%",
         data_testid=test_id,
     )
+
+
+def with_mentions(parts: rx.Var, **text_props) -> rx.Component:
+    """Text of a comment or forum message (`parts`, a list of TextPart vars): plain runs as text,
+    each @mention of a real person as a link to their profile."""
+    return rx.text(
+        rx.foreach(
+            parts,
+            lambda part: rx.cond(
+                part.username != "",
+                rx.link(part.text, href="/u/" + part.username, class_name="mention"),
+                rx.text.span(part.text),
+            ),
+        ),
+        **text_props,
+    )

@@ -10,7 +10,7 @@ from slice_of_culture.components import layout, postcard_list
 from slice_of_culture.components.charts import AMBER, KIND_COLORS, TOMATO
 from slice_of_culture.components.forms import STATUS_OPTIONS, select_field
 from slice_of_culture.components.layout import avatar, empty_state
-from slice_of_culture.components.people import similar_person
+from slice_of_culture.components.people import similar_person, with_mentions
 from slice_of_culture.components.report import report_button
 from slice_of_culture.services.display import KIND_PLURALS
 from slice_of_culture.state.base import SessionState
@@ -144,7 +144,11 @@ def _comment(c) -> rx.Component:  # noqa: ANN001
                 rx.cond(c.edited, rx.text("edited", size="1", color_scheme="gray")),
                 align="center",
             ),
-            rx.cond(editing, _comment_edit_form(c), rx.text(c.text, size="2", white_space="pre-wrap")),
+            rx.cond(
+                editing,
+                _comment_edit_form(c),
+                with_mentions(c.parts, size="2", white_space="pre-wrap", style={"overflow_wrap": "anywhere"}),
+            ),
             spacing="0",
             align="start",
             width="100%",

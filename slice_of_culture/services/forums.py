@@ -33,6 +33,7 @@ from slice_of_culture.models import Entry, Forum, ForumMembership, Item, Message
 from slice_of_culture.services.blocks import hidden_people
 from slice_of_culture.services.display import initials
 from slice_of_culture.services.errors import NotFound, PermissionDenied, ValidationError
+from slice_of_culture.services.mentions import MAX_MENTIONS, TextPart, known_usernames, mentioned_usernames, text_parts
 from slice_of_culture.services.rates import Rate, check_rate
 from slice_of_culture.services.visibility import closed_accounts, entry_visible_to
 from slice_of_culture.text import clean_text
@@ -48,8 +49,6 @@ PREVIEW_CHARS = 90
 RECENT_IDS = 200
 # The forums list shows unread counts up to this many ("99+" beyond).
 MAX_UNREAD_SHOWN = 99
-# At most this many people are notified by one message (a wall of @names is spam, not a mention).
-MAX_MENTIONS = 10
 # At most this many link cards under one message.
 MAX_CARDS = 3
 MAX_FORUM_NAME = 80
@@ -58,8 +57,6 @@ MAX_FORUM_DESCRIPTION = 500
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 MAX_SLUG = 40
 
-# "@maria" but not "mail@maria" or "@@maria"; usernames are 3–30 of a-z 0-9 _.
-MENTION_RE = re.compile(r"(?<![\w@])@([A-Za-z0-9_]{3,30})(?![\w])")
 # /item/12, optionally as a full URL of any host (people paste what their address bar shows).
 ITEM_LINK_RE = re.compile(r"(?:https?://[^\s/]+)?/item/(\d{1,12})(?!\d)")
 # /u/maria?entry=34 (and the profile's own #entry-34 anchors).
@@ -95,6 +92,8 @@ class MessageView:
     edited: bool = False
     deleted: bool = False
     cards: list[LinkCard] = field(default_factory=list)
+    # The text as shown: plain runs and @mentions of real people as profile links.
+    parts: list[TextPart] = field(default_factory=list)
 
 
 @dataclass
@@ -441,6 +440,7 @@ def message_view(*, session: Session, message_id: int) -> MessageView:
 def _views(session: Session, rows: Iterable[tuple[Message, User]]) -> list[MessageView]:
     rows = list(rows)
     cards = _cards(session, [m.text for m, _ in rows if m.deleted_at is None])
+    known = known_usernames(session, (m.text for m, _ in rows if m.deleted_at is None))
     views = []
     for message, author in rows:
         name = author.display_name or author.username
@@ -457,6 +457,7 @@ def _views(session: Session, rows: Iterable[tuple[Message, User]]) -> list[Messa
                 edited=message.edited_at is not None and not deleted,
                 deleted=deleted,
                 cards=[] if deleted else [cards[key] for key in _link_keys(message.text) if key in cards][:MAX_CARDS],
+                parts=[] if deleted else text_parts(message.text, known),
             )
         )
     return views
@@ -607,16 +608,6 @@ def delete_message(*, session: Session, user: User | None, slug: str, message_id
 
 
 # Mentions
-
-
-def mentioned_usernames(text: str) -> list[str]:
-    """Lower-cased usernames mentioned with @, in order, without repeats."""
-    names: list[str] = []
-    for match in MENTION_RE.finditer(text):
-        name = match.group(1).lower()
-        if name not in names:
-            names.append(name)
-    return names
 
 
 def _notify_mentions(session: Session, message: Message, *, author: User, usernames: list[str]) -> None:

@@ -7,7 +7,7 @@ delete your own comments; an entry's owner may delete comments on it.
 from __future__ import annotations
 
 from collections.abc import Collection
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from datetime import datetime, timedelta
 
 from sqlalchemy import Exists, Row, ScalarSelect, String, and_, cast, delete, exists, func, literal, or_, tuple_
@@ -32,7 +32,14 @@ from slice_of_culture.routes import RULES
 from slice_of_culture.services import blocks
 from slice_of_culture.services.display import initials
 from slice_of_culture.services.errors import NotFound, PermissionDenied, ValidationError
-from slice_of_culture.services.forums import MAX_MENTIONS, MentionTarget, mention_targets, mentioned_usernames
+from slice_of_culture.services.forums import MentionTarget, mention_targets
+from slice_of_culture.services.mentions import (
+    MAX_MENTIONS,
+    TextPart,
+    known_usernames,
+    mentioned_usernames,
+    text_parts,
+)
 from slice_of_culture.services.paging import decode_cursor, encode_cursor
 from slice_of_culture.services.rates import Rate, check_rate
 from slice_of_culture.services.visibility import by_shown_people, comment_visible_to, entry_visible_to
@@ -459,6 +466,8 @@ class CommentView:
     edited: bool
     can_edit: bool
     can_delete: bool
+    # The text as shown: plain runs and @mentions of real people as profile links.
+    parts: list[TextPart] = field(default_factory=list)
 
 
 def comments_for(*, session: Session, viewer: User | None, entry_ids: list[int]) -> dict[int, list[CommentView]]:
@@ -474,6 +483,7 @@ def comments_for(*, session: Session, viewer: User | None, entry_ids: list[int])
         .order_by(Comment.created_at, Comment.id)
     ).all()
     out: dict[int, list[CommentView]] = {}
+    known = known_usernames(session, (comment.text for comment, _, _ in rows))
     for comment, author, owner_id in rows:
         name = author.display_name or author.username
         out.setdefault(comment.entry_id, []).append(
@@ -488,6 +498,7 @@ def comments_for(*, session: Session, viewer: User | None, entry_ids: list[int])
                 edited=comment.updated_at > comment.created_at,
                 can_edit=viewer_id == comment.user_id,
                 can_delete=viewer_id in (comment.user_id, owner_id),
+                parts=text_parts(comment.text, known),
             )
         )
     return out

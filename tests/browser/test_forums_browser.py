@@ -59,7 +59,7 @@ def test_two_people_chat_live_and_latecomers_get_the_history(new_page) -> None:
     # Each sees the other in "Here now".
     expect(a.get_by_test_id("present-person").filter(has_text=b_name)).to_be_visible()
 
-    hello, reply = f"Anyone read Piranesi? {_suffix()}", f"Yes, loved it {_suffix()}"
+    hello, reply = f"Anyone read Piranesi? {_suffix()}", f"@{a_name} yes, loved it {_suffix()}"
     send(a, hello)
     # B sees it live, within a second (plus a little slack for a loaded CI machine).
     started = time.monotonic()
@@ -81,6 +81,9 @@ def test_two_people_chat_live_and_latecomers_get_the_history(new_page) -> None:
     texts = rows.all_inner_texts()
     assert next(i for i, t in enumerate(texts) if hello in t) < next(i for i, t in enumerate(texts) if reply in t)
     expect(rows.filter(has_text=reply).get_by_role("link", name=b_name)).to_be_visible()
+    # The @name in B's reply is a link to A's profile.
+    mention = rows.filter(has_text=reply).get_by_role("link", name=f"@{a_name}")
+    expect(mention).to_have_attribute("href", f"/u/{a_name}")
 
     # B leaves by the "All forums" link: A's "Here now" drops B.
     b.get_by_role("link", name="All forums").click()

@@ -318,6 +318,16 @@ def test_mentions_in_comments_notify_who_can_see_the_postcard(session, ana_bob) 
     assert mentions(cleo) == mentions(dave) == [("bob", said, where)]
     assert mentions(ana) == mentions(bob) == mentions(erin) == mentions(fay) == []
     assert [n.kind for n in social.notifications(session=session, user=ana)] == ["comment"]
+    # The comment shows @cleo, @DAVE, @ana, @bob and @erin as links; not @nobody_here.
+    (shown,) = _thread(session, ana, dune.id)
+    assert "".join(p.text for p in shown.parts) == text
+    assert [(p.text, p.username) for p in shown.parts if p.username] == [
+        ("@cleo", "cleo"),
+        ("@DAVE", "dave"),
+        ("@ana", "ana"),
+        ("@bob", "bob"),
+        ("@erin", "erin"),
+    ]
 
     # An edit notifies only whom it newly names.
     social.edit_comment(session=session, user=bob, comment_id=comment.id, text=text + " @fay")

@@ -185,6 +185,18 @@ def test_mentions_notify_once_per_person_and_lead_to_the_message(session: Sessio
     )
     recipients = session.exec(select(Notification.recipient_id).where(Notification.kind == "mention")).all()
     assert sorted(recipients) == sorted([bob.id, cy.id])
+    # Readers see each real person's @name as a link to their profile, in the case it was typed.
+    assert [(p.text, p.username) for p in msg.parts] == [
+        ("@BOB_M", "bob_m"),
+        (" and ", ""),
+        ("@bob_m", "bob_m"),
+        (", meet ", ""),
+        ("@cy_m", "cy_m"),
+        (". mail@cy_m is no mention; ", ""),
+        ("@ana_m", "ana_m"),
+        (" is me; @nobody_x", ""),
+    ]
+    assert "".join(p.text for p in msg.parts) == msg.text
     note = social.notifications(session=session, user=bob)[0]
     assert note.text == "mentioned you in Books"
     assert note.href == f"/forums/books?message={msg.message_id}"
