@@ -10,7 +10,7 @@ from slice_of_culture.components import layout, postcard_list
 from slice_of_culture.components.charts import AMBER, KIND_COLORS, TOMATO
 from slice_of_culture.components.forms import STATUS_OPTIONS, select_field
 from slice_of_culture.components.layout import avatar, empty_state
-from slice_of_culture.components.people import similar_person, with_mentions
+from slice_of_culture.components.people import person_to_follow, similar_person, with_mentions
 from slice_of_culture.components.report import report_button
 from slice_of_culture.services.display import KIND_PLURALS
 from slice_of_culture.state.base import SessionState
@@ -326,15 +326,14 @@ def _people(section: str, rows: rx.Var, cursor: rx.Var, empty: str) -> rx.Compon
         rx.vstack(
             rx.foreach(
                 rows,
-                lambda p: rx.link(
-                    rx.hstack(
-                        avatar(p.initials, p.avatar_url, size="2"),
-                        rx.text(p.display_name),
-                        rx.text("@" + p.username, color_scheme="gray"),
-                    ),
-                    href="/u/" + p.username,
-                    underline="none",
-                    color="inherit",
+                lambda p: person_to_follow(
+                    p,
+                    rx.text("@" + p.username, size="2", color_scheme="gray"),
+                    followed=p.you_follow,
+                    on_follow=ProfileState.toggle_follow_listed(p.user_id),
+                    show_button=SessionState.logged_in & (p.username != SessionState.username),
+                    badge=rx.cond(p.follows_you, rx.badge("Follows you", color_scheme="gray")),
+                    test_id="listed-person",
                 ),
             ),
             rx.cond(

@@ -12,6 +12,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import Exists, Row, ScalarSelect, String, and_, cast, delete, exists, func, literal, or_, tuple_
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import aliased
 from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import Session, select
 
@@ -151,10 +152,19 @@ PEOPLE_PAGE = 50
 
 
 @dataclass
+class ListedPerson(PersonRow):
+    """Someone in a followers or following list, and how they stand with the viewer."""
+
+    user_id: int
+    you_follow: bool
+    follows_you: bool
+
+
+@dataclass
 class PeoplePage:
     """A page of a followers or following list and the cursor for the next one ("" = no more)."""
 
-    people: list[PersonRow]
+    people: list[ListedPerson]
     next_cursor: str
 
 
@@ -172,8 +182,12 @@ def _people_page(
     the viewer sees them: open accounts without a block either way with the viewer. Keyset on
     (followed at, their id): an index range however long the list."""
     limit = max(1, min(int(limit), 200))
+    if viewer_id:
+        you_follow, follows_you = follows_clause(viewer_id, User.id), follows_clause(User.id, viewer_id)
+    else:
+        you_follow = follows_you = literal(False)
     statement = (
-        select(User, Follow.created_at)
+        select(User, Follow.created_at, you_follow, follows_you)
         .join(Follow, other == User.id)
         .where(mine == user_id, by_shown_people(other, viewer_id))
     )
@@ -183,7 +197,10 @@ def _people_page(
     rows = session.exec(statement.order_by(Follow.created_at.desc(), other.desc()).limit(limit + 1)).all()
     more, rows = len(rows) > limit, rows[:limit]
     return PeoplePage(
-        people=[person_row(user) for user, _ in rows],
+        people=[
+            ListedPerson(**asdict(person_row(user)), user_id=user.id, you_follow=bool(yes), follows_you=bool(back))
+            for user, _, yes, back in rows
+        ],
         next_cursor=encode_cursor(rows[-1][1], rows[-1][0].id) if more else "",
     )
 
@@ -230,9 +247,11 @@ def follow_count_columns(user_id: int, viewer_id: int | None) -> tuple[ScalarSel
     return count(Follow.followee_id, Follow.follower_id), count(Follow.follower_id, Follow.followee_id)
 
 
-def follows_clause(follower_id: int, followee_id: int) -> Exists:
-    """EXISTS: `follower_id` follows `followee_id`."""
-    return exists().where(Follow.follower_id == follower_id, Follow.followee_id == followee_id)
+def follows_clause(follower_id: int | ColumnElement[int], followee_id: int | ColumnElement[int]) -> Exists:
+    """EXISTS: `follower_id` follows `followee_id` (either may be a column of the outer query; the
+    follow table is aliased, so a query that already reads follows does not swallow it)."""
+    edge = aliased(Follow)
+    return exists().where(edge.follower_id == follower_id, edge.followee_id == followee_id)
 
 
 def person_row(user: User | Row) -> PersonRow:

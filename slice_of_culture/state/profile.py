@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 
 import reflex as rx
 from sqlmodel import Session
@@ -16,7 +17,7 @@ from slice_of_culture.services import blocks, entries, postcards, profiles, soci
 from slice_of_culture.services.errors import NotFound, ServiceError, ValidationError
 from slice_of_culture.services.postcards import PostcardPage
 from slice_of_culture.services.profiles import ProfileHeader
-from slice_of_culture.services.social import PersonRow
+from slice_of_culture.services.social import ListedPerson
 from slice_of_culture.services.stats import ProfileStats
 from slice_of_culture.state.base import SessionState, act_as_viewer
 from slice_of_culture.state.forum_room import refold_for
@@ -27,8 +28,8 @@ class ProfileState(PostcardListMixin, rx.State):
     header: ProfileHeader | None = None
     not_found: bool = False
     stats: ProfileStats = ProfileStats()
-    followers: list[PersonRow] = []
-    following: list[PersonRow] = []
+    followers: list[ListedPerson] = []
+    following: list[ListedPerson] = []
     # Where each list goes on ("" = all of it is shown).
     followers_cursor: str = ""
     following_cursor: str = ""
@@ -130,6 +131,34 @@ class ProfileState(PostcardListMixin, rx.State):
         if cursor:
             with session_scope() as session:
                 self._people(session, await self._viewer(session), section, cursor)
+
+    @rx.event
+    async def toggle_follow_listed(self, user_id: int):
+        """Follow / Following on someone in the followers or following list."""
+        shown = next((p for p in [*self.followers, *self.following] if p.user_id == user_id), None)
+        if shown is None or self.header is None:
+            return None  # only people these lists show
+        following = not shown.you_follow
+        done = await act_as_viewer(
+            self,
+            lambda session, viewer: social.set_following(
+                session=session, follower=viewer, followee_id=user_id, following=following
+            ),
+            back_to=self.router.url.path,
+        )
+        if done is not True:
+            return done or None
+        for section in ("followers", "following"):
+            rows = getattr(self, section)
+            if any(p.user_id == user_id for p in rows):
+                setattr(self, section, [replace(p, you_follow=following) if p.user_id == user_id else p for p in rows])
+        # Counts on the header change when it is the viewer's own profile, or the person's own.
+        with session_scope() as session:
+            viewer = await self._viewer(session)
+            self.header = profiles.profile_header(
+                session=session, username=self.header.username, viewer_id=viewer.id if viewer else None
+            )
+        return None
 
     @rx.event
     async def set_shelf_kind(self, value: str):

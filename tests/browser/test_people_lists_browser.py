@@ -12,6 +12,7 @@ from sqlmodel import select
 from slice_of_culture.db import make_engine, session_scope
 from slice_of_culture.models import Follow, User
 from slice_of_culture.services import social
+from tests.browser.test_accounts_browser import nav, signup
 
 pytestmark = pytest.mark.browser
 
@@ -56,3 +57,19 @@ def test_followers_count_what_they_list_and_show_more(new_page, app) -> None:
     expect(people).to_have_count(52)
     expect(panel.get_by_role("button", name="Show more")).to_have_count(0)
     expect(panel.get_by_text(f"@fan0_{star.split('_')[1]}")).to_have_count(0)
+
+    # Someone signed in follows a fan right from the list; their own row has no button.
+    viewer = new_page("/")
+    viewer_name = f"viewer_{star.split('_')[1]}"
+    signup(viewer, viewer_name)
+    expect(nav(viewer).get_by_role("button", name="Log out")).to_be_visible()
+    viewer.goto(app.url + f"/u/{star}")
+    viewer.get_by_role("button", name="52 followers").click()
+    row = viewer.get_by_test_id("listed-person").filter(has_text=f"@fan52_{star.split('_')[1]}")
+    follow = row.get_by_role("button", name="Follow")
+    expect(follow).to_have_attribute("aria-pressed", "false")
+    follow.click()
+    expect(row.get_by_role("button", name="Following")).to_have_attribute("aria-pressed", "true")
+    viewer.reload()
+    viewer.get_by_role("button", name="52 followers").click()
+    expect(row.get_by_role("button", name="Following")).to_be_visible()

@@ -203,6 +203,14 @@ def test_followers_and_following_page_newest_first_and_count_what_they_list(sess
         assert walk(social.following, limit) == ["fan2", "fan1", "fan0"]
     header = profiles.profile_header(session=session, username="star", viewer_id=None)
     assert (header.follower_count, header.following_count) == (6, 3)
+    # Each row says how that person stands with the viewer (nobody, logged out).
+    assert not any(p.you_follow or p.follows_you for p in social.followers(session=session, user_id=star.id).people)
+    social.follow(session=session, follower=fans[1], followee_id=fans[2].id)
+    rows = {p.username: p for p in social.followers(session=session, user_id=star.id, viewer_id=fans[2].id).people}
+    assert (rows["fan1"].you_follow, rows["fan1"].follows_you) == (False, True)
+    assert not rows["fan6"].you_follow and not rows["fan6"].follows_you
+    rows = {p.username: p for p in social.followers(session=session, user_id=star.id, viewer_id=fans[1].id).people}
+    assert (rows["fan2"].you_follow, rows["fan2"].follows_you) == (True, False)
     # A cursor nobody made reads as the first page.
     for bad in ("garbage", "2026-01-01T00:00:00|99999999999999999999", "|3"):
         assert [p.username for p in social.followers(session=session, user_id=star.id, cursor=bad).people][:2] == [
