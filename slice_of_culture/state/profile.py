@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import replace
 
 import reflex as rx
@@ -297,26 +297,24 @@ class ProfileState(PostcardListMixin, rx.State):
         await self._reload_cards()
         return None
 
-    @rx.event
-    async def delete_comment(self, comment_id: int):
-        done = await act_as_viewer(
-            self,
-            lambda session, viewer: social.delete_comment(session=session, user=viewer, comment_id=comment_id),
-            back_to=self.router.url.path,
-        )
+    async def _act_then(self, act: Callable[[Session, User], object], then: Callable[[], Awaitable[None]]):
+        """`act` as the signed-in viewer (act_as_viewer), then `then()` to show what changed."""
+        done = await act_as_viewer(self, act, back_to=self.router.url.path)
         if done is not True:
             return done or None
-        await self._reload_cards()
+        await then()
         return None
 
     @rx.event
-    async def delete_entry(self, entry_id: int):
-        done = await act_as_viewer(
-            self,
-            lambda session, viewer: entries.delete_entry(session=session, user=viewer, entry_id=entry_id),
-            back_to=self.router.url.path,
+    async def delete_comment(self, comment_id: int):
+        return await self._act_then(
+            lambda session, viewer: social.delete_comment(session=session, user=viewer, comment_id=comment_id),
+            self._reload_cards,
         )
-        if done is not True:
-            return done or None
-        await self._fetch("")
-        return None
+
+    @rx.event
+    async def delete_entry(self, entry_id: int):
+        return await self._act_then(
+            lambda session, viewer: entries.delete_entry(session=session, user=viewer, entry_id=entry_id),
+            lambda: self._fetch(""),
+        )

@@ -111,6 +111,12 @@ def test_follow_see_postcard_open_profile_like_comment_and_notify(new_page) -> N
     expect(ana_card.get_by_role("button", name="Edit comment")).to_have_count(0)
     assert ana.locator("img[src='x']").count() == 0
     assert dialogs == []
+    ana_card.get_by_role("button", name="Delete comment").click()
+    expect(ana_card.get_by_text(f"Loved it too, twice {XSS}")).to_have_count(0)
+    # And the postcard itself, asked once more.
+    ana_card.get_by_role("button", name="Delete", exact=True).click()
+    ana.get_by_role("alertdialog").get_by_role("button", name="Delete").click()
+    expect(ana.locator(".postcard").filter(has_text=f"Piranesi {suffix}")).to_have_count(0)
 
 
 def test_a_newcomer_follows_a_suggested_person_and_their_postcards_join_the_feed(new_page) -> None:
