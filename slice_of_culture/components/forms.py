@@ -58,7 +58,11 @@ def search_bar(
     select: rx.Component,
 ) -> rx.Component:
     """A labelled search box that searches as you type (`on_change` a quarter second after the
-    last key), with a select beside it (what to search)."""
+    last key), with a select beside it (what to search).
+
+    The box takes keys only once the page holds this tab's state (`is_hydrated`, set after the
+    page's on_load): keys typed into the prerendered page would otherwise be overwritten by, or
+    run together with, the query the tab had before."""
     return rx.hstack(
         rx.vstack(
             rx.el.label(label, html_for=id, font_weight="500", font_size="0.9rem"),
@@ -69,6 +73,7 @@ def search_bar(
                 value=value,
                 on_change=on_change.debounce(250),
                 auto_focus=True,
+                read_only=~rx.State.is_hydrated,
                 width="100%",
                 size="3",
                 max_length=max_length,

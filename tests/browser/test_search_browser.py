@@ -77,12 +77,24 @@ def test_find_a_person_and_a_title_and_open_them(new_page, app) -> None:
     expect(page).to_have_url(re.compile(rf"/item/{book_id}/?$"))
     expect(page.get_by_role("heading", name=f"Lantern{prefix} Tales")).to_be_visible()
 
-    # Markup is text: shown as typed, never run. (Opened from the navbar, and typed once the page
-    # has cleared the last search: typing into a freshly loaded page before it has hydrated can
-    # race the tab's earlier query, see NOTES.md.)
-    nav(page).get_by_role("link", name="Search").click()
+    # A reload starts empty, and what is typed is what is searched. The box takes keys only once
+    # the page holds this tab's state: before, typing into a fresh load raced the tab's earlier
+    # query and the two ran together. Hold the page's websocket back to see the box wait.
+    held = []
+    page.route_web_socket(re.compile(r"/_event"), lambda ws: held.append(ws))
+    page.goto(app.url + "/search")
     box = page.get_by_label("Search people and titles")
-    expect(box).to_have_value("")
+    expect(box).not_to_be_editable()
+    for _ in range(100):  # the handler runs while Playwright waits
+        if held:
+            break
+        page.wait_for_timeout(50)
+    assert held, "the page opened no websocket"
+    page.wait_for_timeout(300)
+    expect(box).not_to_be_editable()
+    held[0].connect_to_server()
+    # Markup is text: shown as typed, never run.
     box.fill(XSS + prefix)
     expect(page.get_by_role("status")).to_have_text(f"Nobody and nothing matches “{XSS}{prefix}”.")
+    expect(box).to_have_value(XSS + prefix)
     assert dialogs == []
