@@ -42,7 +42,10 @@ Times are ISO 8601 strings; text comes back exactly as stored (HTML is text).
     POST   /entries/{id}/comments        [auth] {"text"} -> 201 the comment
     PATCH  /comments/{id}                [auth] {"text"} edit your comment -> the comment
     DELETE /comments/{id}                [auth] delete your comment, or one on your entry -> 204
-    GET    /notifications                [auth] latest notifications and the unread count (marks nothing)
+    GET    /notifications?cursor=        [auth] notifications, newest first, likes / comments on one postcard
+                                         and new followers grouped by day ("actor_name": "Ana, Bo and 3
+                                         others", "actor_count"); {"unread", "notifications",
+                                         "next_cursor"} (marks nothing)
     POST   /notifications/read           [auth] mark all read -> {"marked"}
     POST   /reports                      [auth] {"target": "entry:12" | "comment:3" | "message:7" | "user:5",
                                          "reason"} report it to the admins -> 201 {"reported"}

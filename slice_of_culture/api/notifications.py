@@ -10,12 +10,15 @@ from slice_of_culture.services import social
 
 @endpoint(auth="required")
 def list_notifications(call: Call) -> dict:
-    """The latest notifications, newest first, and how many are unread. Reading them here does
-    not mark them read (POST /notifications/read does), so a client can show the badge first."""
+    """Notifications, newest first, alike ones grouped (`actor_count` people), a page at a time
+    (`cursor`), and how many are unread. Reading them here does not mark them read (POST
+    /notifications/read does), so a client can show the badge first."""
     me = call.require_user()
+    page = social.notification_page(session=call.session, user=me, cursor=call.cursor())
     return {
         "unread": social.unread_count(session=call.session, user=me),
-        "notifications": social.notifications(session=call.session, user=me),
+        "notifications": page.notifications,
+        "next_cursor": page.next_cursor,
     }
 
 

@@ -1,4 +1,4 @@
-"""Notifications: who liked, commented on or followed you."""
+"""Notifications: who liked, commented on or followed you (alike ones grouped), older on demand."""
 
 from __future__ import annotations
 
@@ -49,7 +49,14 @@ def notifications_page() -> rx.Component:
         rx.heading("Notifications", size="7", as_="h1"),
         rx.cond(
             NotificationsState.notifications.length() > 0,
-            rx.vstack(rx.foreach(NotificationsState.notifications, _row), width="100%"),
+            rx.vstack(
+                rx.foreach(NotificationsState.notifications, _row),
+                rx.cond(
+                    NotificationsState.next_cursor != "",
+                    rx.button("Show older", on_click=NotificationsState.show_older, variant="soft", type="button"),
+                ),
+                width="100%",
+            ),
             empty_state("Nothing new", "Likes, comments, new followers and mentions show up here.", icon="bell"),
         ),
     )

@@ -10,7 +10,22 @@ from collections.abc import Collection
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timedelta
 
-from sqlalchemy import Exists, Row, ScalarSelect, String, and_, cast, delete, exists, func, literal, or_, tuple_
+from sqlalchemy import (
+    Exists,
+    Row,
+    ScalarSelect,
+    String,
+    and_,
+    case,
+    cast,
+    delete,
+    distinct,
+    exists,
+    func,
+    literal,
+    or_,
+    tuple_,
+)
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import aliased
 from sqlalchemy.sql.elements import ColumnElement
@@ -528,16 +543,40 @@ def comments_for(*, session: Session, viewer: User | None, entry_ids: list[int])
 
 @dataclass
 class NotificationView:
+    """One row of the notifications page: one notice, or several alike grouped ("Ana, Bo and 3
+    others liked your postcard about Dune"). The actor fields are the newest actor's."""
+
     notification_id: int
     kind: str
     actor_username: str
+    # Who did it, as shown in bold: "Ana", "Ana and Bo", "Ana, Bo and 3 others".
     actor_name: str
     actor_initials: str
     text: str
     href: str
     created_at: str
     unread: bool
+    # How many different people it is about (1 unless grouped).
+    actor_count: int = 1
 
+
+@dataclass
+class NotificationPage:
+    """A page of notifications, newest first, and the cursor for older ones ("" = no more)."""
+
+    notifications: list[NotificationView]
+    next_cursor: str
+
+
+# Likes and comments on one postcard, and new followers, group into one row per day (UTC) and
+# read state: a postcard liked by 40 people is one line, not 40. Mentions and the moderators'
+# notices each stand alone.
+GROUPED_KINDS = frozenset({"like", "comment", "follow"})
+# Rows per page, and the notifications read per statement while filling one.
+NOTIFICATION_PAGE = 30
+_NOTIFICATION_BATCH = 200
+# A page reads at most this many notifications (a day of thousands of likes is still one page).
+_NOTIFICATION_READ_MAX = 2000
 
 # Who moderation notices come from, as people see it: the team, not the admin by name. They lead
 # to the community rules (the thing itself may be gone).
@@ -593,10 +632,21 @@ def _shown_to(user: User) -> ColumnElement[bool]:
     )
 
 
+def _group_sql() -> ColumnElement[str]:
+    """`_group_key` of an unread notification, in SQL (the date as the database's UTC day)."""
+    about = case((Notification.kind == "follow", literal("")), else_=Notification.target)
+    day = cast(func.date(Notification.created_at), String)
+    return case(
+        (Notification.kind.in_(GROUPED_KINDS), Notification.kind + ":" + about + ":" + day),
+        else_="one:" + cast(Notification.id, String),
+    )
+
+
 def unread_count(*, session: Session, user: User) -> int:
-    """How many notifications the user has not read (of those `notifications` shows)."""
+    """How many unread rows the notifications page shows the user: alike notifications grouped
+    as there (forty likes on one postcard today are one), so the badge matches the "new" rows."""
     return session.exec(
-        select(func.count())
+        select(func.count(distinct(_group_sql())))
         .select_from(Notification)
         .join(User, User.id == Notification.actor_id)
         .where(_shown_to(user), Notification.read_at.is_(None))
@@ -624,16 +674,67 @@ def _text(n: Notification, about: str, mention: MentionTarget | None) -> str:
     return n.kind
 
 
-def notifications(*, session: Session, user: User, limit: int = 50) -> list[NotificationView]:
-    """The user's latest notifications, newest first, with what they are about."""
-    rows = session.exec(
-        select(Notification, User)
-        .join(User, User.id == Notification.actor_id)
-        .where(_shown_to(user))
-        .order_by(Notification.created_at.desc(), Notification.id.desc())
-        .limit(limit)
-    ).all()
-    social_rows = [(n, actor) for n, actor in rows if n.kind not in MODERATION_KINDS]
+def notifications(*, session: Session, user: User) -> list[NotificationView]:
+    """The first page of the user's notifications (see `notification_page`)."""
+    return notification_page(session=session, user=user).notifications
+
+
+def _group_key(n: Notification) -> tuple:
+    if n.kind not in GROUPED_KINDS:
+        return ("one", n.id)
+    # Each follow has its own target (the follower); they group by kind alone.
+    return (n.kind, "" if n.kind == "follow" else n.target, n.created_at.date(), n.read_at is None)
+
+
+def notification_page(*, session: Session, user: User, cursor: str = "") -> NotificationPage:
+    """The user's notifications, newest first, alike ones grouped (GROUPED_KINDS), at most
+    NOTIFICATION_PAGE rows, continuing after `cursor` (a `next_cursor`; "" or a bad one = the
+    first page).
+
+    A page reads notifications in (created_at, id) order by keyset and stops before a row that
+    would be its NOTIFICATION_PAGE + 1st, so the next page continues exactly there; a group cut
+    by the page's end goes on as its own row on the next page.
+    """
+    after = decode_cursor(cursor)
+    groups: dict[tuple, list[tuple[Notification, User]]] = {}
+    last: tuple[datetime, int] | None = after
+    more, full, read = True, False, 0
+    while more and not full and read < _NOTIFICATION_READ_MAX:
+        query = select(Notification, User).join(User, User.id == Notification.actor_id).where(_shown_to(user))
+        if last is not None:
+            query = query.where(tuple_(Notification.created_at, Notification.id) < tuple_(*last))
+        batch = session.exec(
+            query.order_by(Notification.created_at.desc(), Notification.id.desc()).limit(_NOTIFICATION_BATCH)
+        ).all()
+        more = len(batch) == _NOTIFICATION_BATCH
+        for n, actor in batch:
+            key = _group_key(n)
+            if key not in groups and len(groups) == NOTIFICATION_PAGE:
+                more, full = True, True
+                break
+            groups.setdefault(key, []).append((n, actor))
+            last = (n.created_at, n.id)
+            read += 1
+    return NotificationPage(
+        notifications=_notification_views(session, user, list(groups.values())),
+        next_cursor=encode_cursor(*last) if more and groups and last is not None else "",
+    )
+
+
+def _actor_phrase(names: list[str]) -> str:
+    if len(names) == 1:
+        return names[0]
+    if len(names) == 2:
+        return f"{names[0]} and {names[1]}"
+    others = len(names) - 2
+    return f"{names[0]}, {names[1]} and {others} other{'' if others == 1 else 's'}"
+
+
+def _notification_views(
+    session: Session, user: User, groups: list[list[tuple[Notification, User]]]
+) -> list[NotificationView]:
+    """Each group (newest first within it) as one row, worded and linked."""
+    social_rows = [group[0] for group in groups if group[0][0].kind not in MODERATION_KINDS]
     entry_ids = [int(n.target.split(":")[1]) for n, _ in social_rows if n.target.startswith("entry:")]
     titles = dict(
         session.exec(
@@ -652,15 +753,23 @@ def notifications(*, session: Session, user: User, limit: int = 50) -> list[Noti
         [int(n.target.split(":")[1]) for n, _ in social_rows if n.target.startswith("comment:")],
     )
     views = []
-    for n, actor in rows:
+    for group in groups:
+        n, actor = group[0]
+        # Everyone in the group once, newest first.
+        actors = list({a.id: a for _, a in group}.values())
         if n.kind in MODERATION_KINDS:
             name, href = MODERATORS, RULES
             about, mention = "", None
         else:
-            name = actor.display_name or actor.username
+            name = _actor_phrase([a.display_name or a.username for a in actors])
             about = titles.get(int(n.target.split(":")[1]), "") if n.target.startswith("entry:") else ""
             mention = mentions.get(n.target) if n.kind == "mention" else None
-            href = f"/u/{user.username}#entry-{n.target.split(':')[1]}" if about else f"/u/{actor.username}"
+            if about:
+                href = f"/u/{user.username}#entry-{n.target.split(':')[1]}"
+            elif n.kind == "follow" and len(actors) > 1:
+                href = f"/u/{user.username}?section=followers"
+            else:
+                href = f"/u/{actor.username}"
             if mention:
                 href = mention.href
         views.append(
@@ -669,11 +778,12 @@ def notifications(*, session: Session, user: User, limit: int = 50) -> list[Noti
                 kind=n.kind,
                 actor_username="" if n.kind in MODERATION_KINDS else actor.username,
                 actor_name=name,
-                actor_initials=initials(name),
+                actor_initials=initials(name if n.kind in MODERATION_KINDS else actor.display_name or actor.username),
                 text=_text(n, about, mention),
                 href=href,
                 created_at=n.created_at.isoformat(),
                 unread=n.read_at is None,
+                actor_count=len(actors),
             )
         )
     return views

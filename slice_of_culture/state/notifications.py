@@ -1,4 +1,5 @@
-"""Notifications: likes, comments and new followers; opening the page marks them read."""
+"""Notifications: likes, comments, new followers, mentions and the moderators' notices, alike
+ones grouped; opening the page marks them read."""
 
 from __future__ import annotations
 
@@ -12,15 +13,32 @@ from slice_of_culture.state.base import SessionState
 
 class NotificationsState(rx.State):
     notifications: list[NotificationView] = []
+    # Where "Show older" continues ("" = nothing older).
+    next_cursor: str = ""
 
     @rx.event
     async def load(self):
+        self.notifications, self.next_cursor = [], ""
         session_state = await self.get_state(SessionState)
         with session_scope() as session:
             user = session_state.current_user(session)
             if user is None:
                 return
             # Shown as unread this once, then marked read.
-            self.notifications = social.notifications(session=session, user=user)
+            page = social.notification_page(session=session, user=user)
+            self.notifications, self.next_cursor = page.notifications, page.next_cursor
             social.mark_all_read(session=session, user=user)
         session_state.unread = 0
+
+    @rx.event
+    async def show_older(self):
+        if not self.next_cursor:
+            return
+        session_state = await self.get_state(SessionState)
+        with session_scope() as session:
+            user = session_state.current_user(session)
+            if user is None:
+                return
+            page = social.notification_page(session=session, user=user, cursor=self.next_cursor)
+        self.notifications = self.notifications + page.notifications
+        self.next_cursor = page.next_cursor

@@ -23,6 +23,9 @@ from slice_of_culture.state.base import SessionState, act_as_viewer
 from slice_of_culture.state.forum_room import refold_for
 from slice_of_culture.state.postcards import PostcardListMixin
 
+# The profile's tabs.
+SECTIONS = ("activity", "stats", "followers", "following")
+
 
 class ProfileState(PostcardListMixin, rx.State):
     header: ProfileHeader | None = None
@@ -92,7 +95,10 @@ class ProfileState(PostcardListMixin, rx.State):
                 )
             except Exception:  # noqa: BLE001 - the profile works without the recommender
                 serve.log.exception("similar people failed")
-        target = self.router.url.query_parameters.get("entry", "")
+        # `?section=followers` (stats, following) opens that tab, e.g. from a notification.
+        if params.get("section", "") in SECTIONS:
+            await self._show(params["section"])
+        target = params.get("entry", "")
         if target.isdigit():
             return rx.scroll_to(f"entry-{target}")
         return None
@@ -100,7 +106,10 @@ class ProfileState(PostcardListMixin, rx.State):
     @rx.event
     async def show(self, section: str):
         """Switch between activity, stats, followers and following (loaded on first view)."""
-        if section not in ("activity", "stats", "followers", "following") or self.header is None:
+        await self._show(section)
+
+    async def _show(self, section: str) -> None:
+        if section not in SECTIONS or self.header is None:
             return
         self.section = section
         with session_scope() as session:

@@ -212,6 +212,28 @@ def test_like_comment_and_notifications(api: Api) -> None:
     assert api.get("/feed?tab=everyone", bob).json()["postcards"][0]["like_count"] == 0
 
 
+def test_notifications_group_alike_ones_and_page_by_cursor(api: Api) -> None:
+    ana, bob, cleo = api.person("ana"), api.person("bob"), api.person("cleo")
+    dune = api.entry(ana, api.item("Dune"))
+    for fan in (bob, cleo):
+        assert api.put(f"/entries/{dune}/like", fan).status_code == 200
+    for i in range(30):
+        assert api.put(f"/entries/{api.entry(ana, api.item(f'Book {i}'))}/like", bob).status_code == 200
+
+    first = api.get("/notifications", ana).json()
+    assert first["unread"] == 31  # Dune's two likes are one row
+    assert len(first["notifications"]) == 30 and first["next_cursor"]
+    assert {n["actor_name"] for n in first["notifications"]} == {"bob"}
+    rest = api.get("/notifications", ana, params={"cursor": first["next_cursor"]}).json()
+    (dune_row,) = rest["notifications"]
+    assert (dune_row["actor_name"], dune_row["actor_count"], dune_row["text"]) == (
+        "cleo and bob", 2, "liked your postcard about Dune"
+    )  # fmt: skip
+    assert rest["next_cursor"] == "" and rest["unread"] == 31
+    bad = api.get("/notifications", ana, params={"cursor": "<script>"})
+    assert bad.status_code == 400 and "cursor" in bad.json()["fields"]
+
+
 def test_commenting_too_fast_is_429_with_retry_after(api: Api) -> None:
     ana, bob = api.person("ana"), api.person("bob")
     entry_id = api.entry(ana, api.item("Dune"))

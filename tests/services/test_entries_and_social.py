@@ -221,14 +221,18 @@ def test_followers_and_following_page_newest_first_and_count_what_they_list(sess
 
 def test_liking_or_following_again_does_not_notify_again_the_same_day(session, ana_bob) -> None:
     ana, bob = ana_bob
+
+    def notices() -> int:  # every notification Ana has, read or not, grouped or not
+        return len(session.exec(select(Notification.id).where(Notification.recipient_id == ana.id)).all())
+
     entry = entries.create_entry(session=session, user=ana, item_id=make_item(session, "Dune").id, data=EntryInput())
-    before = social.unread_count(session=session, user=ana)
+    before = notices()
     for _ in range(3):
         social.like(session=session, user=bob, entry_id=entry.id)
         social.unlike(session=session, user=bob, entry_id=entry.id)
         social.follow(session=session, follower=bob, followee_id=ana.id)
         social.unfollow(session=session, follower=bob, followee_id=ana.id)
-    assert social.unread_count(session=session, user=ana) == before + 2
+    assert notices() == before + 2
     kinds = [n.kind for n in session.exec(select(Notification).where(Notification.recipient_id == ana.id)).all()]
     assert sorted(kinds) == ["follow", "like"]
     # Someone else's like is news; so is bob's a day later.
@@ -239,11 +243,11 @@ def test_liking_or_following_again_does_not_notify_again_the_same_day(session, a
         session.add(note)
     session.flush()
     social.like(session=session, user=bob, entry_id=entry.id)
-    assert social.unread_count(session=session, user=ana) == before + 4
+    assert notices() == before + 4
     # Every comment still notifies.
     social.add_comment(session=session, user=bob, entry_id=entry.id, text="one")
     social.add_comment(session=session, user=bob, entry_id=entry.id, text="two")
-    assert social.unread_count(session=session, user=ana) == before + 6
+    assert notices() == before + 6
 
 
 def test_comment_flood_is_refused_for_a_while_and_writes_nothing(session, ana_bob) -> None:
@@ -259,7 +263,7 @@ def test_comment_flood_is_refused_for_a_while_and_writes_nothing(session, ana_bo
             text=f"spam {n}",
             now=start + timedelta(seconds=n),
         )
-    notified = social.unread_count(session=session, user=ana)
+    notified = len(session.exec(select(Notification.id).where(Notification.recipient_id == ana.id)).all())
     with pytest.raises(RateLimited) as refused:
         social.add_comment(
             session=session, user=bob, entry_id=first.id, text="one more", now=start + timedelta(seconds=5)
@@ -267,7 +271,7 @@ def test_comment_flood_is_refused_for_a_while_and_writes_nothing(session, ana_bo
     assert refused.value.errors == {"text": "You are commenting too fast. Wait 25 seconds, then try again."}
     assert refused.value.retry_after == 25
     assert session.exec(select(func.count()).select_from(Comment)).one() == social.COMMENT_RATE.max_count
-    assert social.unread_count(session=session, user=ana) == notified
+    assert len(session.exec(select(Notification.id).where(Notification.recipient_id == ana.id)).all()) == notified
     # Someone else is not held back; bob may go on once the first comment is out of the window.
     social.add_comment(session=session, user=ana, entry_id=first.id, text="hello", now=start + timedelta(seconds=5))
     social.add_comment(session=session, user=bob, entry_id=first.id, text="later", now=start + timedelta(seconds=31))
@@ -434,3 +438,103 @@ def test_comment_counts_match_the_comments_shown(session, ana_bob) -> None:
     shown = social.comments_for(session=session, viewer=ana, entry_ids=[entry.id])[entry.id]
     (card,) = postcards.profile_postcards(session=session, viewer_id=ana.id, owner_id=ana.id).postcards
     assert [c.text for c in shown] == ["first"] and card.comment_count == 1
+
+
+def _age(session, recipient, *, by, days: int) -> None:  # noqa: ANN001
+    """Move `by`'s notifications to `recipient` `days` back in time."""
+    for n in session.exec(
+        select(Notification).where(Notification.recipient_id == recipient.id, Notification.actor_id == by.id)
+    ):
+        n.created_at -= timedelta(days=days)
+        session.add(n)
+    session.flush()
+
+
+def test_alike_notifications_group_into_one_row(session, ana_bob) -> None:
+    ana, bob = ana_bob
+    cleo, dave, erin, fay, gus = (make_user(session, n) for n in ("cleo", "dave", "erin", "fay", "gus"))
+    dune = entries.create_entry(session=session, user=ana, item_id=make_item(session, "Dune").id, data=EntryInput())
+    emma = entries.create_entry(session=session, user=ana, item_id=make_item(session, "Emma").id, data=EntryInput())
+    bobs = entries.create_entry(session=session, user=bob, item_id=make_item(session, "Ulysses").id, data=EntryInput())
+    for fan in (bob, cleo, dave, erin, fay):
+        social.like(session=session, user=fan, entry_id=dune.id)
+    social.like(session=session, user=cleo, entry_id=emma.id)
+    for fan in (cleo, dave):
+        social.follow(session=session, follower=fan, followee_id=ana.id)
+    for fan in (bob, cleo, bob):  # Bob twice: he is named once
+        social.add_comment(session=session, user=fan, entry_id=dune.id, text="So good")
+    for fan in (cleo, dave):  # mentions stay one row each
+        social.add_comment(session=session, user=fan, entry_id=bobs.id, text="@ana look")
+    blocks.block(session=session, blocker=ana, blocked_id=fay.id)  # Fay's like is no longer shown
+
+    rows = [(n.kind, n.actor_name, n.actor_count, n.text) for n in social.notifications(session=session, user=ana)]
+    assert rows == [
+        ("mention", "dave", 1, "mentioned you in a comment on @bob’s postcard about Ulysses"),
+        ("mention", "cleo", 1, "mentioned you in a comment on @bob’s postcard about Ulysses"),
+        ("comment", "bob and cleo", 2, "commented on your postcard about Dune"),
+        ("follow", "dave and cleo", 2, "started following you"),
+        ("like", "cleo", 1, "liked your postcard about Emma"),
+        ("like", "erin, dave and 2 others", 4, "liked your postcard about Dune"),
+    ]
+    shown = social.notifications(session=session, user=ana)
+    assert shown[3].href == "/u/ana?section=followers"
+    assert shown[5].href == f"/u/ana#entry-{dune.id}" and shown[5].actor_username == "erin"
+    assert all(n.unread for n in shown)
+    # The badge counts rows as the page shows them.
+    assert social.unread_count(session=session, user=ana) == len(shown) == 6
+    # Bob is told of the comments on his postcard in one row.
+    assert [(n.kind, n.actor_name) for n in social.notifications(session=session, user=bob)] == [
+        ("comment", "dave and cleo")
+    ]
+
+    # What was read does not merge with what is new; nor does yesterday with today.
+    social.mark_all_read(session=session, user=ana)
+    social.add_comment(session=session, user=gus, entry_id=dune.id, text="Me too")
+    social.follow(session=session, follower=gus, followee_id=ana.id)
+    _age(session, ana, by=erin, days=1)
+    rows = [(n.kind, n.actor_name, n.unread) for n in social.notifications(session=session, user=ana)]
+    assert rows[:2] == [("follow", "gus", True), ("comment", "gus", True)]
+    assert social.unread_count(session=session, user=ana) == 2
+    assert ("comment", "bob and cleo", False) in rows and ("follow", "dave and cleo", False) in rows
+    assert rows[-2:] == [("like", "dave, cleo and 1 other", False), ("like", "erin", False)]
+    assert social.notifications(session=session, user=ana)[0].href == "/u/gus"
+
+
+def test_notifications_page_by_cursor_and_cover_every_one_once(session, ana_bob) -> None:
+    ana, bob = ana_bob
+    cleo = make_user(session, "cleo")
+    item = make_item(session, "Dune")
+    cards = [make_entry(session, ana, item) for _ in range(70)]
+    now = utcnow()
+    # All at one instant: the cursor breaks ties by id. The newest card (first page) gets a
+    # second, older like from Cleo, which comes after that page is full: it opens a row of its
+    # own on the last page.
+    for card in cards:
+        session.add(
+            Notification(recipient_id=ana.id, actor_id=bob.id, kind="like", target=f"entry:{card.id}", created_at=now)
+        )
+    session.add(
+        Notification(
+            recipient_id=ana.id, actor_id=cleo.id, kind="like", target=f"entry:{cards[-1].id}",
+            created_at=now - timedelta(seconds=1),
+        )
+    )  # fmt: skip
+    session.flush()
+
+    pages, cursor = [], ""
+    while True:
+        page = social.notification_page(session=session, user=ana, cursor=cursor)
+        pages.append(page.notifications)
+        if not page.next_cursor:
+            break
+        cursor = page.next_cursor
+    assert [len(p) for p in pages] == [social.NOTIFICATION_PAGE, social.NOTIFICATION_PAGE, 11]
+    shown = [n for p in pages for n in p]
+    assert len({n.notification_id for n in shown}) == len(shown) == 71
+    assert sum(n.actor_count for n in shown) == 71
+    assert shown[-1].actor_name == "cleo" and shown[-1].href == f"/u/ana#entry-{cards[-1].id}"
+    # Newest first, ties by id descending.
+    bob_rows = [n.notification_id for n in shown if n.actor_username == "bob"]
+    assert bob_rows == sorted(bob_rows, reverse=True)
+    for bad in ("garbage", "", "MTox"):
+        assert social.notification_page(session=session, user=ana, cursor=bad).notifications == pages[0]
