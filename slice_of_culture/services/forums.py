@@ -33,7 +33,15 @@ from slice_of_culture.models import Entry, Forum, ForumMembership, Item, Message
 from slice_of_culture.services.blocks import hidden_people
 from slice_of_culture.services.display import initials
 from slice_of_culture.services.errors import NotFound, PermissionDenied, ValidationError
-from slice_of_culture.services.mentions import MAX_MENTIONS, TextPart, known_usernames, mentioned_usernames, text_parts
+from slice_of_culture.services.mentions import (
+    MAX_MENTIONS,
+    TextPart,
+    in_mention_order,
+    known_usernames,
+    mention_notices,
+    mentioned_usernames,
+    text_parts,
+)
 from slice_of_culture.services.rates import Rate, check_rate
 from slice_of_culture.services.visibility import closed_accounts, entry_visible_to
 from slice_of_culture.text import clean_text
@@ -598,8 +606,13 @@ def delete_message(*, session: Session, user: User | None, slug: str, message_id
         message.deleted_at = utcnow()
         session.add(message)
         # Mentions in a deleted message should not lead anyone to it any more.
+        # Found by their actor, the message's author (an index; the target has none).
         for n in session.exec(
-            select(Notification).where(Notification.kind == "mention", Notification.target == f"message:{message.id}")
+            select(Notification).where(
+                Notification.actor_id == message.user_id,
+                Notification.kind == "mention",
+                Notification.target == f"message:{message.id}",
+            )
         ):
             session.delete(n)
         session.flush()
@@ -614,13 +627,15 @@ def _notify_mentions(session: Session, message: Message, *, author: User, userna
     usernames = [u for u in usernames if u != author.username][:MAX_MENTIONS]
     if not usernames:
         return
-    recipients = session.exec(
-        select(User.id).where(User.username.in_(usernames), User.is_active, User.id.not_in(hidden_people(author.id)))
-    ).all()
-    for recipient_id in recipients:
-        session.add(
-            Notification(recipient_id=recipient_id, actor_id=author.id, kind="mention", target=f"message:{message.id}")
+    rows = session.exec(
+        select(User.id, User.username).where(
+            User.username.in_(usernames), User.is_active, User.id.not_in(hidden_people(author.id))
         )
+    ).all()
+    recipients = in_mention_order(rows, usernames)
+    session.add_all(
+        mention_notices(session, author_id=author.id, target=f"message:{message.id}", recipient_ids=recipients)
+    )
     session.flush()
 
 

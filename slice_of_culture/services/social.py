@@ -25,6 +25,7 @@ from sqlalchemy import (
     literal,
     or_,
     tuple_,
+    update,
 )
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import aliased
@@ -52,7 +53,9 @@ from slice_of_culture.services.forums import MentionTarget, mention_targets
 from slice_of_culture.services.mentions import (
     MAX_MENTIONS,
     TextPart,
+    in_mention_order,
     known_usernames,
+    mention_notices,
     mentioned_usernames,
     text_parts,
 )
@@ -417,25 +420,27 @@ def _notify_comment_mentions(
 ) -> None:
     """@username in a comment notifies that person if they can see the postcard and the comment:
     not its author, not the postcard's owner (told of every comment already), nobody blocked
-    either way with the author; at most MAX_MENTIONS people per comment, as in the forums."""
+    either way with the author; each once, MAX_MENTIONS people at most (`mention_notices`)."""
     usernames = [u for u in usernames if u != author.username][:MAX_MENTIONS]
     if not usernames:
         return
-    candidates = session.exec(
-        select(User.id).where(
+    rows = session.exec(
+        select(User.id, User.username).where(
             User.username.in_(usernames),
             User.is_active,
             User.id != entry.user_id,
             User.id.not_in(blocks.hidden_people(author.id)),
         )
     ).all()
-    for recipient_id in candidates:
-        if session.exec(select(Entry.id).where(Entry.id == entry.id, entry_visible_to(recipient_id))).first():
-            session.add(
-                Notification(
-                    recipient_id=recipient_id, actor_id=author.id, kind="mention", target=f"comment:{comment.id}"
-                )
-            )
+    candidates = in_mention_order(rows, usernames)
+    allowed = [
+        recipient_id
+        for recipient_id in candidates
+        if session.exec(select(Entry.id).where(Entry.id == entry.id, entry_visible_to(recipient_id))).first()
+    ]
+    session.add_all(
+        mention_notices(session, author_id=author.id, target=f"comment:{comment.id}", recipient_ids=allowed)
+    )
 
 
 def _comment(session: Session, comment_id: int) -> Comment:
@@ -679,17 +684,24 @@ def notifications(*, session: Session, user: User) -> list[NotificationView]:
     return notification_page(session=session, user=user).notifications
 
 
-def _group_key(n: Notification) -> tuple:
+def _is_new(n: Notification, read_since: datetime | None) -> bool:
+    return n.read_at is None or (read_since is not None and n.read_at >= read_since)
+
+
+def _group_key(n: Notification, read_since: datetime | None) -> tuple:
     if n.kind not in GROUPED_KINDS:
         return ("one", n.id)
     # Each follow has its own target (the follower); they group by kind alone.
-    return (n.kind, "" if n.kind == "follow" else n.target, n.created_at.date(), n.read_at is None)
+    return (n.kind, "" if n.kind == "follow" else n.target, n.created_at.date(), _is_new(n, read_since))
 
 
-def notification_page(*, session: Session, user: User, cursor: str = "") -> NotificationPage:
+def notification_page(
+    *, session: Session, user: User, cursor: str = "", read_since: datetime | None = None
+) -> NotificationPage:
     """The user's notifications, newest first, alike ones grouped (GROUPED_KINDS), at most
     NOTIFICATION_PAGE rows, continuing after `cursor` (a `next_cursor`; "" or a bad one = the
-    first page).
+    first page). Unread ones show as new, and so do those read at or after `read_since`: the
+    page that opened and marked them all read pages on to older ones it has not shown yet.
 
     A page reads notifications in (created_at, id) order by keyset and stops before a row that
     would be its NOTIFICATION_PAGE + 1st, so the next page continues exactly there; a group cut
@@ -708,7 +720,7 @@ def notification_page(*, session: Session, user: User, cursor: str = "") -> Noti
         ).all()
         more = len(batch) == _NOTIFICATION_BATCH
         for n, actor in batch:
-            key = _group_key(n)
+            key = _group_key(n, read_since)
             if key not in groups and len(groups) == NOTIFICATION_PAGE:
                 more, full = True, True
                 break
@@ -716,7 +728,7 @@ def notification_page(*, session: Session, user: User, cursor: str = "") -> Noti
             last = (n.created_at, n.id)
             read += 1
     return NotificationPage(
-        notifications=_notification_views(session, user, list(groups.values())),
+        notifications=_notification_views(session, user, list(groups.values()), read_since),
         next_cursor=encode_cursor(*last) if more and groups and last is not None else "",
     )
 
@@ -731,7 +743,7 @@ def _actor_phrase(names: list[str]) -> str:
 
 
 def _notification_views(
-    session: Session, user: User, groups: list[list[tuple[Notification, User]]]
+    session: Session, user: User, groups: list[list[tuple[Notification, User]]], read_since: datetime | None
 ) -> list[NotificationView]:
     """Each group (newest first within it) as one row, worded and linked."""
     social_rows = [group[0] for group in groups if group[0][0].kind not in MODERATION_KINDS]
@@ -782,21 +794,19 @@ def _notification_views(
                 text=_text(n, about, mention),
                 href=href,
                 created_at=n.created_at.isoformat(),
-                unread=n.read_at is None,
+                unread=_is_new(n, read_since),
                 actor_count=len(actors),
             )
         )
     return views
 
 
-def mark_all_read(*, session: Session, user: User) -> int:
-    """Mark every unread notification read; returns how many."""
-    rows = session.exec(
-        select(Notification).where(Notification.recipient_id == user.id, Notification.read_at.is_(None))
-    ).all()
-    now = utcnow()
-    for n in rows:
-        n.read_at = now
-        session.add(n)
-    session.flush()
-    return len(rows)
+def mark_all_read(*, session: Session, user: User, at: datetime | None = None) -> int:
+    """Mark every unread notification read (at `at`, default now), in one statement; returns how
+    many."""
+    result = session.exec(
+        update(Notification)
+        .where(Notification.recipient_id == user.id, Notification.read_at.is_(None))
+        .values(read_at=at or utcnow())
+    )
+    return result.rowcount

@@ -1,11 +1,15 @@
 """Notifications: likes, comments, new followers, mentions and the moderators' notices, alike
-ones grouped; opening the page marks them read."""
+ones grouped; opening the page marks them all read, and "Show older" still shows those it
+marked as new."""
 
 from __future__ import annotations
+
+from datetime import datetime
 
 import reflex as rx
 
 from slice_of_culture.db import session_scope
+from slice_of_culture.models import utcnow
 from slice_of_culture.services import social
 from slice_of_culture.services.social import NotificationView
 from slice_of_culture.state.base import SessionState
@@ -15,6 +19,8 @@ class NotificationsState(rx.State):
     notifications: list[NotificationView] = []
     # Where "Show older" continues ("" = nothing older).
     next_cursor: str = ""
+    # When opening the page marked everything read (ISO): older pages still show those as new.
+    _read_at: str = ""
 
     @rx.event
     async def load(self):
@@ -27,7 +33,9 @@ class NotificationsState(rx.State):
             # Shown as unread this once, then marked read.
             page = social.notification_page(session=session, user=user)
             self.notifications, self.next_cursor = page.notifications, page.next_cursor
-            social.mark_all_read(session=session, user=user)
+            read_at = utcnow()
+            social.mark_all_read(session=session, user=user, at=read_at)
+            self._read_at = read_at.isoformat()
         session_state.unread = 0
 
     @rx.event
@@ -39,6 +47,7 @@ class NotificationsState(rx.State):
             user = session_state.current_user(session)
             if user is None:
                 return
-            page = social.notification_page(session=session, user=user, cursor=self.next_cursor)
+            read_since = datetime.fromisoformat(self._read_at) if self._read_at else None
+            page = social.notification_page(session=session, user=user, cursor=self.next_cursor, read_since=read_since)
         self.notifications = self.notifications + page.notifications
         self.next_cursor = page.next_cursor

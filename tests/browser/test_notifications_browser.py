@@ -57,6 +57,8 @@ def test_grouped_rows_show_older_and_open_the_followers_tab(new_page, app) -> No
     page.get_by_role("button", name="Show older").click()
     expect(rows).to_have_count(32)
     expect(rows.last).to_contain_text(f"{fan1} liked your postcard about Book 0")
+    # Opening the page marked those read too, but this is the first time they are shown.
+    expect(rows.last).to_contain_text("new")
     expect(page.get_by_role("button", name="Show older")).to_have_count(0)
     # Opening the page read them all: the navbar badge is gone.
     expect(page.get_by_role("link", name=re.compile(r"Notifications \(\d+ unread\)"))).to_have_count(0)

@@ -344,6 +344,10 @@ def test_mentions_in_comments_notify_who_can_see_the_postcard(session, ana_bob) 
     # An edit notifies only whom it newly names.
     social.edit_comment(session=session, user=bob, comment_id=comment.id, text=text + " @fay")
     assert len(mentions(cleo)) == 1 and mentions(fay) == [("bob", said, where)]
+    # Taking a name out and putting it back does not notify again.
+    social.edit_comment(session=session, user=bob, comment_id=comment.id, text="never mind")
+    social.edit_comment(session=session, user=bob, comment_id=comment.id, text="@cleo @fay after all")
+    assert len(mentions(cleo)) == len(mentions(fay)) == 1
     # Deleting the comment takes its mentions with it.
     social.delete_comment(session=session, user=ana, comment_id=comment.id)
     assert mentions(cleo) == mentions(fay) == []
@@ -538,3 +542,29 @@ def test_notifications_page_by_cursor_and_cover_every_one_once(session, ana_bob)
     assert bob_rows == sorted(bob_rows, reverse=True)
     for bad in ("garbage", "", "MTox"):
         assert social.notification_page(session=session, user=ana, cursor=bad).notifications == pages[0]
+
+
+def test_older_pages_still_show_as_new_what_opening_the_page_marked_read(session, ana_bob) -> None:
+    ana, bob = ana_bob
+    cleo = make_user(session, "cleo")
+    item = make_item(session, "Dune")
+    cards = [make_entry(session, ana, item) for _ in range(31)]
+    read_long_ago = make_entry(session, ana, item)
+    social.like(session=session, user=cleo, entry_id=read_long_ago.id)
+    assert social.mark_all_read(session=session, user=ana, at=utcnow() - timedelta(days=1)) == 1
+    for card in cards:
+        social.like(session=session, user=bob, entry_id=card.id)
+
+    first = social.notification_page(session=session, user=ana)
+    assert len(first.notifications) == social.NOTIFICATION_PAGE and all(n.unread for n in first.notifications)
+    opened = utcnow()
+    # One statement marks the 31 unread ones; the one read yesterday is left as it was.
+    assert social.mark_all_read(session=session, user=ana, at=opened) == 31
+    assert social.unread_count(session=session, user=ana) == 0
+
+    older = social.notification_page(session=session, user=ana, cursor=first.next_cursor, read_since=opened)
+    assert [(n.actor_username, n.unread) for n in older.notifications] == [("bob", True), ("cleo", False)]
+    # Without the moment it opened, a page shows them read.
+    plain = social.notification_page(session=session, user=ana, cursor=first.next_cursor)
+    assert [n.unread for n in plain.notifications] == [False, False]
+    assert social.mark_all_read(session=session, user=ana) == 0

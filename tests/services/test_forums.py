@@ -12,6 +12,7 @@ from slice_of_culture.models import ForumMembership, Message, Notification, utcn
 from slice_of_culture.services import forums, social
 from slice_of_culture.services.errors import NotFound, PermissionDenied, RateLimited, ValidationError
 from slice_of_culture.services.forums import LoginRequired
+from slice_of_culture.services.mentions import MAX_MENTIONS
 from tests.utils.factories import make_entry, make_item, make_user
 
 
@@ -205,6 +206,15 @@ def test_mentions_notify_once_per_person_and_lead_to_the_message(session: Sessio
     forums.edit_message(session=session, user=ana, slug="books", message_id=msg.message_id, text="@bob_m @dee_m")
     recipients = session.exec(select(Notification.recipient_id).where(Notification.kind == "mention")).all()
     assert sorted(recipients) == sorted([bob.id, cy.id, dee.id])
+    # Taking a name out and putting it back does not notify again; nor do edits name more than
+    # MAX_MENTIONS people in all (a new ten each time would be a way round the limit); those
+    # told are the first named (named here in the reverse of the database's own order).
+    crowd = [make_user(session, f"crowd{i:02d}_m") for i in range(2 * MAX_MENTIONS)][::-1]
+    for text in ("no names now", "@cy_m again", " ".join(f"@{u.username}" for u in crowd)):
+        forums.edit_message(session=session, user=ana, slug="books", message_id=msg.message_id, text=text)
+    recipients = session.exec(select(Notification.recipient_id).where(Notification.kind == "mention")).all()
+    assert len(recipients) == MAX_MENTIONS and set(recipients) >= {bob.id, cy.id, dee.id}
+    assert set(recipients) - {bob.id, cy.id, dee.id} == {u.id for u in crowd[: MAX_MENTIONS - 3]}
     # Deleting the message takes its mentions back.
     forums.delete_message(session=session, user=ana, slug="books", message_id=msg.message_id)
     assert session.exec(select(Notification).where(Notification.kind == "mention")).all() == []
