@@ -17,7 +17,7 @@ from slice_of_culture.models.forum import Forum, ForumMembership, Message
 from slice_of_culture.models.item import Item
 from slice_of_culture.models.recs import MODEL_STATUSES, RecsModelVersion
 from slice_of_culture.models.report import REPORT_RESOLUTIONS, Report
-from slice_of_culture.models.social import Block, Comment, Follow, Like, Notification
+from slice_of_culture.models.social import Block, Comment, Edit, Follow, Like, Notification
 from slice_of_culture.models.user import AuthSession, LoginFailure, User
 
 __all__ = [
@@ -32,6 +32,7 @@ __all__ = [
     "AuthSession",
     "Block",
     "Comment",
+    "Edit",
     "Entry",
     "Follow",
     "Forum",

@@ -1,4 +1,5 @@
-"""The social graph around entries: likes, comments, follows, blocks and notifications."""
+"""The social graph around entries: likes, comments (and the edits flood control counts),
+follows, blocks and notifications."""
 
 from __future__ import annotations
 
@@ -40,6 +41,18 @@ class Comment(SQLModel, table=True):
     text: str = Field(max_length=2000)
     created_at: datetime = Field(default_factory=utcnow)
     updated_at: datetime = Field(default_factory=utcnow)
+
+
+class Edit(SQLModel, table=True):
+    """One edit of a forum message or a comment, kept while flood control counts it
+    (`services/rates.note_edit`): an edit reaches every open room like a new message does."""
+
+    __tablename__ = "edit"
+    __table_args__ = (Index("ix_edit_user_created", "user_id", "created_at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="user.id", ondelete="CASCADE")
+    created_at: datetime = Field(default_factory=utcnow)
 
 
 class Follow(SQLModel, table=True):

@@ -121,7 +121,7 @@ def _row(forum: LobbyRoom | ForumSummary, archived: bool = False) -> rx.Componen
                 rx.hstack(
                     rx.text(last_author + ": ", weight="medium", size="2", white_space="nowrap"),
                     # One line on any screen: the preview gives way (ellipsis), the time never wraps.
-                    rx.text(last_preview, size="2", color_scheme="gray", trim="both", style=ONE_LINE, flex="1"),
+                    rx.text(last_preview, size="2", color_scheme="gray", style=ONE_LINE, flex="1"),
                     rx.moment(
                         last_at,
                         from_now=True,

@@ -42,7 +42,7 @@ from slice_of_culture.services.mentions import (
     mentioned_usernames,
     text_parts,
 )
-from slice_of_culture.services.rates import Rate, check_rate
+from slice_of_culture.services.rates import Rate, check_rate, note_edit
 from slice_of_culture.services.visibility import closed_accounts, entry_visible_to
 from slice_of_culture.text import clean_text
 
@@ -575,8 +575,11 @@ def _message_in(session: Session, slug: str, message_id: object) -> tuple[Messag
     return message, forum
 
 
-def edit_message(*, session: Session, user: User | None, slug: str, message_id: int, text: str) -> MessageView:
-    """Edit your own message in an open forum. Newly mentioned people are notified."""
+def edit_message(
+    *, session: Session, user: User | None, slug: str, message_id: int, text: str, now: datetime | None = None
+) -> MessageView:
+    """Edit your own message in an open forum. Newly mentioned people are notified. Edits are
+    flood-controlled (rates.EDIT_RATE, with comment edits); saving the same text is no edit."""
     user, _forum = _writable(session, user, slug)
     message, _ = _message_in(session, slug, message_id)
     if message.user_id != user.id:
@@ -585,9 +588,11 @@ def edit_message(*, session: Session, user: User | None, slug: str, message_id: 
         raise PermissionDenied("A deleted message cannot be edited.")
     text = _clean_message(text)
     if text != message.text:
+        now = now or utcnow()
+        note_edit(session, user, now)
         before = set(mentioned_usernames(message.text))
         message.text = text
-        message.edited_at = utcnow()
+        message.edited_at = now
         session.add(message)
         session.flush()
         _notify_mentions(

@@ -60,7 +60,7 @@ from slice_of_culture.services.mentions import (
     text_parts,
 )
 from slice_of_culture.services.paging import decode_cursor, encode_cursor
-from slice_of_culture.services.rates import Rate, check_rate
+from slice_of_culture.services.rates import Rate, check_rate, note_edit
 from slice_of_culture.services.visibility import by_shown_people, comment_visible_to, entry_visible_to
 from slice_of_culture.text import clean_text
 
@@ -450,16 +450,22 @@ def _comment(session: Session, comment_id: int) -> Comment:
     return comment
 
 
-def edit_comment(*, session: Session, user: User, comment_id: int, text: str) -> Comment:
-    """Edit your own comment on a postcard you can still see (NotFound otherwise, as for adding)."""
+def edit_comment(*, session: Session, user: User, comment_id: int, text: str, now: datetime | None = None) -> Comment:
+    """Edit your own comment on a postcard you can still see (NotFound otherwise, as for adding).
+    Edits are flood-controlled (rates.EDIT_RATE, with forum message edits); saving the same text
+    is no edit."""
     comment = _comment(session, comment_id)
     if comment.user_id != user.id:
         raise PermissionDenied("You can only edit your own comments.")
     entry = visible_entry(session=session, viewer=user, entry_id=comment.entry_id)
     text = _clean_comment(text)
+    if text == comment.text:
+        return comment
+    now = now or utcnow()
+    note_edit(session, user, now)
     before = set(mentioned_usernames(comment.text))
     comment.text = text
-    comment.updated_at = utcnow()
+    comment.updated_at = now
     session.add(comment)
     session.flush()
     # Only the people it newly names hear of it.

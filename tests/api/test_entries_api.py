@@ -7,6 +7,7 @@ from datetime import date, timedelta
 from slice_of_culture.db import session_scope
 from slice_of_culture.models import User, utcnow
 from slice_of_culture.services import accounts
+from slice_of_culture.services.rates import EDIT_RATE
 from tests.api.conftest import Api, Person
 
 
@@ -244,6 +245,20 @@ def test_commenting_too_fast_is_429_with_retry_after(api: Api) -> None:
     assert 1 <= int(refused.headers["Retry-After"]) <= 30
     assert refused.json()["fields"]["text"].startswith("You are commenting too fast. Wait ")
     assert api.get("/users/ana/entries", bob).json()["postcards"][0]["comment_count"] == 5
+
+
+def test_editing_too_fast_is_429_with_retry_after(api: Api) -> None:
+    ana, bob = api.person("ana"), api.person("bob")
+    entry_id = api.entry(ana, api.item("Dune"))
+    comment_id = api.post(f"/entries/{entry_id}/comments", bob, json={"text": "draft"}).json()["comment_id"]
+    for n in range(EDIT_RATE.max_count):
+        assert api.patch(f"/comments/{comment_id}", bob, json={"text": f"take {n}"}).status_code == 200
+    refused = api.patch(f"/comments/{comment_id}", bob, json={"text": "too many"})
+    assert refused.status_code == 429
+    assert 1 <= int(refused.headers["Retry-After"]) <= EDIT_RATE.window.total_seconds()
+    assert refused.json()["fields"]["text"].startswith("You are editing too fast. Wait ")
+    shown = api.get("/users/ana/entries", bob).json()["postcards"][0]["comments"]
+    assert [c["text"] for c in shown] == [f"take {EDIT_RATE.max_count - 1}"]
 
 
 def test_invalid_entries_get_a_message_per_field_and_change_nothing(api: Api) -> None:

@@ -8,11 +8,12 @@ from datetime import timedelta
 import pytest
 from sqlmodel import Session, select
 
-from slice_of_culture.models import ForumMembership, Message, Notification, utcnow
+from slice_of_culture.models import Edit, ForumMembership, Message, Notification, utcnow
 from slice_of_culture.services import forums, social
 from slice_of_culture.services.errors import NotFound, PermissionDenied, RateLimited, ValidationError
 from slice_of_culture.services.forums import LoginRequired
 from slice_of_culture.services.mentions import MAX_MENTIONS
+from slice_of_culture.services.rates import EDIT_RATE
 from tests.utils.factories import make_entry, make_item, make_user
 
 
@@ -83,6 +84,48 @@ def test_flood_control_refuses_the_sixth_message_in_five_seconds_then_lets_go(se
     _post(session, bob, "hello")
     # Once the window has room again, ana may post.
     forums.post_message(session=session, user=ana, slug="books", text="later", now=utcnow() + timedelta(seconds=3))
+
+
+def test_edits_of_messages_and_comments_are_flood_controlled_together(session: Session) -> None:
+    ana, bob = make_user(session), make_user(session)
+    msg = _post(session, ana, "first draft", seconds_ago=30)
+    comment = social.add_comment(
+        session=session, user=ana, entry_id=make_entry(session, bob, make_item(session, "Dune")).id, text="hm"
+    )
+    start = utcnow()
+    # Saving the same text again is no edit and is not counted.
+    for _ in range(EDIT_RATE.max_count + 2):
+        forums.edit_message(session=session, user=ana, slug="books", message_id=msg.message_id, text="first draft")
+    for i in range(EDIT_RATE.max_count):
+        at = start + timedelta(seconds=i)
+        if i % 2:
+            social.edit_comment(session=session, user=ana, comment_id=comment.id, text=f"take {i}", now=at)
+        else:
+            forums.edit_message(
+                session=session, user=ana, slug="books", message_id=msg.message_id, text=f"take {i}", now=at
+            )
+    late = start + timedelta(seconds=EDIT_RATE.max_count)
+    with pytest.raises(RateLimited) as refused:
+        forums.edit_message(session=session, user=ana, slug="books", message_id=msg.message_id, text="spam", now=late)
+    assert "editing too fast" in refused.value.errors["text"]
+    assert refused.value.retry_after == EDIT_RATE.window.total_seconds() - EDIT_RATE.max_count
+    with pytest.raises(RateLimited):
+        social.edit_comment(session=session, user=ana, comment_id=comment.id, text="spam", now=late)
+    # Nothing changed: the last edits stand.
+    session.refresh(comment)
+    assert comment.text == f"take {EDIT_RATE.max_count - 1}"
+    assert session.get(Message, msg.message_id).text == f"take {EDIT_RATE.max_count - 2}"
+    # Someone else is not held back by ana's flood.
+    bobs = _post(session, bob, "hi")
+    forums.edit_message(session=session, user=bob, slug="books", message_id=bobs.message_id, text="hello", now=late)
+    # Once the first edit has left the window there is room for one more, and the edits the
+    # window no longer counts are forgotten.
+    after = start + EDIT_RATE.window + timedelta(seconds=0.5)
+    forums.edit_message(session=session, user=ana, slug="books", message_id=msg.message_id, text="fixed", now=after)
+    with pytest.raises(RateLimited):
+        forums.edit_message(session=session, user=ana, slug="books", message_id=msg.message_id, text="again", now=after)
+    kept = session.exec(select(Edit.created_at).where(Edit.user_id == ana.id)).all()
+    assert len(kept) == EDIT_RATE.max_count and min(kept) > after - EDIT_RATE.window
 
 
 def test_archived_forum_keeps_history_but_refuses_messages_and_edits(session: Session) -> None:
