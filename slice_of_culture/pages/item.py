@@ -7,7 +7,7 @@ from typing import Any
 import reflex as rx
 
 from slice_of_culture.components import layout
-from slice_of_culture.components.charts import AMBER
+from slice_of_culture.components.charts import AMBER, COUNT_DOMAIN
 from slice_of_culture.components.layout import avatar, empty_state
 from slice_of_culture.components.postcard import kind_icon, kind_tile
 from slice_of_culture.state.item import ItemState
@@ -68,7 +68,7 @@ def _details() -> rx.Component:
                 rx.recharts.bar_chart(
                     rx.recharts.bar(data_key="count", fill=AMBER, name="ratings"),
                     rx.recharts.x_axis(data_key="label", font_size=11, interval=0),
-                    rx.recharts.y_axis(allow_decimals=False, width=30),
+                    rx.recharts.y_axis(allow_decimals=False, width=30, domain=COUNT_DOMAIN),
                     rx.recharts.graphing_tooltip(),
                     data=it.distribution.to(list[dict[str, Any]]),
                     width="100%",

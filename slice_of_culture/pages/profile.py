@@ -7,7 +7,7 @@ from typing import Any
 import reflex as rx
 
 from slice_of_culture.components import layout, postcard_list
-from slice_of_culture.components.charts import AMBER, KIND_COLORS, TOMATO
+from slice_of_culture.components.charts import AMBER, COUNT_DOMAIN, KIND_COLORS, TOMATO
 from slice_of_culture.components.forms import STATUS_OPTIONS, select_field
 from slice_of_culture.components.layout import avatar, empty_state
 from slice_of_culture.components.people import person_to_follow, similar_person, with_mentions
@@ -268,7 +268,7 @@ def _stats() -> rx.Component:
                     for k, c in KIND_COLORS.items()
                 ],
                 rx.recharts.x_axis(data_key="month", font_size=11),
-                rx.recharts.y_axis(allow_decimals=False, width=30),
+                rx.recharts.y_axis(allow_decimals=False, width=30, domain=COUNT_DOMAIN),
                 rx.recharts.legend(),
                 rx.recharts.graphing_tooltip(),
                 data=s.per_month.to(list[dict[str, Any]]),
@@ -282,7 +282,7 @@ def _stats() -> rx.Component:
                 rx.recharts.bar_chart(
                     rx.recharts.bar(data_key="count", fill=AMBER, name="entries"),
                     rx.recharts.x_axis(data_key="name", font_size=11, interval=0),
-                    rx.recharts.y_axis(allow_decimals=False, width=30),
+                    rx.recharts.y_axis(allow_decimals=False, width=30, domain=COUNT_DOMAIN),
                     rx.recharts.graphing_tooltip(),
                     data=s.ratings.to(list[dict[str, Any]]),
                     width="100%",
