@@ -807,12 +807,32 @@ def _notification_views(
     return views
 
 
-def mark_all_read(*, session: Session, user: User, at: datetime | None = None) -> int:
-    """Mark every unread notification read (at `at`, default now), in one statement; returns how
-    many."""
-    result = session.exec(
-        update(Notification)
-        .where(Notification.recipient_id == user.id, Notification.read_at.is_(None))
-        .values(read_at=at or utcnow())
-    )
-    return result.rowcount
+def mark_all_read(
+    *, session: Session, user: User, at: datetime | None = None, created_until: datetime | None = None
+) -> int:
+    """Mark the user's unread notifications read (at `at`, default now), in one statement;
+    returns how many. With `created_until`, only those created by then: what a page read then
+    could have shown, so one that arrives while the page is being read stays new."""
+    query = update(Notification).where(Notification.recipient_id == user.id, Notification.read_at.is_(None))
+    if created_until is not None:
+        query = query.where(Notification.created_at <= created_until)
+    return session.exec(query.values(read_at=at or utcnow())).rowcount
+
+
+@dataclass
+class OpenedNotifications:
+    """The notifications page as opened: its first page (unread ones shown as new), the moment
+    it was read (older pages show what it marked read as new), and what is still unread."""
+
+    page: NotificationPage
+    opened_at: datetime
+    unread: int
+
+
+def open_notifications(*, session: Session, user: User) -> OpenedNotifications:
+    """Read the first page of the user's notifications and mark read everything that existed
+    when it was read; a notification created meanwhile stays unread (and counts in `unread`)."""
+    opened_at = utcnow()
+    page = notification_page(session=session, user=user)
+    mark_all_read(session=session, user=user, at=opened_at, created_until=opened_at)
+    return OpenedNotifications(page=page, opened_at=opened_at, unread=unread_count(session=session, user=user))

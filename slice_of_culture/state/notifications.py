@@ -9,7 +9,6 @@ from datetime import datetime
 import reflex as rx
 
 from slice_of_culture.db import session_scope
-from slice_of_culture.models import utcnow
 from slice_of_culture.services import social
 from slice_of_culture.services.social import NotificationView
 from slice_of_culture.state.base import SessionState
@@ -30,13 +29,11 @@ class NotificationsState(rx.State):
             user = session_state.current_user(session)
             if user is None:
                 return
-            # Shown as unread this once, then marked read.
-            page = social.notification_page(session=session, user=user)
-            self.notifications, self.next_cursor = page.notifications, page.next_cursor
-            read_at = utcnow()
-            social.mark_all_read(session=session, user=user, at=read_at)
-            self._read_at = read_at.isoformat()
-        session_state.unread = 0
+            # Shown as unread this once, then marked read (what arrives meanwhile stays new).
+            opened = social.open_notifications(session=session, user=user)
+        self.notifications, self.next_cursor = opened.page.notifications, opened.page.next_cursor
+        self._read_at = opened.opened_at.isoformat()
+        session_state.unread = opened.unread
 
     @rx.event
     async def show_older(self):

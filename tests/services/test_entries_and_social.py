@@ -568,3 +568,26 @@ def test_older_pages_still_show_as_new_what_opening_the_page_marked_read(session
     plain = social.notification_page(session=session, user=ana, cursor=first.next_cursor)
     assert [n.unread for n in plain.notifications] == [False, False]
     assert social.mark_all_read(session=session, user=ana) == 0
+
+
+def test_opening_notifications_leaves_new_what_arrives_while_the_page_is_read(session, ana_bob, monkeypatch) -> None:
+    ana, bob = ana_bob
+    item = make_item(session, "Dune")
+    seen, late = make_entry(session, ana, item), make_entry(session, ana, item)
+    social.like(session=session, user=bob, entry_id=seen.id)
+    read_page = social.notification_page
+
+    def page_then_a_like_arrives(**kwargs):
+        page = read_page(**kwargs)
+        social.like(session=session, user=bob, entry_id=late.id)
+        return page
+
+    monkeypatch.setattr(social, "notification_page", page_then_a_like_arrives)
+    opened = social.open_notifications(session=session, user=ana)
+    assert [(n.text, n.unread) for n in opened.page.notifications] == [("liked your postcard about Dune", True)]
+    # The like that came in after the page was read was never shown: it stays new, on the badge too.
+    assert opened.unread == social.unread_count(session=session, user=ana) == 1
+    monkeypatch.setattr(social, "notification_page", read_page)
+    again = social.open_notifications(session=session, user=ana)
+    assert [n.unread for n in again.page.notifications] == [True, False]
+    assert again.unread == 0 and again.opened_at >= opened.opened_at
