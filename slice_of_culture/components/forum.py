@@ -119,6 +119,8 @@ def message_row(m: MessageView) -> rx.Component:
         rx.vstack(
             with_mentions(
                 m.parts,
+                # A room's text is shared by its readers; links to people you blocked are yours.
+                RoomPage.hidden_authors,
                 size="2",
                 style={"white_space": "pre-wrap", "overflow_wrap": "anywhere"},
                 class_name="message-text",

@@ -17,6 +17,8 @@ def similar_person(p) -> rx.Component:  # noqa: ANN001
                 rx.cond(
                     p.shared_titles.length() > 0,
                     rx.text("Both loved: ", p.shared_titles.join(", "), size="1", color_scheme="gray"),
+                    # Close in the model's space (kinds, genres, creators) without a love in common.
+                    rx.text("Close in taste, no favourite in common yet", size="1", color_scheme="gray"),
                 ),
                 spacing="0",
             ),
@@ -71,14 +73,18 @@ def person_to_follow(
     )
 
 
-def with_mentions(parts: rx.Var, **text_props) -> rx.Component:
+def with_mentions(parts: rx.Var, unlinked: rx.Var | None = None, **text_props) -> rx.Component:
     """Text of a comment or forum message (`parts`, a list of TextPart vars): plain runs as text,
-    each @mention of a real person as a link to their profile."""
+    each @mention of a real person as a link to their profile, except the usernames in
+    `unlinked` (a list var: people this reader blocked, whose profile shows them nothing)."""
+    linked = (lambda part: part.username != "") if unlinked is None else (
+        lambda part: (part.username != "") & ~unlinked.contains(part.username)
+    )  # fmt: skip
     return rx.text(
         rx.foreach(
             parts,
             lambda part: rx.cond(
-                part.username != "",
+                linked(part),
                 rx.link(part.text, href="/u/" + part.username, class_name="mention"),
                 rx.text.span(part.text),
             ),

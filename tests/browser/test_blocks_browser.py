@@ -82,7 +82,8 @@ def test_block_hides_postcards_and_messages_and_unblock_from_settings(new_page) 
 
 def test_a_room_open_in_another_tab_folds_at_once_when_you_block(new_page) -> None:
     # Ana reads a room in one tab and blocks Bob from his profile in another: the open room
-    # folds his messages without a reload; unblocking in Settings unfolds them.
+    # folds his messages without a reload, and her @mention of him is no longer a link (his
+    # profile shows her nothing); unblocking in Settings brings both back.
     suffix = uuid.uuid4().hex[:6]
     bob_name = f"bob_{suffix}"
     bob = new_page("/")
@@ -97,6 +98,9 @@ def test_a_room_open_in_another_tab_folds_at_once_when_you_block(new_page) -> No
     expect(nav(room).get_by_role("button", name="Log out")).to_be_visible()
     open_room(room, "horror")
     expect(conversation(room).get_by_text(said)).to_be_visible()
+    send(room, f"@{bob_name} no spoilers, please")
+    mention = conversation(room).get_by_role("link", name=f"@{bob_name}", exact=True)
+    expect(mention).to_be_visible()
 
     other = room.context.new_page()
     other.goto(_origin(room) + f"/u/{bob_name}")
@@ -105,8 +109,12 @@ def test_a_room_open_in_another_tab_folds_at_once_when_you_block(new_page) -> No
     expect(other.get_by_role("status").filter(has_text=f"You blocked @{bob_name}")).to_be_visible()
     expect(conversation(room).get_by_text(said)).to_have_count(0)
     expect(conversation(room).get_by_test_id("message-folded").first).to_be_visible()
+    expect(mention).to_have_count(0)
+    said_by_ana = conversation(room).locator(".message-text").filter(has_text="no spoilers, please")
+    expect(said_by_ana).to_have_text(f"@{bob_name} no spoilers, please")
 
     other.goto(_origin(room) + "/settings")
     other.get_by_role("button", name=f"Unblock @{bob_name}").click()
     expect(other.get_by_test_id("blocked-person").filter(has_text=bob_name)).to_have_count(0)
     expect(conversation(room).get_by_text(said)).to_be_visible()
+    expect(mention).to_be_visible()
