@@ -49,6 +49,13 @@ class Settings:
     login_window_minutes: int = field(default_factory=lambda: int(_env("LOGIN_WINDOW_MINUTES", "15")))
     login_max_failures_per_user: int = field(default_factory=lambda: int(_env("LOGIN_MAX_FAILURES_PER_USER", "5")))
     login_max_failures_per_client: int = field(default_factory=lambda: int(_env("LOGIN_MAX_FAILURES_PER_CLIENT", "20")))
+    # Outgoing mail (password reset links): smtp://user:password@host:587 (STARTTLS) or
+    # smtps://user:password@host:465; unset = each message is written to data/outbox/ instead.
+    smtp_url: str = field(default_factory=lambda: os.environ.get("SMTP_URL", "").strip())
+    # The sender of our mail.
+    mail_from: str = field(default_factory=lambda: _env("MAIL_FROM", "Slice of Culture <no-reply@localhost>"))
+    # The site's address as people reach it, for links in mail; unset = http://localhost:<port>.
+    public_url: str = field(default_factory=lambda: os.environ.get("PUBLIC_URL", "").strip().rstrip("/"))
     # "production" refuses the development secret.
     environment: str = field(default_factory=lambda: _env("SOC_ENV", "development"))
     # Recommender refresh schedule, a crontab line (minute hour day month weekday); default nightly at 03:00.
@@ -73,6 +80,14 @@ class Settings:
     @property
     def chroma_path(self) -> Path:
         return self.data_dir / "chroma"
+
+    @property
+    def outbox_path(self) -> Path:
+        return self.data_dir / "outbox"
+
+    @property
+    def site_url(self) -> str:
+        return self.public_url or f"http://localhost:{self.frontend_port}"
 
 
 @lru_cache(maxsize=1)

@@ -7,6 +7,9 @@ from urllib.parse import quote
 HOME = "/"
 LOGIN = "/login"
 SIGNUP = "/signup"
+# "Forgot your password?": ask for a link by email; the link opens RESET_PASSWORD.
+FORGOT_PASSWORD = "/forgot-password"
+RESET_PASSWORD = "/reset-password"
 # Right after sign-up: choose kinds and a few favourites.
 WELCOME = "/welcome"
 SETTINGS = "/settings"
@@ -17,6 +20,10 @@ FORUMS = "/forums"
 SEARCH = "/search"
 FOR_YOU = "/for-you"
 PROFILE = "/u/[profile_name]"
+
+
+def reset_password(token: str) -> str:
+    return f"{RESET_PASSWORD}?token={quote(token, safe='')}"
 
 
 def profile(username: str, entry_id: int | None = None) -> str:

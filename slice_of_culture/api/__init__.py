@@ -14,12 +14,16 @@ is not valid is always a 401.
 One request, one transaction. Errors are `{"error": "...", "fields": {"field": "..."}}` with
 400 (bad input, a message per field), 401, 403 (also a deactivated account logging in), 404,
 405, 413 (bodies over 64 KB), 429 (too many failed logins, or writing too fast: forum messages,
-comments; Retry-After) or 500 (no details).
+comments; Retry-After), 500 (no details) or 503 (a mail could not be sent).
 Times are ISO 8601 strings; text comes back exactly as stored (HTML is text).
 
     POST   /tokens                       log in: {"username", "password"} -> 201 {"token", "expires_at", "user"}
     DELETE /tokens/current               [auth] log out this token -> 204
     GET    /me                           [auth] the signed-in person, with their unread notification count
+    POST   /password-resets              forgot your password: {"who": username or email} -> 202 {"message"}, the
+                                         same whether or not an account matches (a link goes by mail if one does)
+    POST   /password-resets/confirm      {"token" from the mailed link, "password"} -> as POST /tokens; every
+                                         other login of the account ends
     GET    /feed?tab=&cursor=&limit=     postcards, newest first; tab=following [auth] (default with a token)
                                          or everyone; {"postcards", "next_cursor"} ("" = no more)
     GET    /users/{username}             profile header (counts as the caller may see them)

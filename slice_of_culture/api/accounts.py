@@ -58,9 +58,8 @@ def me_view(session: Session, user: User) -> Me:
 def create_token(call: Call) -> dict | Response:
     """Log in: the same rate limits and messages as the login page; deactivated accounts are refused."""
     fields = read_fields(call.body, {"username": "text", "password": "text"}, required=("username", "password"))
-    client = call.request.client.host if call.request.client else "unknown"
     result = accounts.login(
-        session=call.session, username=fields["username"], password=fields["password"], client=client
+        session=call.session, username=fields["username"], password=fields["password"], client=_client(call)
     )
     if result.error or result.user is None:
         # Returned, not raised: the failed attempt must be committed for the rate limit to count it.
@@ -72,6 +71,30 @@ def create_token(call: Call) -> dict | Response:
     # A login lasts session_days from its last use (accounts.user_for_token slides it).
     expires_at = utcnow() + timedelta(days=get_settings().session_days)
     return {"token": result.token, "expires_at": expires_at, "user": me_view(call.session, result.user)}
+
+
+def _client(call: Call) -> str:
+    return call.request.client.host if call.request.client else "unknown"
+
+
+@endpoint(auth="none", body=True, status=202)
+def request_password_reset(call: Call) -> dict:
+    """Forgot your password: a link goes by mail if an account matches; the answer is the same either way."""
+    fields = read_fields(call.body, {"who": "text"}, required=("who",))
+    message = accounts.request_password_reset(session=call.session, who=fields["who"], client=_client(call))
+    if message is not None:
+        call.mails.append(message)
+    return {"message": accounts.RESET_SENT}
+
+
+@endpoint(auth="none", body=True)
+def reset_password(call: Call) -> dict:
+    """Set a new password with the token from a reset link; every other login ends; answers as POST /tokens."""
+    fields = read_fields(call.body, {"token": "text", "password": "text"}, required=("token", "password"))
+    user = accounts.reset_password(session=call.session, token=fields["token"], password=fields["password"])
+    expires_at = utcnow() + timedelta(days=get_settings().session_days)
+    token = accounts.create_session(session=call.session, user=user)
+    return {"token": token, "expires_at": expires_at, "user": me_view(call.session, user)}
 
 
 @endpoint(auth="required")
@@ -89,4 +112,6 @@ routes = [
     Route("/tokens", create_token, methods=["POST"]),
     Route("/tokens/current", delete_current_token, methods=["DELETE"]),
     Route("/me", read_me, methods=["GET"]),
+    Route("/password-resets", request_password_reset, methods=["POST"]),
+    Route("/password-resets/confirm", reset_password, methods=["POST"]),
 ]

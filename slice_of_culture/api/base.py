@@ -30,7 +30,9 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
+from slice_of_culture import mail
 from slice_of_culture.db import session_scope
+from slice_of_culture.mail import Mail
 from slice_of_culture.models import User
 from slice_of_culture.services import accounts, postcards
 from slice_of_culture.services.errors import NotFound, PermissionDenied, RateLimited, ServiceError, ValidationError
@@ -125,6 +127,8 @@ class Call:
     user: User | None
     token: str | None
     body: dict[str, Any]
+    # Mail to send once the transaction has committed (a link in it must already work).
+    mails: list[Mail] = dataclasses.field(default_factory=list)
 
     @property
     def viewer_id(self) -> int | None:
@@ -264,6 +268,11 @@ def _run(
             result = handler(call)
             if not isinstance(result, Response) and result is not None:
                 result = to_json(result)
+        for message in call.mails:
+            mail.send(message)
+    except mail.MailNotSent:
+        log.exception("API %s %s: mail not sent", request.method, request.url.path)
+        return error_response(503, "We could not send the mail just now. Try again in a few minutes.")
     except ApiError as exc:
         return error_response(exc.status, exc.message, exc.fields, exc.headers)
     except RateLimited as exc:

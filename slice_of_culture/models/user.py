@@ -65,3 +65,23 @@ class LoginFailure(SQLModel, table=True):
     username: str = Field(max_length=254)
     client: str = Field(max_length=100)
     created_at: datetime = Field(default_factory=utcnow)
+
+
+class PasswordReset(SQLModel, table=True):
+    """A "forgot my password" link sent by email. The link carries a random token; we keep only
+    its keyed hash, when it expires and when it was used (each link works once)."""
+
+    __tablename__ = "password_reset"
+    __table_args__ = (
+        # Requests per account and per client over the last hour (services/passwords.py limits both).
+        Index("ix_password_reset_user_at", "user_id", "created_at"),
+        Index("ix_password_reset_client_at", "client", "created_at"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    token_hash: str = Field(max_length=64, unique=True)
+    user_id: int = Field(foreign_key="user.id", ondelete="CASCADE")
+    client: str = Field(max_length=100)
+    created_at: datetime = Field(default_factory=utcnow)
+    expires_at: datetime
+    used_at: datetime | None = None

@@ -1,4 +1,4 @@
-"""Sign-up and log-in pages."""
+"""Sign-up and log-in pages, and the two steps of "forgot your password?"."""
 
 from __future__ import annotations
 
@@ -7,7 +7,8 @@ import reflex as rx
 from slice_of_culture import routes
 from slice_of_culture.components import field, layout, submit_button
 from slice_of_culture.components.forms import form_error
-from slice_of_culture.state.auth import LoginState, SignupState
+from slice_of_culture.services import accounts
+from slice_of_culture.state.auth import ForgotPasswordState, LoginState, ResetPasswordState, SignupState
 
 
 def _card(title: str, *children: rx.Component) -> rx.Component:
@@ -92,6 +93,74 @@ def login_page() -> rx.Component:
                 no_validate=True,
                 width="100%",
             ),
+            rx.link("Forgot your password?", href=routes.FORGOT_PASSWORD, size="2"),
             rx.text("New here? ", rx.link("Sign up", href=routes.SIGNUP), size="2"),
+        )
+    )
+
+
+def forgot_password_page() -> rx.Component:
+    return layout(
+        _card(
+            "Forgot your password?",
+            rx.text("We will mail you a link to choose a new one.", size="2", color_scheme="gray"),
+            rx.form(
+                rx.vstack(
+                    field(
+                        "Username or email",
+                        "who",
+                        error=ForgotPasswordState.who_error,
+                        default_value=ForgotPasswordState.who,
+                        autocomplete="username",
+                    ),
+                    submit_button("Send reset link"),
+                    spacing="4",
+                    width="100%",
+                ),
+                on_submit=ForgotPasswordState.submit,
+                no_validate=True,
+                width="100%",
+            ),
+            rx.cond(
+                ForgotPasswordState.sent,
+                rx.callout(
+                    f"{accounts.RESET_SENT} No mail? Check your spam folder, or ask again.",
+                    icon="mail",
+                    role="status",
+                    width="100%",
+                ),
+            ),
+            rx.text("Remembered it? ", rx.link("Log in", href=routes.LOGIN), size="2"),
+        )
+    )
+
+
+def reset_password_page() -> rx.Component:
+    return layout(
+        _card(
+            "Choose a new password",
+            form_error(ResetPasswordState.token_error),
+            rx.cond(
+                ResetPasswordState.link_works,
+                rx.form(
+                    rx.vstack(
+                        field(
+                            "New password",
+                            "password",
+                            error=ResetPasswordState.password_error,
+                            type="password",
+                            autocomplete="new-password",
+                            hint="At least 8 characters. Every other login of your account ends.",
+                        ),
+                        submit_button("Set new password"),
+                        spacing="4",
+                        width="100%",
+                    ),
+                    on_submit=ResetPasswordState.submit,
+                    no_validate=True,
+                    width="100%",
+                ),
+                rx.link("Ask for a new link", href=routes.FORGOT_PASSWORD, size="2"),
+            ),
         )
     )

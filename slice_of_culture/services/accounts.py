@@ -1,4 +1,5 @@
-"""Accounts: sign-up with validation, argon2 passwords, server-side sessions, login rate limits."""
+"""Accounts: sign-up with validation, argon2 passwords, server-side sessions, login rate limits,
+and "forgot your password?" links by email."""
 
 from __future__ import annotations
 
@@ -11,11 +12,13 @@ from datetime import timedelta
 
 from email_validator import EmailNotValidError, validate_email
 from passlib.context import CryptContext
-from sqlalchemy import func
+from sqlalchemy import delete, func, update
 from sqlmodel import Session, select
 
+from slice_of_culture import routes
 from slice_of_culture.config import get_settings
-from slice_of_culture.models import VISIBILITIES, AuthSession, LoginFailure, User, utcnow
+from slice_of_culture.mail import Mail
+from slice_of_culture.models import VISIBILITIES, AuthSession, LoginFailure, PasswordReset, User, utcnow
 from slice_of_culture.services import onboarding
 from slice_of_culture.services.errors import PermissionDenied, ValidationError
 from slice_of_culture.text import clean_text
@@ -160,6 +163,12 @@ def _recent_failures(session: Session, column, value: str) -> int:  # noqa: ANN0
     return session.exec(stmt).one()
 
 
+def _find_account(session: Session, who: str) -> User | None:
+    """The account a login or a reset names: by username (any case, "@" allowed) or by email."""
+    name = normalize_username(who)
+    return session.exec(select(User).where((User.username == name) | (User.email == name))).first()
+
+
 def login(*, session: Session, username: str, password: str, client: str = "unknown") -> LoginResult:
     """Check credentials under the rate limits. Failures are recorded (the caller commits)."""
     settings = get_settings()
@@ -177,7 +186,7 @@ def login(*, session: Session, username: str, password: str, client: str = "unkn
         message = f"Too many failed attempts from this device. Try again in {minutes} minutes."
         return LoginResult(error=message, reason="limited")
     # Log in by username or by email.
-    user = session.exec(select(User).where((User.username == name) | (User.email == name))).first()
+    user = _find_account(session, name)
     ok = verify_password(password[:MAX_PASSWORD], user.password_hash if user else _DUMMY_HASH)
     if not user or not ok:
         session.add(LoginFailure(username=name[:254], client=client))
@@ -336,5 +345,100 @@ def update_profile(
     user.discoverable = bool(discoverable)
     user.preferred_kinds = kinds
     session.add(user)
+    session.flush()
+    return user
+
+
+# A reset link works once, for this long.
+RESET_LINK_TTL = timedelta(hours=1)
+# Links asked for per account and per client within RESET_WINDOW. Past the account's limit no
+# more mail goes out, silently (saying so would tell that the account exists).
+RESET_WINDOW = timedelta(hours=1)
+RESETS_PER_ACCOUNT = 3
+RESETS_PER_CLIENT = 10
+RESET_LINK_GONE = "This link has expired or was already used. Ask for a new one below."
+# What asking is answered with, whether or not an account matched.
+RESET_SENT = "If an account matches, we have sent a link to its email address. It works once, within the hour."
+
+
+def request_password_reset(*, session: Session, who: str, client: str = "unknown") -> Mail | None:
+    """ "Forgot your password?": the mail with a one-time link for the active account `who` names
+    (username or email), or None when there is none to send. The page says the same either way,
+    so nobody learns from it whether an account exists. The caller commits, then sends the mail.
+
+    Raises ValidationError at "who" for empty or non-text input, and RateLimited when this
+    client asked for RESETS_PER_CLIENT links within the hour.
+    """
+    if not isinstance(who, str) or not normalize_username(who):
+        raise ValidationError({"who": "Enter your username or email."})
+    if len(who) > 300:
+        raise ValidationError({"who": "That is longer than any username or email."})
+    client = (client or "unknown")[:100]
+    since = utcnow() - RESET_WINDOW
+    asked = select(func.count()).select_from(PasswordReset).where(PasswordReset.created_at >= since)
+    if session.exec(asked.where(PasswordReset.client == client)).one() >= RESETS_PER_CLIENT:
+        raise ValidationError({"who": "Too many reset links asked for from this device. Try again in an hour."})
+    user = _find_account(session, who)
+    if user is None or not user.is_active:
+        return None
+    if session.exec(asked.where(PasswordReset.user_id == user.id)).one() >= RESETS_PER_ACCOUNT:
+        return None
+    token = secrets.token_urlsafe(32)
+    now = utcnow()
+    expires = now + RESET_LINK_TTL
+    session.add(
+        PasswordReset(token_hash=_token_hash(token), user_id=user.id, client=client, created_at=now, expires_at=expires)
+    )
+    session.flush()
+    link = f"{get_settings().site_url}{routes.reset_password(token)}"
+    body = (
+        f"Hi {user.display_name or user.username},\n\n"
+        f"Someone, hopefully you, asked to reset the password of @{user.username} on Slice of Culture.\n"
+        f"Open this link within the hour to choose a new one:\n\n{link}\n\n"
+        "It works once. If you did not ask, ignore this mail: your password stays as it is.\n"
+    )
+    return Mail(to=user.email, subject="Reset your Slice of Culture password", body=body)
+
+
+def _open_reset(session: Session, token: object) -> tuple[PasswordReset, User] | None:
+    """The unused, unexpired reset this token belongs to and its active account, or None."""
+    if not isinstance(token, str) or not token or len(token) > 200:
+        return None
+    reset = session.exec(select(PasswordReset).where(PasswordReset.token_hash == _token_hash(token))).first()
+    if reset is None or reset.used_at is not None or reset.expires_at <= utcnow():
+        return None
+    user = session.get(User, reset.user_id)
+    return (reset, user) if user is not None and user.is_active else None
+
+
+def reset_link_works(*, session: Session, token: object) -> bool:
+    """Whether this reset link can still set a password (shown before the form is filled in)."""
+    return _open_reset(session, token) is not None
+
+
+def reset_password(*, session: Session, token: object, password: object) -> User:
+    """Set a new password through a reset link. The link is then used up (with every other link
+    of the account), every login of the account ends, and its failed logins are forgotten, so a
+    person locked out by guessing can log in at once. Raises ValidationError at "token" for a
+    link that is gone and at "password" for a password the rules refuse; changes nothing then.
+    """
+    found = _open_reset(session, token)
+    if found is None:
+        raise ValidationError({"token": RESET_LINK_GONE})
+    if not isinstance(password, str):
+        raise ValidationError({"password": "Enter a new password."})
+    if problem := _validate_password(password):
+        raise ValidationError({"password": problem})
+    reset, user = found
+    now = utcnow()
+    user.password_hash = hash_password(password)
+    session.add(user)
+    session.exec(
+        update(PasswordReset)
+        .where(PasswordReset.user_id == user.id, PasswordReset.used_at.is_(None))
+        .values(used_at=now)
+    )
+    session.exec(delete(AuthSession).where(AuthSession.user_id == user.id))
+    session.exec(delete(LoginFailure).where(LoginFailure.username == user.username))
     session.flush()
     return user

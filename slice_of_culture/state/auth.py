@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import asyncio
+import logging
+
 import reflex as rx
 
-from slice_of_culture import routes
+from slice_of_culture import mail, routes
 from slice_of_culture.db import session_scope
 from slice_of_culture.services import accounts
 from slice_of_culture.services.errors import ValidationError
 from slice_of_culture.state.base import SessionState
+
+logger = logging.getLogger(__name__)
 
 
 class SignupState(rx.State):
@@ -88,3 +93,74 @@ class LoginState(rx.State):
         self.error = ""
         (await self.get_state(SessionState)).sign_in(result.token, result.user)
         return rx.redirect(self._next())
+
+
+class ForgotPasswordState(rx.State):
+    """ "Forgot your password?": the field's message, and whether the page says a link went out."""
+
+    who_error: str = ""
+    sent: bool = False
+    who: str = ""
+
+    @rx.event
+    def load(self):
+        self.who_error, self.sent = "", False
+
+    @rx.event
+    async def submit(self, form_data: dict):
+        self.who_error, self.sent = "", False
+        self.who = str(form_data.get("who", ""))[:300]
+        try:
+            with session_scope() as session:
+                message = accounts.request_password_reset(
+                    session=session, who=form_data.get("who", ""), client=self.router.session.client_ip or "unknown"
+                )
+        except ValidationError as exc:
+            self.who_error = exc.message
+            return
+        if message is not None:
+            try:
+                # SMTP may take seconds; the other tabs' events go on meanwhile.
+                await asyncio.to_thread(mail.send, message)
+            except mail.MailNotSent:
+                logger.exception("a password reset mail was not sent")
+                self.who_error = "We could not send the mail just now. Try again in a few minutes."
+                return
+        # The same words whether or not an account matched: the page tells nobody who has one.
+        self.sent = True
+
+
+class ResetPasswordState(rx.State):
+    """The page a reset link opens: whether the link still works, and the new password's message."""
+
+    link_works: bool = True
+    token_error: str = ""
+    password_error: str = ""
+    # The link's token, from the URL (kept on the server).
+    _token: str = ""
+
+    @rx.event
+    def load(self):
+        self._token = str(self.router.url.query_parameters.get("token", ""))[:200]
+        self.token_error = self.password_error = ""
+        with session_scope() as session:
+            self.link_works = accounts.reset_link_works(session=session, token=self._token)
+        if not self.link_works:
+            self.token_error = accounts.RESET_LINK_GONE
+
+    @rx.event
+    async def submit(self, form_data: dict):
+        self.token_error = self.password_error = ""
+        try:
+            with session_scope() as session:
+                user = accounts.reset_password(session=session, token=self._token, password=form_data.get("password"))
+                token = accounts.create_session(session=session, user=user)
+        except ValidationError as exc:
+            self.token_error = exc.errors.get("token", "")
+            self.password_error = exc.errors.get("password", "")
+            self.link_works = not self.token_error
+            return None
+        self._token = ""
+        # Every other login of the account ended; this browser is signed in with the new password.
+        (await self.get_state(SessionState)).sign_in(token, user)
+        return rx.redirect(routes.HOME)

@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+import email
+import re
+from dataclasses import replace
 from datetime import timedelta
+from email import policy
 from unittest import mock
+from urllib.parse import parse_qs, urlsplit
 
 from sqlmodel import select
 
+from slice_of_culture import mail
 from slice_of_culture.config import get_settings
 from slice_of_culture.db import session_scope
 from slice_of_culture.models import AuthSession, utcnow
@@ -126,3 +132,36 @@ def test_write_endpoints_need_a_token(api: Api) -> None:
         response = api.request(method, path, json={})
         assert response.status_code == 401, (method, path)
         assert "Log in first" in response.json()["error"]
+
+
+def test_forgot_password_through_the_api_mails_a_link_whose_token_logs_in(api: Api, monkeypatch, tmp_path) -> None:
+
+    settings = replace(get_settings(), data_dir=tmp_path, smtp_url="")
+    monkeypatch.setattr(mail, "get_settings", lambda: settings)
+    api.person("ana", real_password=True)
+    asked = api.post("/password-resets", json={"who": "ana@example.com"})
+    nobody = api.post("/password-resets", json={"who": "nobody"})
+    assert asked.status_code == nobody.status_code == 202
+    assert asked.json() == nobody.json() == {"message": accounts.RESET_SENT}
+    (sent,) = settings.outbox_path.glob("*.eml")
+    body = email.message_from_bytes(sent.read_bytes(), policy=policy.default).get_content()
+    token = parse_qs(urlsplit(re.search(r"https?://\S+", body).group(0)).query)["token"][0]
+
+    short = api.post("/password-resets/confirm", json={"token": token, "password": "short"})
+    assert short.status_code == 400 and "password" in short.json()["fields"]
+    done = api.post("/password-resets/confirm", json={"token": token, "password": "new-and-long-enough"})
+    assert done.status_code == 200, done.text
+    assert api.get("/me", headers={"Authorization": f"Bearer {done.json()['token']}"}).json()["username"] == "ana"
+    again = api.post("/password-resets/confirm", json={"token": token, "password": "another-long-one"})
+    assert again.status_code == 400 and again.json()["fields"] == {"token": accounts.RESET_LINK_GONE}
+    assert api.post("/tokens", json={"username": "ana", "password": PASSWORD}).status_code == 401
+    assert api.post("/password-resets", json={"who": 42}).status_code == 400
+
+
+def test_a_mail_server_that_fails_is_a_503_and_the_link_stays_unsent(api: Api, monkeypatch) -> None:
+
+    settings = replace(get_settings(), smtp_url="smtp://127.0.0.1:9")
+    monkeypatch.setattr(mail, "get_settings", lambda: settings)
+    api.person("ana", real_password=True)
+    response = api.post("/password-resets", json={"who": "ana"})
+    assert response.status_code == 503 and "could not send" in response.json()["error"]

@@ -1,0 +1,81 @@
+"""Forgot your password, in Chromium: ask from the login page, open the mailed link (the app's
+outbox, as no SMTP server is set), choose a new password and arrive logged in; the old password
+and the used link no longer work, and a phone logged in before is logged out."""
+
+from __future__ import annotations
+
+import email
+import re
+import time
+import uuid
+from email import policy
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.browser.test_accounts_browser import PASSWORD, _origin, login, nav, signup
+
+pytestmark = pytest.mark.browser
+
+NEW_PASSWORD = "remembered-this-time"
+
+
+def _mailed_link(app, to: str) -> str:  # noqa: ANN001
+    """The reset link in the newest mail to `to` in the app's outbox (waits for it a little)."""
+    deadline = time.monotonic() + 15
+    while time.monotonic() < deadline:
+        for path in sorted((app.data_dir / "outbox").glob("*.eml"), reverse=True):
+            msg = email.message_from_bytes(path.read_bytes(), policy=policy.default)
+            if msg["To"] == to:
+                return re.search(r"https?://\S+", msg.get_content()).group(0)
+        time.sleep(0.2)
+    raise AssertionError(f"no mail to {to}")
+
+
+def test_forgot_password_mails_a_link_that_sets_a_new_one_once(new_page, app) -> None:
+    name = f"forgetful_{uuid.uuid4().hex[:6]}"
+    phone = new_page("/")
+    signup(phone, name)
+    expect(nav(phone).get_by_role("button", name="Log out")).to_be_visible()
+
+    page = new_page("/login")
+    page.get_by_role("link", name="Forgot your password?").click()
+    expect(page).to_have_url(re.compile(r"/forgot-password"))
+    # Nothing typed: a message at the field.
+    page.get_by_role("button", name="Send reset link").click()
+    expect(page.locator("#who-error")).to_have_text("Enter your username or email.")
+    page.get_by_label("Username or email").fill(f"{name.upper()}@example.com")
+    page.get_by_role("button", name="Send reset link").click()
+    expect(page.get_by_role("status").filter(has_text="If an account matches")).to_be_visible()
+    # Someone without an account is told the very same.
+    stranger = new_page("/forgot-password")
+    stranger.get_by_label("Username or email").fill(f"nobody_{uuid.uuid4().hex[:6]}")
+    stranger.get_by_role("button", name="Send reset link").click()
+    expect(stranger.get_by_role("status").filter(has_text="If an account matches")).to_be_visible()
+
+    link = _mailed_link(app, f"{name}@example.com")
+    # The link names the site as PUBLIC_URL's default does: localhost and the app's port.
+    assert link.startswith(f"{app.url}/reset-password?token=")
+    page.goto(link)
+    new = page.get_by_label("New password")
+    new.fill("short")
+    page.get_by_role("button", name="Set new password").click()
+    expect(page.locator("#password-error")).to_have_text("Password must be at least 8 characters.")
+    new.fill(NEW_PASSWORD)
+    page.get_by_role("button", name="Set new password").click()
+    expect(nav(page).get_by_role("button", name="Log out")).to_be_visible()
+    expect(page).to_have_url(re.compile(r"/$"))
+
+    # The phone's login ended with the old password.
+    phone.goto(_origin(phone) + "/settings")
+    expect(phone).to_have_url(re.compile(r"/login"))
+    login(phone, name, PASSWORD)
+    expect(phone.get_by_role("alert")).to_have_text("Wrong username or password.")
+    login(phone, name, NEW_PASSWORD)
+    expect(nav(phone).get_by_role("button", name="Log out")).to_be_visible()
+
+    # The link worked once.
+    again = new_page(link.removeprefix(app.url))
+    expect(again.get_by_role("alert")).to_contain_text("This link has expired or was already used")
+    expect(again.get_by_label("New password")).to_have_count(0)
+    expect(again.get_by_role("link", name="Ask for a new link")).to_be_visible()
