@@ -14,6 +14,7 @@ from slice_of_culture.config import get_settings
 from slice_of_culture.models import User, utcnow
 from slice_of_culture.services import accounts, onboarding, social
 from slice_of_culture.services.display import initials
+from slice_of_culture.services.errors import ValidationError
 
 
 @dataclass
@@ -108,10 +109,27 @@ def read_me(call: Call) -> Me:
     return me_view(call.session, call.require_user())
 
 
+@endpoint(auth="required", body=True)
+def change_email(call: Call) -> Me | Response:
+    """Change your email (your password confirms it); the old address is told by mail."""
+    fields = read_fields(call.body, {"email": "text", "password": "text"}, required=("email", "password"))
+    user = call.require_user()
+    try:
+        notice = accounts.change_email(
+            session=call.session, user=user, password=fields["password"], email=fields["email"]
+        )
+    except ValidationError as exc:
+        # Returned, not raised: a wrong password's failure must be committed for the rate limit.
+        return error_response(400, exc.message, exc.errors)
+    call.mails.append(notice)
+    return me_view(call.session, user)
+
+
 routes = [
     Route("/tokens", create_token, methods=["POST"]),
     Route("/tokens/current", delete_current_token, methods=["DELETE"]),
     Route("/me", read_me, methods=["GET"]),
+    Route("/me/email", change_email, methods=["PUT"]),
     Route("/password-resets", request_password_reset, methods=["POST"]),
     Route("/password-resets/confirm", reset_password, methods=["POST"]),
 ]

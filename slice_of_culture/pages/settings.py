@@ -168,6 +168,44 @@ def _account_section(heading: str, heading_id: str, *children: rx.Component, **f
     )
 
 
+def _email_form() -> rx.Component:
+    errors = SettingsState.email_errors
+    return _account_section(
+        "Email",
+        "email-heading",
+        rx.text(
+            "Yours is ",
+            rx.text.strong(SettingsState.email),
+            ". Password reset links go there; when it changes, the old address is told.",
+            size="2",
+        ),
+        form_error(errors.get("form", "")),
+        field(
+            "New email",
+            "new_email",
+            type="email",
+            autocomplete="email",
+            error=errors.get("email", ""),
+        ),
+        field(
+            "Your password, to confirm",
+            "email_password",
+            type="password",
+            autocomplete="current-password",
+            error=errors.get("email_password", ""),
+        ),
+        rx.button("Change email", type="submit", size="3"),
+        rx.cond(
+            SettingsState.email_notice != "",
+            rx.text(SettingsState.email_notice, color_scheme="green", role="status"),
+        ),
+        on_submit=SettingsState.change_email,
+        no_validate=True,
+        # A new key after a change empties the fields.
+        key=SettingsState.email_form_key.to_string(),
+    )
+
+
 def _password_form() -> rx.Component:
     errors = SettingsState.password_errors
     return _account_section(
@@ -228,7 +266,7 @@ def settings_page() -> rx.Component:
         rx.heading("Settings", size="7", as_="h1"),
         rx.cond(
             SessionState.logged_in,
-            rx.fragment(_form(), _import_export(), _blocked_people(), _password_form(), _delete_form()),
+            rx.fragment(_form(), _import_export(), _blocked_people(), _email_form(), _password_form(), _delete_form()),
             rx.spinner(),
         ),
     )

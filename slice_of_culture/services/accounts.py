@@ -253,6 +253,34 @@ def change_password(*, session: Session, user: User, current: str, new: str, kee
     return ended
 
 
+def change_email(*, session: Session, user: User, password: object, email: object) -> Mail:
+    """Change the account's email after checking its password (guesses count against the login
+    limit, as for the password). Returns the notice for the *old* address, which the caller sends
+    after the commit: if someone else made the change, the owner hears of it where they still
+    can. Raises ValidationError at "email_password" or "email"; changes nothing then.
+    """
+    if not isinstance(email, str):
+        raise ValidationError({"form": "Every field must be text."})
+    _check_current_password(session, user, password, "email_password")
+    new, problem = _normalize_email(email[:300])
+    if problem is None and new == user.email:
+        problem = "That is already your email."
+    if problem is None and session.exec(select(User.id).where(User.email == new, User.id != user.id)).first():
+        problem = "An account with that email already exists."
+    if problem:
+        raise ValidationError({"email": problem})
+    old, user.email = user.email, new
+    session.add(user)
+    session.flush()
+    body = (
+        f"Hi {user.display_name or user.username},\n\n"
+        f"The email of @{user.username} on Slice of Culture was changed from this address to {new}.\n\n"
+        "If you did this, there is nothing more to do. If not, someone else knows your password: log in\n"
+        f"at {get_settings().site_url}{routes.SETTINGS} and change it, and your email back, right away.\n"
+    )
+    return Mail(to=old, subject="Your Slice of Culture email was changed", body=body)
+
+
 def _check_current_password(session: Session, user: User, password: object, field: str) -> None:
     """Raise ValidationError at `field` unless `password` is the user's; a wrong one counts as a
     failed login for the user's rate limit (the caller commits that record, nothing else)."""

@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+import asyncio
+import logging
+
 import reflex as rx
 from reflex.istate.manager import get_state_manager
 
-from slice_of_culture import routes
+from slice_of_culture import mail, routes
 from slice_of_culture.db import session_scope
 from slice_of_culture.services import accounts, blocks, forums, imports, onboarding
 from slice_of_culture.services.blocks import BlockedPerson
 from slice_of_culture.services.errors import ValidationError
 from slice_of_culture.state.base import SessionState
 from slice_of_culture.state.forum_room import forget_account, refold_for
+
+logger = logging.getLogger(__name__)
 
 
 class SettingsState(rx.State):
@@ -28,6 +33,11 @@ class SettingsState(rx.State):
     # Bumped after a change so the password fields are emptied (they are uncontrolled).
     password_form_key: int = 0
     delete_errors: dict[str, str] = {}
+    # The account's email (password reset links go there) and its change form's messages.
+    email: str = ""
+    email_errors: dict[str, str] = {}
+    email_notice: str = ""
+    email_form_key: int = 0
     blocked: list[BlockedPerson] = []
 
     @rx.event
@@ -40,9 +50,11 @@ class SettingsState(rx.State):
             self.display_name, self.bio, self.avatar_url = user.display_name, user.bio, user.avatar_url
             self.default_visibility, self.discoverable = user.default_visibility, user.discoverable
             self.preferred_kinds = onboarding.preferred_kinds(user)
+            self.email = user.email
             self.blocked = blocks.blocked_people(session=session, user=user)
         self.errors, self.saved = {}, False
         self.password_errors, self.password_notice, self.delete_errors = {}, "", {}
+        self.email_errors, self.email_notice = {}, ""
 
     @rx.event
     def set_default_visibility(self, value: str):
@@ -123,6 +135,36 @@ class SettingsState(rx.State):
         self.password_form_key += 1
         others = f" You were logged out on {ended} other device{'s' if ended != 1 else ''}." if ended else ""
         self.password_notice = "Password changed." + others
+
+    @rx.event
+    async def change_email(self, form_data: dict):
+        """Check the password, set the new email; the old address is told (after the commit)."""
+        session_state = await self.get_state(SessionState)
+        self.email_notice = ""
+        with session_scope() as session:
+            user = session_state.current_user(session)
+            if user is None:
+                self.email_errors = {"form": "Your session has ended. Log in again."}
+                return
+            try:
+                notice = accounts.change_email(
+                    session=session,
+                    user=user,
+                    password=form_data.get("email_password", ""),
+                    email=form_data.get("new_email", ""),
+                )
+            except ValidationError as exc:
+                self.email_errors = exc.errors
+                return
+            self.email = user.email
+        self.email_errors = {}
+        self.email_form_key += 1
+        self.email_notice = f"Your email is now {self.email}."
+        try:
+            await asyncio.to_thread(mail.send, notice)
+        except mail.MailNotSent:
+            # The change stands; only the courtesy notice to the old address is lost.
+            logger.exception("the email-changed notice was not sent")
 
     @rx.event
     async def download_export(self):

@@ -15,7 +15,7 @@ from sqlmodel import select
 from slice_of_culture import mail
 from slice_of_culture.config import get_settings
 from slice_of_culture.db import session_scope
-from slice_of_culture.models import AuthSession, utcnow
+from slice_of_culture.models import AuthSession, LoginFailure, utcnow
 from slice_of_culture.services import accounts
 from tests.api.conftest import Api
 from tests.utils.factories import PASSWORD
@@ -165,3 +165,22 @@ def test_a_mail_server_that_fails_is_a_503_and_the_link_stays_unsent(api: Api, m
     api.person("ana", real_password=True)
     response = api.post("/password-resets", json={"who": "ana"})
     assert response.status_code == 503 and "could not send" in response.json()["error"]
+
+
+def test_change_email_through_the_api_counts_wrong_passwords_and_tells_the_old_address(
+    api: Api, monkeypatch, tmp_path
+) -> None:
+    settings = replace(get_settings(), data_dir=tmp_path, smtp_url="")
+    monkeypatch.setattr(mail, "get_settings", lambda: settings)
+    ana = api.person("ana", real_password=True)
+    wrong = api.put("/me/email", as_=ana, json={"email": "new@example.com", "password": "not-it"})
+    assert wrong.status_code == 400 and "email_password" in wrong.json()["fields"]
+    # The wrong guess was committed: it counts against the login limit.
+    with session_scope(api.engine) as session:
+        assert session.exec(select(LoginFailure).where(LoginFailure.username == "ana")).all()
+    assert not settings.outbox_path.exists()
+    done = api.put("/me/email", as_=ana, json={"email": "New@Example.com", "password": PASSWORD})
+    assert done.status_code == 200 and done.json()["email"] == "new@example.com"
+    (sent,) = settings.outbox_path.glob("*.eml")
+    assert email.message_from_bytes(sent.read_bytes(), policy=policy.default)["To"] == "ana@example.com"
+    assert api.put("/me/email", json={"email": "x@example.com", "password": PASSWORD}).status_code == 401

@@ -1,6 +1,7 @@
 """Forgot your password, in Chromium: ask from the login page, open the mailed link (the app's
 outbox, as no SMTP server is set), choose a new password and arrive logged in; the old password
-and the used link no longer work, and a phone logged in before is logged out."""
+and the used link no longer work, and a phone logged in before is logged out. Changing the email
+in Settings tells the old address, and the links go to the new one."""
 
 from __future__ import annotations
 
@@ -20,16 +21,21 @@ pytestmark = pytest.mark.browser
 NEW_PASSWORD = "remembered-this-time"
 
 
-def _mailed_link(app, to: str) -> str:  # noqa: ANN001
-    """The reset link in the newest mail to `to` in the app's outbox (waits for it a little)."""
+def _mailed_body(app, to: str) -> str:  # noqa: ANN001
+    """The newest mail to `to` in the app's outbox (waits for it a little)."""
     deadline = time.monotonic() + 15
     while time.monotonic() < deadline:
         for path in sorted((app.data_dir / "outbox").glob("*.eml"), reverse=True):
             msg = email.message_from_bytes(path.read_bytes(), policy=policy.default)
             if msg["To"] == to:
-                return re.search(r"https?://\S+", msg.get_content()).group(0)
+                return msg.get_content()
         time.sleep(0.2)
     raise AssertionError(f"no mail to {to}")
+
+
+def _mailed_link(app, to: str) -> str:  # noqa: ANN001
+    """The reset link in the newest mail to `to`."""
+    return re.search(r"https?://\S+", _mailed_body(app, to)).group(0)
 
 
 def test_forgot_password_mails_a_link_that_sets_a_new_one_once(new_page, app) -> None:
@@ -79,3 +85,31 @@ def test_forgot_password_mails_a_link_that_sets_a_new_one_once(new_page, app) ->
     expect(again.get_by_role("alert")).to_contain_text("This link has expired or was already used")
     expect(again.get_by_label("New password")).to_have_count(0)
     expect(again.get_by_role("link", name="Ask for a new link")).to_be_visible()
+
+
+def test_change_email_in_settings_and_reset_links_go_to_the_new_one(new_page, app) -> None:
+    name = f"moving_{uuid.uuid4().hex[:6]}"
+    new_address = f"{name}@new.example.org"
+    page = new_page("/")
+    signup(page, name)
+    expect(nav(page).get_by_role("button", name="Log out")).to_be_visible()
+    page.goto(_origin(page) + "/settings")
+    section = page.get_by_role("region", name="Email", exact=True)
+    expect(section).to_contain_text(f"{name}@example.com")
+    section.get_by_label("New email").fill(new_address)
+    section.get_by_label("Your password, to confirm").fill("not my password")
+    section.get_by_role("button", name="Change email").click()
+    expect(page.locator("#email_password-error")).to_have_text("That is not your current password.")
+    section.get_by_label("Your password, to confirm").fill(PASSWORD)
+    section.get_by_role("button", name="Change email").click()
+    expect(section.get_by_role("status")).to_have_text(f"Your email is now {new_address}.")
+    expect(section).to_contain_text(new_address)
+    # The old address heard of it.
+    assert "was changed from this address" in _mailed_body(app, f"{name}@example.com")
+
+    page.get_by_role("button", name="Log out").click()
+    page.goto(_origin(page) + "/forgot-password")
+    page.get_by_label("Username or email").fill(name)
+    page.get_by_role("button", name="Send reset link").click()
+    expect(page.get_by_role("status").filter(has_text="If an account matches")).to_be_visible()
+    assert _mailed_link(app, new_address).startswith(f"{app.url}/reset-password?token=")
