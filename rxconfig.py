@@ -14,6 +14,8 @@ os.environ["GRANIAN_WORKERS"] = str(_settings.web_workers)
 # Without Redis Reflex keeps per-tab and live-room state on disk: keep it with the data it belongs
 # to, so apps on different databases (a dev server, each test run) never read each other's rooms.
 os.environ.setdefault("REFLEX_STATES_WORKDIR", str(_settings.data_dir / "reflex-states"))
+# Uploaded profile pictures live with the data too; Reflex serves this folder at config.UPLOADS_URL.
+os.environ.setdefault("REFLEX_UPLOADED_FILES_DIR", str(_settings.uploads_path))
 
 config = rx.Config(
     app_name="slice_of_culture",

@@ -14,6 +14,9 @@ from pathlib import Path
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 _DEV_SECRET = "dev-only-secret-change-me"
+# Where Reflex's backend serves the uploads folder (`Settings.uploads_path`; rxconfig points
+# Reflex at it): uploaded profile pictures are addressed under this path.
+UPLOADS_URL = "/_upload"
 
 
 def _env(name: str, default: str) -> str:
@@ -80,6 +83,10 @@ class Settings:
     @property
     def chroma_path(self) -> Path:
         return self.data_dir / "chroma"
+
+    @property
+    def uploads_path(self) -> Path:
+        return self.data_dir / "uploads"
 
     @property
     def outbox_path(self) -> Path:

@@ -140,7 +140,7 @@ def _wide_bar() -> rx.Component:
             _bell(test_id="unread-badge"),
             rx.link(
                 rx.hstack(
-                    avatar(SessionState.user_initials, size="1"),
+                    avatar(SessionState.user_initials, SessionState.avatar_url, size="1"),
                     # The name from 80em up (the link's name stays "Your profile").
                     rx.text(SessionState.display_name, display=rx.breakpoints(initial="none", lg="block")),
                 ),

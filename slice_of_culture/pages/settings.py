@@ -8,9 +8,55 @@ from slice_of_culture import routes
 from slice_of_culture.components import field, layout
 from slice_of_culture.components.forms import VISIBILITY_OPTIONS, form_error, kind_checkboxes, select_field
 from slice_of_culture.components.layout import avatar
+from slice_of_culture.services import avatars
 from slice_of_culture.services.blocks import BlockedPerson
 from slice_of_culture.state.base import SessionState
 from slice_of_culture.state.settings import SettingsState
+
+AVATAR_UPLOAD = "avatar-upload"
+
+
+def _picture() -> rx.Component:
+    """The profile picture: choose or drop a file (it is uploaded at once), or go back to initials."""
+    return rx.el.section(
+        rx.heading("Picture", size="5", as_="h2", id="picture-heading"),
+        rx.hstack(
+            avatar(SessionState.user_initials, SettingsState.avatar_url, size="6"),
+            rx.upload.root(
+                rx.vstack(
+                    rx.button(rx.icon("image_up", size=16), "Choose a picture", type="button", variant="soft"),
+                    rx.text("or drop one here: JPEG, PNG, WebP or GIF, up to 8 MB.", size="1", color_scheme="gray"),
+                    spacing="1",
+                    align="start",
+                ),
+                id=AVATAR_UPLOAD,
+                accept=avatars.ACCEPTED_TYPES,
+                max_files=1,
+                multiple=False,
+                on_drop=SettingsState.upload_avatar(rx.upload_files(upload_id=AVATAR_UPLOAD)),
+                aria_label="Upload a profile picture",
+            ),
+            rx.cond(
+                SettingsState.avatar_url != "",
+                rx.button(
+                    "Remove picture",
+                    type="button",
+                    variant="ghost",
+                    color_scheme="red",
+                    on_click=SettingsState.remove_avatar,
+                ),
+            ),
+            spacing="4",
+            align="center",
+            wrap="wrap",
+        ),
+        rx.cond(
+            SettingsState.avatar_error != "",
+            rx.text(SettingsState.avatar_error, color_scheme="red", size="2", role="alert"),
+        ),
+        aria_labelledby="picture-heading",
+        style={"width": "100%", "display": "flex", "flex_direction": "column", "gap": "0.75rem"},
+    )
 
 
 def _form() -> rx.Component:
@@ -37,7 +83,7 @@ def _form() -> rx.Component:
                 error=SettingsState.errors.get("avatar_url", ""),
                 default_value=SettingsState.avatar_url,
                 required=False,
-                hint="Leave empty to show your initials.",
+                hint="Or a picture on the web (https://…). Empty: your initials.",
             ),
             select_field(
                 "Default visibility",
@@ -78,6 +124,8 @@ def _form() -> rx.Component:
         ),
         on_submit=SettingsState.save,
         width="100%",
+        # A new picture re-keys the form so its Avatar URL field shows the new address.
+        key=SettingsState.profile_form_key.to_string(),
     )
 
 
@@ -266,7 +314,15 @@ def settings_page() -> rx.Component:
         rx.heading("Settings", size="7", as_="h1"),
         rx.cond(
             SessionState.logged_in,
-            rx.fragment(_form(), _import_export(), _blocked_people(), _email_form(), _password_form(), _delete_form()),
+            rx.fragment(
+                _picture(),
+                _form(),
+                _import_export(),
+                _blocked_people(),
+                _email_form(),
+                _password_form(),
+                _delete_form(),
+            ),
             rx.spinner(),
         ),
     )

@@ -30,6 +30,7 @@ class SessionState(rx.State):
     username: str = ""
     display_name: str = ""
     user_initials: str = ""
+    avatar_url: str = ""
     is_admin: bool = False
     # Unread notifications, for the navbar badge.
     unread: int = 0
@@ -50,6 +51,7 @@ class SessionState(rx.State):
         self.username = user.username if user else ""
         self.display_name = (user.display_name or user.username) if user else ""
         self.user_initials = initials(self.display_name) if user else ""
+        self.avatar_url = user.avatar_url if user else ""
         self.is_admin = bool(user and user.is_admin)
         self.auth_checked = True
         if user is None:

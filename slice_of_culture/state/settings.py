@@ -10,7 +10,7 @@ from reflex.istate.manager import get_state_manager
 
 from slice_of_culture import mail, routes
 from slice_of_culture.db import session_scope
-from slice_of_culture.services import accounts, blocks, forums, imports, onboarding
+from slice_of_culture.services import accounts, avatars, blocks, forums, imports, onboarding
 from slice_of_culture.services.blocks import BlockedPerson
 from slice_of_culture.services.errors import ValidationError
 from slice_of_culture.state.base import SessionState
@@ -33,6 +33,10 @@ class SettingsState(rx.State):
     # Bumped after a change so the password fields are emptied (they are uncontrolled).
     password_form_key: int = 0
     delete_errors: dict[str, str] = {}
+    # The picture's upload message, and a key bumped after a new picture so that the profile
+    # form's Avatar URL field shows it.
+    avatar_error: str = ""
+    profile_form_key: int = 0
     # The account's email (password reset links go there) and its change form's messages.
     email: str = ""
     email_errors: dict[str, str] = {}
@@ -54,7 +58,7 @@ class SettingsState(rx.State):
             self.blocked = blocks.blocked_people(session=session, user=user)
         self.errors, self.saved = {}, False
         self.password_errors, self.password_notice, self.delete_errors = {}, "", {}
-        self.email_errors, self.email_notice = {}, ""
+        self.email_errors, self.email_notice, self.avatar_error = {}, "", ""
 
     @rx.event
     def set_default_visibility(self, value: str):
@@ -78,6 +82,7 @@ class SettingsState(rx.State):
                 if user is None:
                     self.errors = {"form": "Your session has ended. Log in again."}
                     return
+                picture = user.avatar_url
                 accounts.update_profile(
                     session=session,
                     user=user,
@@ -95,6 +100,42 @@ class SettingsState(rx.State):
         self.bio, self.avatar_url = user.bio, user.avatar_url
         self.errors, self.saved = {}, True
         session_state._show(user)
+        if user.avatar_url != picture:
+            avatars.discard(picture, user_id=user.id)
+
+    @rx.event
+    async def upload_avatar(self, files: list[rx.UploadFile]):
+        """The picture chosen or dropped becomes the profile picture (redrawn by services/avatars)."""
+        self.avatar_error = ""
+        if not files:
+            return
+        # One byte past the limit is enough to know it is too large.
+        data = await files[0].read(avatars.MAX_UPLOAD_BYTES + 1)
+        await self._change_picture(lambda session, user: avatars.set_avatar(session=session, user=user, data=data))
+
+    @rx.event
+    async def remove_avatar(self):
+        """Back to initials."""
+        self.avatar_error = ""
+        await self._change_picture(lambda session, user: avatars.remove_avatar(session=session, user=user))
+
+    async def _change_picture(self, change) -> None:  # noqa: ANN001
+        session_state = await self.get_state(SessionState)
+        try:
+            with session_scope() as session:
+                user = session_state.current_user(session)
+                if user is None:
+                    self.avatar_error = "Your session has ended. Log in again."
+                    return
+                previous = change(session, user)
+        except ValidationError as exc:
+            self.avatar_error = exc.errors.get("avatar", exc.message)
+            return
+        avatars.discard(previous, user_id=user.id)
+        self.avatar_url = user.avatar_url
+        session_state._show(user)
+        # The profile form's Avatar URL field shows the new address (it is uncontrolled).
+        self.profile_form_key += 1
 
     @rx.event
     async def unblock(self, user_id: int):
@@ -189,13 +230,14 @@ class SettingsState(rx.State):
             if user is None:
                 self.delete_errors = {"form": "Your session has ended. Log in again."}
                 return None
-            user_id, username = user.id, user.username
+            user_id, username, picture = user.id, user.username, user.avatar_url
             rooms = forums.forums_posted_in(session=session, user=user)
             try:
                 accounts.delete_account(session=session, user=user, password=form_data.get("delete_password", ""))
             except ValidationError as exc:
                 self.delete_errors = {"delete_password" if k == "password" else k: v for k, v in exc.errors.items()}
                 return None
+        avatars.discard(picture, user_id=user_id)
         # Their messages go from rooms open now, as they went from the database.
         await forget_account(get_state_manager(), user_id, username, rooms)
         self.delete_errors = {}
