@@ -236,7 +236,7 @@ def _email_form() -> rx.Component:
             error=errors.get("email", ""),
         ),
         field(
-            "Your password, to confirm",
+            "Password to change your email",
             "email_password",
             type="password",
             autocomplete="current-password",
