@@ -33,7 +33,10 @@ def _picture() -> rx.Component:
                 accept=avatars.ACCEPTED_TYPES,
                 max_files=1,
                 multiple=False,
+                # The browser refuses what is too large or of another type before sending it.
+                max_size=avatars.MAX_UPLOAD_BYTES,
                 on_drop=SettingsState.upload_avatar(rx.upload_files(upload_id=AVATAR_UPLOAD)),
+                on_drop_rejected=SettingsState.picture_refused,
                 aria_label="Upload a profile picture",
             ),
             rx.cond(

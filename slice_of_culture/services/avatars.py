@@ -42,9 +42,26 @@ ACCEPTED_TYPES = {
 }
 
 
+NOT_A_PICTURE = "That is not a picture we can use: send a JPEG, PNG, WebP or GIF."
+TOO_LARGE = f"That file is over {MAX_UPLOAD_BYTES // (1024 * 1024)} MB; send a smaller one."
+
+
+def refusal_message(rejected: object) -> str:
+    """What to say when the browser refused files before sending them: `rejected` is
+    react-dropzone's list of {"file": ..., "errors": [{"code": ...}]}."""
+    rows = rejected if isinstance(rejected, list) else []
+    errors = [e for r in rows if isinstance(r, dict) for e in r.get("errors") or [] if isinstance(e, dict)]
+    codes = {e.get("code") for e in errors}
+    if "file-too-large" in codes:
+        return TOO_LARGE
+    if "too-many-files" in codes:
+        return "Choose one picture."
+    return NOT_A_PICTURE
+
+
 def _redraw(data: bytes) -> bytes:
     """The picture in `data` as an AVATAR_SIZE square WebP, or ValidationError."""
-    refused = ValidationError({"avatar": "That is not a picture we can use: send a JPEG, PNG, WebP or GIF."})
+    refused = ValidationError({"avatar": NOT_A_PICTURE})
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
@@ -84,8 +101,7 @@ def set_avatar(*, session: Session, user: User, data: object) -> str:
     if not isinstance(data, bytes | bytearray) or not data:
         raise ValidationError({"avatar": "Choose a picture to upload."})
     if len(data) > MAX_UPLOAD_BYTES:
-        megabytes = MAX_UPLOAD_BYTES // (1024 * 1024)
-        raise ValidationError({"avatar": f"That file is over {megabytes} MB; send a smaller one."})
+        raise ValidationError({"avatar": TOO_LARGE})
     webp = _redraw(bytes(data))
     folder = get_settings().uploads_path / AVATAR_FOLDER
     folder.mkdir(parents=True, exist_ok=True)

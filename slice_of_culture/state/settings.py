@@ -106,12 +106,21 @@ class SettingsState(rx.State):
     @rx.event
     async def upload_avatar(self, files: list[rx.UploadFile]):
         """The picture chosen or dropped becomes the profile picture (redrawn by services/avatars)."""
-        self.avatar_error = ""
+        # Nothing accepted (the browser refused the file: `picture_refused` says why).
         if not files:
             return
+        self.avatar_error = ""
         # One byte past the limit is enough to know it is too large.
         data = await files[0].read(avatars.MAX_UPLOAD_BYTES + 1)
         await self._change_picture(lambda session, user: avatars.set_avatar(session=session, user=user, data=data))
+
+    @rx.event
+    def picture_refused(self, rejected: list[dict]):
+        """The browser refused the file before sending it (react-dropzone's error codes)."""
+        codes = {
+            e.get("code") for r in rejected if isinstance(r, dict) for e in r.get("errors", []) if isinstance(e, dict)
+        }
+        self.avatar_error = avatars.refusal_message(codes)
 
     @rx.event
     async def remove_avatar(self):

@@ -130,3 +130,13 @@ def test_a_new_picture_or_initials_again_discard_only_the_owners_old_file(sessio
     previous = avatars.remove_avatar(session=session, user=ana)
     avatars.discard(previous, user_id=ana.id)
     assert ana.avatar_url == "" and not any(uploads.iterdir())
+
+
+def test_what_the_browser_refused_is_explained() -> None:
+    too_large = [{"file": {"name": "a.jpg"}, "errors": [{"code": "file-too-large", "message": "File is larger"}]}]
+    assert avatars.refusal_message(too_large) == avatars.TOO_LARGE
+    wrong_type = [{"file": {}, "errors": [{"code": "file-invalid-type"}]}]
+    assert avatars.refusal_message(wrong_type) == avatars.NOT_A_PICTURE
+    assert avatars.refusal_message([{"errors": [{"code": "too-many-files"}]}]) == "Choose one picture."
+    for garbage in (None, "x", [1, "a"], [{"errors": "nope"}], [{"errors": [None]}]):
+        assert avatars.refusal_message(garbage) == avatars.NOT_A_PICTURE
