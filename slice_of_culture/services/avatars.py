@@ -72,6 +72,9 @@ def _redraw(data: bytes) -> bytes:
             if image.width * image.height > MAX_PIXELS:
                 limit = MAX_PIXELS // 1_000_000
                 raise ValidationError({"avatar": f"That picture has over {limit} megapixels; send a smaller one."})
+            # A JPEG decodes straight at 1/2, 1/4 or 1/8 scale when that still leaves twice the
+            # square we keep: a 12-megapixel photo then takes ~30 ms instead of ~400.
+            image.draft("RGB", (2 * AVATAR_SIZE, 2 * AVATAR_SIZE))
             image.load()
         image = ImageOps.exif_transpose(image)
         image = image.convert("RGBA" if image.mode in ("RGBA", "LA", "P", "PA") else "RGB")

@@ -10,6 +10,7 @@ from reflex.istate.manager import get_state_manager
 
 from slice_of_culture import mail, routes
 from slice_of_culture.db import session_scope
+from slice_of_culture.models import User
 from slice_of_culture.services import accounts, avatars, blocks, forums, imports, onboarding
 from slice_of_culture.services.blocks import BlockedPerson
 from slice_of_culture.services.errors import ValidationError
@@ -130,17 +131,27 @@ class SettingsState(rx.State):
 
     async def _change_picture(self, change) -> None:  # noqa: ANN001
         session_state = await self.get_state(SessionState)
-        try:
+        token = session_state.auth_token
+
+        def in_transaction() -> User | None:
+            # Decoding a photo takes a good fraction of a second: off the event loop, which
+            # serves every other tab of this worker meanwhile.
             with session_scope() as session:
-                user = session_state.current_user(session)
+                user = accounts.user_for_token(session=session, token=token)
                 if user is None:
-                    self.avatar_error = "Your session has ended. Log in again."
-                    return
+                    return None
                 previous = change(session, user)
+            avatars.discard(previous, user_id=user.id)
+            return user
+
+        try:
+            user = await asyncio.to_thread(in_transaction)
         except ValidationError as exc:
             self.avatar_error = exc.errors.get("avatar", exc.message)
             return
-        avatars.discard(previous, user_id=user.id)
+        if user is None:
+            self.avatar_error = "Your session has ended. Log in again."
+            return
         self.avatar_url = user.avatar_url
         session_state._show(user)
         # The profile form's Avatar URL field shows the new address (it is uncontrolled).
