@@ -25,6 +25,8 @@ config = rx.Config(
     deploy_url=f"http://localhost:{_settings.frontend_port}",
     # Several backend workers share state through Redis when REDIS_URL is set; unset = one worker.
     redis_url=_settings.redis_url or None,
+    # Pages and the websocket see the client's own address behind that many proxies.
+    trusted_proxy_hops=_settings.trusted_proxy_hops,
     telemetry_enabled=False,
     show_built_with_reflex=False,
     # The app talks to its database through slice_of_culture.db, not Reflex's rx.session().

@@ -46,6 +46,9 @@ class Settings:
     backend_port: int = field(default_factory=lambda: int(_env("BACKEND_PORT", _env("PORT", "3000"))))
     # Public URL of the backend as the browser sees it; unset = http://localhost:<backend_port>.
     api_url: str = field(default_factory=lambda: os.environ.get("API_URL", "").strip())
+    # Reverse proxies in front of the app that append to X-Forwarded-For (0 = none: the header is
+    # ignored, as anyone can send it). The client address counts for login and reset limits.
+    trusted_proxy_hops: int = field(default_factory=lambda: int(_env("TRUSTED_PROXY_HOPS", "0")))
     # How long a login lasts without being used, in days.
     session_days: int = field(default_factory=lambda: int(_env("SESSION_DAYS", "30")))
     # Failed-login limits over a sliding window (per username, per client address).

@@ -60,7 +60,7 @@ def create_token(call: Call) -> dict | Response:
     """Log in: the same rate limits and messages as the login page; deactivated accounts are refused."""
     fields = read_fields(call.body, {"username": "text", "password": "text"}, required=("username", "password"))
     result = accounts.login(
-        session=call.session, username=fields["username"], password=fields["password"], client=_client(call)
+        session=call.session, username=fields["username"], password=fields["password"], client=call.client
     )
     if result.error or result.user is None:
         # Returned, not raised: the failed attempt must be committed for the rate limit to count it.
@@ -74,15 +74,11 @@ def create_token(call: Call) -> dict | Response:
     return {"token": result.token, "expires_at": expires_at, "user": me_view(call.session, result.user)}
 
 
-def _client(call: Call) -> str:
-    return call.request.client.host if call.request.client else "unknown"
-
-
 @endpoint(auth="none", body=True, status=202)
 def request_password_reset(call: Call) -> dict:
     """Forgot your password: a link goes by mail if an account matches; the answer is the same either way."""
     fields = read_fields(call.body, {"who": "text"}, required=("who",))
-    message = accounts.request_password_reset(session=call.session, who=fields["who"], client=_client(call))
+    message = accounts.request_password_reset(session=call.session, who=fields["who"], client=call.client)
     if message is not None:
         call.mails.append(message)
     return {"message": accounts.RESET_SENT}

@@ -31,6 +31,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
 from slice_of_culture import mail
+from slice_of_culture.config import get_settings
 from slice_of_culture.db import session_scope
 from slice_of_culture.mail import Mail
 from slice_of_culture.models import User
@@ -129,6 +130,17 @@ class Call:
     body: dict[str, Any]
     # Mail to send once the transaction has committed (a link in it must already work).
     mails: list[Mail] = dataclasses.field(default_factory=list)
+
+    @property
+    def client(self) -> str:
+        """The caller's address, for rate limits: the peer's, or behind TRUSTED_PROXY_HOPS proxies
+        the one they saw (counted from the right of X-Forwarded-For, as Reflex does for pages)."""
+        address = self.request.client.host if self.request.client else "unknown"
+        hops = get_settings().trusted_proxy_hops
+        forwarded = [ip.strip() for ip in self.request.headers.get("x-forwarded-for", "").split(",") if ip.strip()]
+        if hops and len(forwarded) >= hops:
+            address = forwarded[-hops]
+        return address
 
     @property
     def viewer_id(self) -> int | None:

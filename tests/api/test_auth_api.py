@@ -10,9 +10,11 @@ from email import policy
 from unittest import mock
 from urllib.parse import parse_qs, urlsplit
 
+import pytest
 from sqlmodel import select
 
 from slice_of_culture import mail
+from slice_of_culture.api import base
 from slice_of_culture.config import get_settings
 from slice_of_culture.db import session_scope
 from slice_of_culture.models import AuthSession, LoginFailure, utcnow
@@ -69,6 +71,25 @@ def test_failed_logins_are_counted_per_client_address(api: Api) -> None:
             api.post("/tokens", json={"username": f"guess{i}", "password": "nope-nope"})
     refused = api.post("/tokens", json={"username": "leo", "password": PASSWORD})
     assert refused.status_code == 429 and "from this device" in refused.json()["error"]
+
+
+@pytest.mark.parametrize("hops", [0, 1])
+def test_x_forwarded_for_names_the_client_only_behind_trusted_proxies(api: Api, monkeypatch, hops) -> None:
+    settings = replace(get_settings(), trusted_proxy_hops=hops)
+    monkeypatch.setattr(base, "get_settings", lambda: settings)
+    api.person("leo", real_password=True)
+    guesser = {"X-Forwarded-For": "203.0.113.7"}
+    with mock.patch("slice_of_culture.services.accounts.verify_password", lambda password, hashed: False):
+        for i in range(get_settings().login_max_failures_per_client):
+            api.post("/tokens", json={"username": f"guess{i}", "password": "nope-nope"}, headers=guesser)
+    # Behind a trusted proxy only the guesser's address is held back; without one the header is
+    # anyone's to write, so every request is the same (the proxy's) client.
+    someone_else = api.post(
+        "/tokens", json={"username": "leo", "password": PASSWORD}, headers={"X-Forwarded-For": "198.51.100.2"}
+    )
+    assert someone_else.status_code == (201 if hops else 429)
+    guessing = api.post("/tokens", json={"username": "leo", "password": PASSWORD}, headers=guesser)
+    assert guessing.status_code == 429 and "from this device" in guessing.json()["error"]
 
 
 def test_deactivated_account_is_refused_and_its_tokens_stop_working(api: Api) -> None:
