@@ -71,38 +71,46 @@ def test_nobody_learns_whether_an_account_exists_and_closed_accounts_get_no_mail
     assert session.exec(select(func.count()).select_from(PasswordReset)).one() == 0
 
 
-@pytest.mark.parametrize("who", ["", "   ", "@", None, 42, ["ana"], "a" * 301])
-def test_bad_input_is_refused_at_the_field(session, who) -> None:
+# Each group of bad inputs is one test per database (a fresh database per case cost a second each).
+BAD_WHO = ["", "   ", "@", None, 42, ["ana"], "a" * 301]
+
+
+def test_bad_input_is_refused_at_the_field(session, subtests) -> None:
     make_user(session, "ana")
-    with pytest.raises(ValidationError) as exc:
-        accounts.request_password_reset(session=session, who=who)
-    assert exc.value.errors["who"]
-    assert session.exec(select(func.count()).select_from(PasswordReset)).one() == 0
+    for who in BAD_WHO:
+        with subtests.test(who=who):
+            with pytest.raises(ValidationError) as exc:
+                accounts.request_password_reset(session=session, who=who)
+            assert exc.value.errors["who"]
+            assert session.exec(select(func.count()).select_from(PasswordReset)).one() == 0
 
 
-@pytest.mark.parametrize(
-    "token", ["", "not-a-token", None, 12, "x" * 500, "<img src=x onerror=alert(1)>", "dune\u0301"]
-)
-def test_unknown_tokens_change_nothing(session, token) -> None:
+BAD_TOKENS = ["", "not-a-token", None, 12, "x" * 500, "<img src=x onerror=alert(1)>", "dune\u0301"]
+
+
+def test_unknown_tokens_change_nothing(session, subtests) -> None:
     ana = make_user(session, "ana")
     before = ana.password_hash
-    assert not accounts.reset_link_works(session=session, token=token)
-    with pytest.raises(ValidationError) as exc:
-        accounts.reset_password(session=session, token=token, password=NEW_PASSWORD)
-    assert "token" in exc.value.errors
-    assert session.get(User, ana.id).password_hash == before
+    for token in BAD_TOKENS:
+        with subtests.test(token=token):
+            assert not accounts.reset_link_works(session=session, token=token)
+            with pytest.raises(ValidationError) as exc:
+                accounts.reset_password(session=session, token=token, password=NEW_PASSWORD)
+            assert "token" in exc.value.errors
+            assert session.get(User, ana.id).password_hash == before
 
 
-@pytest.mark.parametrize("password", ["short", "", None, 12345678, "x" * 2000])
-def test_a_password_the_rules_refuse_keeps_the_link_and_the_old_password(session, password) -> None:
+def test_a_password_the_rules_refuse_keeps_the_link_and_the_old_password(session, subtests) -> None:
     ana = make_user(session, "ana")
     before = ana.password_hash
     token = _token(accounts.request_password_reset(session=session, who="ana"))
-    with pytest.raises(ValidationError) as exc:
-        accounts.reset_password(session=session, token=token, password=password)
-    assert exc.value.errors["password"]
-    assert session.get(User, ana.id).password_hash == before
-    assert accounts.reset_link_works(session=session, token=token)
+    for password in ["short", "", None, 12345678, "x" * 2000]:
+        with subtests.test(password=password):
+            with pytest.raises(ValidationError) as exc:
+                accounts.reset_password(session=session, token=token, password=password)
+            assert exc.value.errors["password"]
+            assert session.get(User, ana.id).password_hash == before
+            assert accounts.reset_link_works(session=session, token=token)
 
 
 def test_links_expire_after_an_hour_and_die_with_a_closed_account(session) -> None:
@@ -160,28 +168,29 @@ def test_changing_email_needs_the_password_and_tells_the_old_address(session) ->
     assert accounts.request_password_reset(session=session, who="ana.new@example.com").to == "ana.new@example.com"
 
 
-@pytest.mark.parametrize(
-    ("password", "email", "field"),
-    [
-        ("wrong password", "new@example.com", "email_password"),
-        ("", "new@example.com", "email_password"),
-        (PASSWORD, "bob@EXAMPLE.com", "email"),
-        (PASSWORD, "ana@example.com", "email"),
-        (PASSWORD, "not an email", "email"),
-        (PASSWORD, "<img src=x onerror=alert(1)>@example.com", "email"),
-        (PASSWORD, "", "email"),
-        (PASSWORD, None, "form"),
-        (None, "new@example.com", "form"),
-    ],
-)
-def test_a_refused_email_change_changes_nothing(session, password, email, field) -> None:
+REFUSED_EMAIL_CHANGES = [
+    ("wrong password", "new@example.com", "email_password"),
+    ("", "new@example.com", "email_password"),
+    (PASSWORD, "bob@EXAMPLE.com", "email"),
+    (PASSWORD, "ana@example.com", "email"),
+    (PASSWORD, "not an email", "email"),
+    (PASSWORD, "<img src=x onerror=alert(1)>@example.com", "email"),
+    (PASSWORD, "", "email"),
+    (PASSWORD, None, "form"),
+    (None, "new@example.com", "form"),
+]
+
+
+def test_a_refused_email_change_changes_nothing(session, subtests) -> None:
     ana = make_user(session, "ana", email="ana@example.com")
     make_user(session, "bob", email="bob@example.com")
-    with pytest.raises(ValidationError) as exc:
-        accounts.change_email(session=session, user=ana, password=password, email=email)
-    assert exc.value.errors[field]
-    session.expire_all()
-    assert session.get(User, ana.id).email == "ana@example.com"
+    for password, email, field in REFUSED_EMAIL_CHANGES:
+        with subtests.test(password=password, email=email):
+            with pytest.raises(ValidationError) as exc:
+                accounts.change_email(session=session, user=ana, password=password, email=email)
+            assert exc.value.errors[field]
+            session.expire_all()
+            assert session.get(User, ana.id).email == "ana@example.com"
 
 
 def test_guessing_the_password_to_change_email_counts_as_failed_logins(session) -> None:
