@@ -117,7 +117,8 @@ def change_email(call: Call) -> Me | Response:
     except ValidationError as exc:
         # Returned, not raised: a wrong password's failure must be committed for the rate limit.
         return error_response(400, exc.message, exc.errors)
-    call.mails.append(notice)
+    # The change stands even if the old address cannot be told.
+    call.notices.append(notice)
     return me_view(call.session, user)
 
 

@@ -128,8 +128,10 @@ class Call:
     user: User | None
     token: str | None
     body: dict[str, Any]
-    # Mail to send once the transaction has committed (a link in it must already work).
+    # Mail to send once the transaction has committed (a link in it must already work): `mails`
+    # are the point of the request (not sent: 503), `notices` are courtesy (not sent: logged).
     mails: list[Mail] = dataclasses.field(default_factory=list)
+    notices: list[Mail] = dataclasses.field(default_factory=list)
 
     @property
     def client(self) -> str:
@@ -282,6 +284,11 @@ def _run(
                 result = to_json(result)
         for message in call.mails:
             mail.send(message)
+        for notice in call.notices:
+            try:
+                mail.send(notice)
+            except mail.MailNotSent:
+                log.exception("API %s %s: a notice was not mailed", request.method, request.url.path)
     except mail.MailNotSent:
         log.exception("API %s %s: mail not sent", request.method, request.url.path)
         return error_response(503, "We could not send the mail just now. Try again in a few minutes.")

@@ -467,6 +467,7 @@ def reset_password(*, session: Session, token: object, password: object) -> User
         .values(used_at=now)
     )
     session.exec(delete(AuthSession).where(AuthSession.user_id == user.id))
-    session.exec(delete(LoginFailure).where(LoginFailure.username == user.username))
+    # Failures are kept by the name typed: the username, or the email for logins by email.
+    session.exec(delete(LoginFailure).where(LoginFailure.username.in_([user.username, user.email])))
     session.flush()
     return user

@@ -205,3 +205,12 @@ def test_change_email_through_the_api_counts_wrong_passwords_and_tells_the_old_a
     (sent,) = settings.outbox_path.glob("*.eml")
     assert email.message_from_bytes(sent.read_bytes(), policy=policy.default)["To"] == "ana@example.com"
     assert api.put("/me/email", json={"email": "x@example.com", "password": PASSWORD}).status_code == 401
+
+
+def test_an_email_change_stands_when_the_old_address_cannot_be_told(api: Api, monkeypatch) -> None:
+    settings = replace(get_settings(), smtp_url="smtp://127.0.0.1:9")
+    monkeypatch.setattr(mail, "get_settings", lambda: settings)
+    ana = api.person("ana", real_password=True)
+    done = api.put("/me/email", as_=ana, json={"email": "new@example.com", "password": PASSWORD})
+    assert done.status_code == 200 and done.json()["email"] == "new@example.com"
+    assert api.get("/me", as_=ana).json()["email"] == "new@example.com"

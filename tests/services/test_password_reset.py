@@ -147,14 +147,16 @@ def test_asking_is_limited_per_account_silently_and_per_client_with_a_message(se
 
 def test_a_reset_lifts_the_lock_that_wrong_guesses_put_on_the_account(session) -> None:
     make_user(session, "ana")
-    for _ in range(get_settings().login_max_failures_per_user):
-        accounts.login(session=session, username="ana", password="wrong guess", client="c")
-    assert accounts.login(session=session, username="ana", password=PASSWORD, client="c").reason == "limited"
+    for name in ("ana", "ana@example.com"):
+        for _ in range(get_settings().login_max_failures_per_user):
+            accounts.login(session=session, username=name, password="wrong guess", client="c")
+        assert accounts.login(session=session, username=name, password=PASSWORD, client="c").reason == "limited"
     token = _token(accounts.request_password_reset(session=session, who="ana"))
     accounts.reset_password(session=session, token=token, password=NEW_PASSWORD)
     assert session.exec(select(func.count()).select_from(LoginFailure)).one() == 0
     assert accounts.login(session=session, username="ana", password=NEW_PASSWORD, client="c").user is not None
-    assert session.exec(select(func.count()).select_from(AuthSession)).one() == 1
+    assert accounts.login(session=session, username="ana@example.com", password=NEW_PASSWORD).user is not None
+    assert session.exec(select(func.count()).select_from(AuthSession)).one() == 2
 
 
 def test_changing_email_needs_the_password_and_tells_the_old_address(session) -> None:
