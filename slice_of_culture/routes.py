@@ -10,6 +10,8 @@ SIGNUP = "/signup"
 # "Forgot your password?": ask for a link by email; the link opens RESET_PASSWORD.
 FORGOT_PASSWORD = "/forgot-password"
 RESET_PASSWORD = "/reset-password"
+# The link mailed to a new email address: opening it (and confirming) makes the change.
+CONFIRM_EMAIL = "/confirm-email"
 # Right after sign-up: choose kinds and a few favourites.
 WELCOME = "/welcome"
 SETTINGS = "/settings"
@@ -24,6 +26,10 @@ PROFILE = "/u/[profile_name]"
 
 def reset_password(token: str) -> str:
     return f"{RESET_PASSWORD}?token={quote(token, safe='')}"
+
+
+def confirm_email(token: str) -> str:
+    return f"{CONFIRM_EMAIL}?token={quote(token, safe='')}"
 
 
 def profile(username: str, entry_id: int | None = None) -> str:

@@ -10,7 +10,13 @@ from slice_of_culture import routes
 from slice_of_culture.api import backend_app
 from slice_of_culture.heap import freeze_startup_heap
 from slice_of_culture.pages.admin import admin_recs_page, admin_reports_page
-from slice_of_culture.pages.auth import forgot_password_page, login_page, reset_password_page, signup_page
+from slice_of_culture.pages.auth import (
+    confirm_email_page,
+    forgot_password_page,
+    login_page,
+    reset_password_page,
+    signup_page,
+)
 from slice_of_culture.pages.for_you import for_you_page
 from slice_of_culture.pages.forum_room import forum_room_page
 from slice_of_culture.pages.forums import forums_page
@@ -25,7 +31,13 @@ from slice_of_culture.pages.settings import settings_page
 from slice_of_culture.pages.welcome import welcome_page
 from slice_of_culture.recs.jobs import start_in_app
 from slice_of_culture.state.admin import AdminState
-from slice_of_culture.state.auth import ForgotPasswordState, LoginState, ResetPasswordState, SignupState
+from slice_of_culture.state.auth import (
+    ConfirmEmailState,
+    ForgotPasswordState,
+    LoginState,
+    ResetPasswordState,
+    SignupState,
+)
 from slice_of_culture.state.base import SessionState
 from slice_of_culture.state.for_you import ForYouState
 from slice_of_culture.state.forum_room import ForumRoom, sweep_presence
@@ -71,6 +83,12 @@ app.add_page(
     route=routes.RESET_PASSWORD,
     title="Choose a new password · Slice of Culture",
     on_load=[SessionState.sync_user, ResetPasswordState.load],
+)
+app.add_page(
+    confirm_email_page,
+    route=routes.CONFIRM_EMAIL,
+    title="Confirm your new email · Slice of Culture",
+    on_load=[SessionState.sync_user, ConfirmEmailState.load],
 )
 app.add_page(
     settings_page,

@@ -20,7 +20,11 @@ Times are ISO 8601 strings; text comes back exactly as stored (HTML is text).
     POST   /tokens                       log in: {"username", "password"} -> 201 {"token", "expires_at", "user"}
     DELETE /tokens/current               [auth] log out this token -> 204
     GET    /me                           [auth] the signed-in person, with their unread notification count
-    PUT    /me/email                     [auth] {"email", "password"} change your email -> /me; the old address is told
+    PUT    /me/email                     [auth] {"email", "password"} change your email -> 202 {"message",
+                                         "pending_email", "expires_at"}: a link goes to the new address
+    DELETE /me/email/pending             [auth] forget the pending new email (its link stops working) -> 204
+    POST   /email-changes/confirm        {"token" from the link} -> {"username", "email"}: the email changes
+                                         now and the old address is told
     POST   /password-resets              forgot your password: {"who": username or email} -> 202 {"message"}, the
                                          same whether or not an account matches (a link goes by mail if one does)
     POST   /password-resets/confirm      {"token" from the mailed link, "password"} -> as POST /tokens; every

@@ -25,6 +25,8 @@ class Me:
     username: str
     display_name: str
     email: str
+    # A new email waiting for the link mailed to it (PUT /me/email), or None.
+    pending_email: str | None
     bio: str
     avatar_url: str
     initials: str
@@ -43,6 +45,7 @@ def me_view(session: Session, user: User) -> Me:
         username=user.username,
         display_name=name,
         email=user.email,
+        pending_email=pending.email if (pending := accounts.pending_email(session=session, user=user)) else None,
         bio=user.bio,
         avatar_url=user.avatar_url,
         initials=initials(name),
@@ -105,21 +108,42 @@ def read_me(call: Call) -> Me:
     return me_view(call.session, call.require_user())
 
 
-@endpoint(auth="required", body=True)
-def change_email(call: Call) -> Me | Response:
-    """Change your email (your password confirms it); the old address is told by mail."""
+@endpoint(auth="required", body=True, status=202)
+def change_email(call: Call) -> dict | Response:
+    """Ask to change your email (your password confirms it): a link goes to the new address, and
+    the email changes when it is confirmed (POST /email-changes/confirm); the old one is told then."""
     fields = read_fields(call.body, {"email": "text", "password": "text"}, required=("email", "password"))
     user = call.require_user()
     try:
-        notice = accounts.change_email(
+        message = accounts.request_email_change(
             session=call.session, user=user, password=fields["password"], email=fields["email"]
         )
     except ValidationError as exc:
         # Returned, not raised: a wrong password's failure must be committed for the rate limit.
         return error_response(400, exc.message, exc.errors)
+    call.mails.append(message)
+    pending = accounts.pending_email(session=call.session, user=user)
+    return {
+        "message": f"We sent a link to {pending.email}. Open it to make that your email.",
+        "pending_email": pending.email,
+        "expires_at": pending.expires_at,
+    }
+
+
+@endpoint(auth="required")
+def cancel_email_change(call: Call) -> None:
+    """Forget your pending new email: its link stops working."""
+    accounts.cancel_email_change(session=call.session, user=call.require_user())
+
+
+@endpoint(auth="none", body=True)
+def confirm_email_change(call: Call) -> dict:
+    """Confirm a new email with the token from the link mailed to it (no login needed)."""
+    fields = read_fields(call.body, {"token": "text"}, required=("token",))
+    user, notice = accounts.confirm_email_change(session=call.session, token=fields["token"])
     # The change stands even if the old address cannot be told.
     call.notices.append(notice)
-    return me_view(call.session, user)
+    return {"username": user.username, "email": user.email}
 
 
 routes = [
@@ -127,6 +151,8 @@ routes = [
     Route("/tokens/current", delete_current_token, methods=["DELETE"]),
     Route("/me", read_me, methods=["GET"]),
     Route("/me/email", change_email, methods=["PUT"]),
+    Route("/me/email/pending", cancel_email_change, methods=["DELETE"]),
+    Route("/email-changes/confirm", confirm_email_change, methods=["POST"]),
     Route("/password-resets", request_password_reset, methods=["POST"]),
     Route("/password-resets/confirm", reset_password, methods=["POST"]),
 ]

@@ -18,7 +18,7 @@ from slice_of_culture.models.item import Item
 from slice_of_culture.models.recs import MODEL_STATUSES, RecsModelVersion
 from slice_of_culture.models.report import REPORT_RESOLUTIONS, Report
 from slice_of_culture.models.social import Block, Comment, Edit, Follow, Like, Notification
-from slice_of_culture.models.user import AuthSession, LoginFailure, PasswordReset, User
+from slice_of_culture.models.user import AuthSession, EmailChange, LoginFailure, PasswordReset, User
 
 __all__ = [
     "ENTRY_STATUSES",
@@ -33,6 +33,7 @@ __all__ = [
     "Block",
     "Comment",
     "Edit",
+    "EmailChange",
     "Entry",
     "Follow",
     "Forum",

@@ -73,7 +73,7 @@ class PasswordReset(SQLModel, table=True):
 
     __tablename__ = "password_reset"
     __table_args__ = (
-        # Requests per account and per client over the last hour (services/passwords.py limits both).
+        # Requests per account and per client over the last hour (services/accounts.py limits both).
         Index("ix_password_reset_user_at", "user_id", "created_at"),
         Index("ix_password_reset_client_at", "client", "created_at"),
     )
@@ -82,6 +82,26 @@ class PasswordReset(SQLModel, table=True):
     token_hash: str = Field(max_length=64, unique=True)
     user_id: int = Field(foreign_key="user.id", ondelete="CASCADE")
     client: str = Field(max_length=100)
+    created_at: datetime = Field(default_factory=utcnow)
+    expires_at: datetime
+    used_at: datetime | None = None
+
+
+class EmailChange(SQLModel, table=True):
+    """A new email waiting to be confirmed: the account's email changes only when the link
+    mailed to the new address is opened (so a typo cannot send later reset links nowhere). As
+    for resets, we keep the link token's keyed hash only; each link works once."""
+
+    __tablename__ = "email_change"
+    __table_args__ = (
+        # The account's pending change and its requests over the last hour (services/accounts.py).
+        Index("ix_email_change_user_at", "user_id", "created_at"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    token_hash: str = Field(max_length=64, unique=True)
+    user_id: int = Field(foreign_key="user.id", ondelete="CASCADE")
+    new_email: str = Field(max_length=254)
     created_at: datetime = Field(default_factory=utcnow)
     expires_at: datetime
     used_at: datetime | None = None

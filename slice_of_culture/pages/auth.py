@@ -1,4 +1,5 @@
-"""Sign-up and log-in pages, and the two steps of "forgot your password?"."""
+"""Sign-up and log-in pages, the two steps of "forgot your password?", and the page that
+confirms a new email."""
 
 from __future__ import annotations
 
@@ -8,7 +9,13 @@ from slice_of_culture import routes
 from slice_of_culture.components import field, layout, submit_button
 from slice_of_culture.components.forms import form_error
 from slice_of_culture.services import accounts
-from slice_of_culture.state.auth import ForgotPasswordState, LoginState, ResetPasswordState, SignupState
+from slice_of_culture.state.auth import (
+    ConfirmEmailState,
+    ForgotPasswordState,
+    LoginState,
+    ResetPasswordState,
+    SignupState,
+)
 
 
 def _card(title: str, *children: rx.Component) -> rx.Component:
@@ -161,6 +168,46 @@ def reset_password_page() -> rx.Component:
                     width="100%",
                 ),
                 rx.link("Ask for a new link", href=routes.FORGOT_PASSWORD, size="2"),
+            ),
+        )
+    )
+
+
+def confirm_email_page() -> rx.Component:
+    return layout(
+        _card(
+            "Confirm your new email",
+            form_error(ConfirmEmailState.error),
+            rx.cond(
+                ConfirmEmailState.confirmed,
+                rx.vstack(
+                    rx.callout(
+                        rx.text("Done: your email is now ", rx.text.strong(ConfirmEmailState.new_email), "."),
+                        icon="circle_check",
+                        color_scheme="green",
+                        role="status",
+                        width="100%",
+                    ),
+                    rx.link("Back to your settings", href=routes.SETTINGS, size="2"),
+                    spacing="3",
+                    width="100%",
+                ),
+                rx.cond(
+                    ConfirmEmailState.username != "",
+                    rx.vstack(
+                        rx.text(
+                            "Make ",
+                            rx.text.strong(ConfirmEmailState.new_email),
+                            " the email of @",
+                            ConfirmEmailState.username,
+                            "? Password reset links will go there.",
+                        ),
+                        rx.button("Confirm email", size="3", on_click=ConfirmEmailState.confirm),
+                        spacing="4",
+                        width="100%",
+                    ),
+                    rx.link("Go to your settings", href=routes.SETTINGS, size="2"),
+                ),
             ),
         )
     )

@@ -227,8 +227,35 @@ def _email_form() -> rx.Component:
         rx.text(
             "Yours is ",
             rx.text.strong(SettingsState.email),
-            ". Password reset links go there; when it changes, the old address is told.",
+            ". Password reset links go there. A new one takes effect when you open the link we mail to"
+            " it; then the old address is told.",
             size="2",
+        ),
+        rx.cond(
+            SettingsState.pending_email != "",
+            rx.callout(
+                rx.hstack(
+                    rx.text(
+                        "Waiting for you to open the link we sent to ",
+                        rx.text.strong(SettingsState.pending_email),
+                        " (it works until ",
+                        SettingsState.pending_until,
+                        ").",
+                    ),
+                    rx.button(
+                        "Cancel the change",
+                        type="button",
+                        variant="soft",
+                        size="1",
+                        on_click=SettingsState.cancel_email_change,
+                    ),
+                    align="center",
+                    wrap="wrap",
+                    spacing="3",
+                ),
+                icon="mail",
+                width="100%",
+            ),
         ),
         form_error(errors.get("form", "")),
         field(

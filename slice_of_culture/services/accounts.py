@@ -1,5 +1,5 @@
 """Accounts: sign-up with validation, argon2 passwords, server-side sessions, login rate limits,
-and "forgot your password?" links by email."""
+"forgot your password?" links and new emails confirmed by a link."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import hmac
 import re
 import secrets
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from email_validator import EmailNotValidError, validate_email
 from passlib.context import CryptContext
@@ -18,7 +18,15 @@ from sqlmodel import Session, select
 from slice_of_culture import routes
 from slice_of_culture.config import get_settings
 from slice_of_culture.mail import Mail
-from slice_of_culture.models import VISIBILITIES, AuthSession, LoginFailure, PasswordReset, User, utcnow
+from slice_of_culture.models import (
+    VISIBILITIES,
+    AuthSession,
+    EmailChange,
+    LoginFailure,
+    PasswordReset,
+    User,
+    utcnow,
+)
 from slice_of_culture.services import onboarding
 from slice_of_culture.services.errors import PermissionDenied, ValidationError
 from slice_of_culture.text import clean_text
@@ -56,6 +64,18 @@ def normalize_username(username: str) -> str:
 def _token_hash(token: str) -> str:
     # Keyed hash: a leaked table is useless without the secret, and lookups stay exact.
     return hmac.new(get_settings().secret_key.encode(), token.encode(), hashlib.sha256).hexdigest()
+
+
+def _open_link(session: Session, table: type[PasswordReset | EmailChange], token: object):  # noqa: ANN202
+    """The unused, unexpired row of `table` (reset links, email changes) this mailed token
+    belongs to, with its active account, or None."""
+    if not isinstance(token, str) or not token or len(token) > 200:
+        return None
+    row = session.exec(select(table).where(table.token_hash == _token_hash(token))).first()
+    if row is None or row.used_at is not None or row.expires_at <= utcnow():
+        return None
+    user = session.get(User, row.user_id)
+    return (row, user) if user is not None and user.is_active else None
 
 
 def _validate_username(username: str) -> str | None:
@@ -227,7 +247,8 @@ def logout(*, session: Session, token: str | None) -> None:
 
 def change_password(*, session: Session, user: User, current: str, new: str, keep_token: str | None) -> int:
     """Set a new password after checking the current one; every other login of the user ends
-    (the one holding `keep_token` stays). Returns how many other logins ended.
+    (the one holding `keep_token` stays), and so does a pending email change's link. Returns how
+    many other logins ended.
 
     A wrong current password counts as a failed login for the user's rate limit, so a browser
     left logged in cannot be used to guess it. Raises ValidationError with a message per field
@@ -249,15 +270,34 @@ def change_password(*, session: Session, user: User, current: str, new: str, kee
         if auth.token_hash != keep:
             session.delete(auth)
             ended += 1
+    # Whoever knew the old password may have asked to move the email to theirs: that link dies.
+    _spend_email_links(session, user.id, utcnow())
     session.flush()
     return ended
 
 
-def change_email(*, session: Session, user: User, password: object, email: object) -> Mail:
-    """Change the account's email after checking its password (guesses count against the login
-    limit, as for the password). Returns the notice for the *old* address, which the caller sends
-    after the commit: if someone else made the change, the owner hears of it where they still
-    can. Raises ValidationError at "email_password" or "email"; changes nothing then.
+# A link to confirm a new email works once, for this long; an account asks for at most
+# EMAIL_CHANGES_PER_HOUR of them (each mails a stranger's address, so it is limited).
+EMAIL_CHANGE_TTL = timedelta(days=1)
+EMAIL_CHANGES_PER_HOUR = 5
+EMAIL_LINK_GONE = "This link has expired or was already used. Change your email again in Settings."
+
+
+@dataclass(frozen=True)
+class PendingEmail:
+    """A new email waiting for its link to be opened."""
+
+    email: str
+    expires_at: datetime
+
+
+def request_email_change(*, session: Session, user: User, password: object, email: object) -> Mail:
+    """Ask to change the account's email, after checking its password (guesses count against the
+    login limit, as for the password). Nothing changes yet: the returned mail, which the caller
+    sends after the commit, carries a link to the *new* address, and opening it makes the change
+    (`confirm_email_change`), so a typo cannot send later reset links nowhere. Only the newest
+    request's link works. Raises ValidationError at "email_password" or "email"; changes nothing
+    then (but a wrong password's failed-login record, which the caller commits).
     """
     if not isinstance(email, str):
         raise ValidationError({"form": "Every field must be text."})
@@ -267,18 +307,92 @@ def change_email(*, session: Session, user: User, password: object, email: objec
         problem = "That is already your email."
     if problem is None and session.exec(select(User.id).where(User.email == new, User.id != user.id)).first():
         problem = "An account with that email already exists."
+    now = utcnow()
+    asked = select(func.count()).select_from(EmailChange).where(EmailChange.user_id == user.id)
+    if problem is None and session.exec(asked.where(EmailChange.created_at >= now - timedelta(hours=1))).one() >= (
+        EMAIL_CHANGES_PER_HOUR
+    ):
+        problem = "You asked for several changes within the hour. Try again later."
     if problem:
         raise ValidationError({"email": problem})
-    old, user.email = user.email, new
+    _spend_email_links(session, user.id, now)
+    token = secrets.token_urlsafe(32)
+    session.add(
+        EmailChange(
+            token_hash=_token_hash(token),
+            user_id=user.id,
+            new_email=new,
+            created_at=now,
+            expires_at=now + EMAIL_CHANGE_TTL,
+        )
+    )
+    session.flush()
+    link = f"{get_settings().site_url}{routes.confirm_email(token)}"
+    body = (
+        f"Hi {user.display_name or user.username},\n\n"
+        f"To make this address the email of @{user.username} on Slice of Culture, open this link\n"
+        f"within a day:\n\n{link}\n\n"
+        "Until then your email stays as it was. If you did not ask for this, ignore this mail.\n"
+    )
+    return Mail(to=new, subject="Confirm your new Slice of Culture email", body=body)
+
+
+def _spend_email_links(session: Session, user_id: int, now: datetime) -> None:
+    session.exec(
+        update(EmailChange).where(EmailChange.user_id == user_id, EmailChange.used_at.is_(None)).values(used_at=now)
+    )
+
+
+def pending_email(*, session: Session, user: User) -> PendingEmail | None:
+    """The new email the account is waiting to confirm, if any."""
+    change = session.exec(
+        select(EmailChange)
+        .where(EmailChange.user_id == user.id, EmailChange.used_at.is_(None), EmailChange.expires_at > utcnow())
+        .order_by(EmailChange.created_at.desc())
+    ).first()
+    return PendingEmail(change.new_email, change.expires_at) if change else None
+
+
+def email_change_for_link(*, session: Session, token: object) -> tuple[str, str] | None:
+    """(username, new email) of the change this link would confirm, or None for a link that is
+    gone: the confirmation page shows whose email becomes what before anyone confirms."""
+    found = _open_link(session, EmailChange, token)
+    return (found[1].username, found[0].new_email) if found else None
+
+
+def cancel_email_change(*, session: Session, user: User) -> bool:
+    """Forget the account's pending email change (its link stops working); False if there was none."""
+    had = pending_email(session=session, user=user) is not None
+    _spend_email_links(session, user.id, utcnow())
+    session.flush()
+    return had
+
+
+def confirm_email_change(*, session: Session, token: object) -> tuple[User, Mail]:
+    """Make the pending email the account's, through the link mailed to it (no login needed:
+    the link proves the address, the password was checked when it was asked for). Returns the
+    account and the notice for the *old* address, which the caller sends after the commit: if
+    someone else made the change, the owner hears of it where they still can. Raises
+    ValidationError at "token" for a link that is gone, or for an address another account took
+    in the meantime; changes nothing then.
+    """
+    found = _open_link(session, EmailChange, token)
+    if found is None:
+        raise ValidationError({"token": EMAIL_LINK_GONE})
+    change, user = found
+    if session.exec(select(User.id).where(User.email == change.new_email, User.id != user.id)).first():
+        raise ValidationError({"token": "Another account uses that email now. Choose another in Settings."})
+    old, user.email = user.email, change.new_email
     session.add(user)
+    _spend_email_links(session, user.id, utcnow())
     session.flush()
     body = (
         f"Hi {user.display_name or user.username},\n\n"
-        f"The email of @{user.username} on Slice of Culture was changed from this address to {new}.\n\n"
+        f"The email of @{user.username} on Slice of Culture was changed from this address to {user.email}.\n\n"
         "If you did this, there is nothing more to do. If not, someone else knows your password: log in\n"
         f"at {get_settings().site_url}{routes.SETTINGS} and change it, and your email back, right away.\n"
     )
-    return Mail(to=old, subject="Your Slice of Culture email was changed", body=body)
+    return user, Mail(to=old, subject="Your Slice of Culture email was changed", body=body)
 
 
 def _check_current_password(session: Session, user: User, password: object, field: str) -> None:
@@ -428,29 +542,19 @@ def request_password_reset(*, session: Session, who: str, client: str = "unknown
     return Mail(to=user.email, subject="Reset your Slice of Culture password", body=body)
 
 
-def _open_reset(session: Session, token: object) -> tuple[PasswordReset, User] | None:
-    """The unused, unexpired reset this token belongs to and its active account, or None."""
-    if not isinstance(token, str) or not token or len(token) > 200:
-        return None
-    reset = session.exec(select(PasswordReset).where(PasswordReset.token_hash == _token_hash(token))).first()
-    if reset is None or reset.used_at is not None or reset.expires_at <= utcnow():
-        return None
-    user = session.get(User, reset.user_id)
-    return (reset, user) if user is not None and user.is_active else None
-
-
 def reset_link_works(*, session: Session, token: object) -> bool:
     """Whether this reset link can still set a password (shown before the form is filled in)."""
-    return _open_reset(session, token) is not None
+    return _open_link(session, PasswordReset, token) is not None
 
 
 def reset_password(*, session: Session, token: object, password: object) -> User:
     """Set a new password through a reset link. The link is then used up (with every other link
-    of the account), every login of the account ends, and its failed logins are forgotten, so a
-    person locked out by guessing can log in at once. Raises ValidationError at "token" for a
-    link that is gone and at "password" for a password the rules refuse; changes nothing then.
+    of the account, and a pending email change's), every login of the account ends, and its
+    failed logins are forgotten, so a person locked out by guessing can log in at once. Raises
+    ValidationError at "token" for a link that is gone and at "password" for a password the
+    rules refuse; changes nothing then.
     """
-    found = _open_reset(session, token)
+    found = _open_link(session, PasswordReset, token)
     if found is None:
         raise ValidationError({"token": RESET_LINK_GONE})
     if not isinstance(password, str):
@@ -467,6 +571,7 @@ def reset_password(*, session: Session, token: object, password: object) -> User
         .values(used_at=now)
     )
     session.exec(delete(AuthSession).where(AuthSession.user_id == user.id))
+    _spend_email_links(session, user.id, now)
     # Failures are kept by the name typed: the username, or the email for logins by email.
     session.exec(delete(LoginFailure).where(LoginFailure.username.in_([user.username, user.email])))
     session.flush()

@@ -164,3 +164,42 @@ class ResetPasswordState(rx.State):
         # Every other login of the account ended; this browser is signed in with the new password.
         (await self.get_state(SessionState)).sign_in(token, user)
         return rx.redirect(routes.HOME)
+
+
+class ConfirmEmailState(rx.State):
+    """The page the link mailed to a new address opens: whose email becomes what, and the outcome."""
+
+    username: str = ""
+    new_email: str = ""
+    error: str = ""
+    confirmed: bool = False
+    # The link's token, from the URL (kept on the server).
+    _token: str = ""
+
+    @rx.event
+    def load(self):
+        self._token = str(self.router.url.query_parameters.get("token", ""))[:200]
+        self.error, self.confirmed = "", False
+        with session_scope() as session:
+            found = accounts.email_change_for_link(session=session, token=self._token)
+        self.username, self.new_email = found or ("", "")
+        if found is None:
+            self.error = accounts.EMAIL_LINK_GONE
+
+    @rx.event
+    async def confirm(self):
+        self.error = ""
+        try:
+            with session_scope() as session:
+                user, notice = accounts.confirm_email_change(session=session, token=self._token)
+                self.new_email = user.email
+        except ValidationError as exc:
+            self.error = exc.message
+            return
+        self._token = ""
+        self.confirmed = True
+        try:
+            await asyncio.to_thread(mail.send, notice)
+        except mail.MailNotSent:
+            # The change stands; only the courtesy notice to the old address is lost.
+            logger.exception("the email-changed notice was not sent")

@@ -43,6 +43,9 @@ class SettingsState(rx.State):
     email_errors: dict[str, str] = {}
     email_notice: str = ""
     email_form_key: int = 0
+    # A new email waiting for the link mailed to it ("" when none), and until when the link works.
+    pending_email: str = ""
+    pending_until: str = ""
     blocked: list[BlockedPerson] = []
 
     @rx.event
@@ -56,6 +59,7 @@ class SettingsState(rx.State):
             self.default_visibility, self.discoverable = user.default_visibility, user.discoverable
             self.preferred_kinds = onboarding.preferred_kinds(user)
             self.email = user.email
+            self._show_pending(accounts.pending_email(session=session, user=user))
             self.blocked = blocks.blocked_people(session=session, user=user)
         self.errors, self.saved = {}, False
         self.password_errors, self.password_notice, self.delete_errors = {}, "", {}
@@ -197,9 +201,14 @@ class SettingsState(rx.State):
         others = f" You were logged out on {ended} other device{'s' if ended != 1 else ''}." if ended else ""
         self.password_notice = "Password changed." + others
 
+    def _show_pending(self, pending: accounts.PendingEmail | None) -> None:
+        self.pending_email = pending.email if pending else ""
+        self.pending_until = f"{pending.expires_at:%-d %b %Y, %H:%M} UTC" if pending else ""
+
     @rx.event
     async def change_email(self, form_data: dict):
-        """Check the password, set the new email; the old address is told (after the commit)."""
+        """Check the password and mail a link to the new address (after the commit); the email
+        changes when that link is opened."""
         session_state = await self.get_state(SessionState)
         self.email_notice = ""
         with session_scope() as session:
@@ -208,7 +217,7 @@ class SettingsState(rx.State):
                 self.email_errors = {"form": "Your session has ended. Log in again."}
                 return
             try:
-                notice = accounts.change_email(
+                message = accounts.request_email_change(
                     session=session,
                     user=user,
                     password=form_data.get("email_password", ""),
@@ -217,15 +226,32 @@ class SettingsState(rx.State):
             except ValidationError as exc:
                 self.email_errors = exc.errors
                 return
-            self.email = user.email
+            pending = accounts.pending_email(session=session, user=user)
         self.email_errors = {}
         self.email_form_key += 1
-        self.email_notice = f"Your email is now {self.email}."
         try:
-            await asyncio.to_thread(mail.send, notice)
+            # SMTP may take seconds; the other tabs' events go on meanwhile.
+            await asyncio.to_thread(mail.send, message)
         except mail.MailNotSent:
-            # The change stands; only the courtesy notice to the old address is lost.
-            logger.exception("the email-changed notice was not sent")
+            logger.exception("an email confirmation link was not sent")
+            self.email_errors = {"form": "We could not send the mail just now. Try again in a few minutes."}
+            return
+        self._show_pending(pending)
+        self.email_notice = f"We sent a link to {message.to}. Open it to make that your email."
+
+    @rx.event
+    async def cancel_email_change(self):
+        """Forget the pending new email: its link stops working."""
+        session_state = await self.get_state(SessionState)
+        with session_scope() as session:
+            user = session_state.current_user(session)
+            if user is None:
+                self.email_errors = {"form": "Your session has ended. Log in again."}
+                return
+            accounts.cancel_email_change(session=session, user=user)
+        self.email_errors = {}
+        self._show_pending(None)
+        self.email_notice = f"Your email stays {self.email}."
 
     @rx.event
     async def download_export(self):

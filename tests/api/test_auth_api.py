@@ -188,7 +188,11 @@ def test_a_mail_server_that_fails_is_a_503_and_the_link_stays_unsent(api: Api, m
     assert response.status_code == 503 and "could not send" in response.json()["error"]
 
 
-def test_change_email_through_the_api_counts_wrong_passwords_and_tells_the_old_address(
+def _sent(outbox) -> list:  # noqa: ANN001
+    return [email.message_from_bytes(f.read_bytes(), policy=policy.default) for f in sorted(outbox.glob("*.eml"))]
+
+
+def test_change_email_through_the_api_counts_wrong_passwords_and_needs_the_link(
     api: Api, monkeypatch, tmp_path
 ) -> None:
     settings = replace(get_settings(), data_dir=tmp_path, smtp_url="")
@@ -200,17 +204,53 @@ def test_change_email_through_the_api_counts_wrong_passwords_and_tells_the_old_a
     with session_scope(api.engine) as session:
         assert session.exec(select(LoginFailure).where(LoginFailure.username == "ana")).all()
     assert not settings.outbox_path.exists()
-    done = api.put("/me/email", as_=ana, json={"email": "New@Example.com", "password": PASSWORD})
-    assert done.status_code == 200 and done.json()["email"] == "new@example.com"
-    (sent,) = settings.outbox_path.glob("*.eml")
-    assert email.message_from_bytes(sent.read_bytes(), policy=policy.default)["To"] == "ana@example.com"
+    asked = api.put("/me/email", as_=ana, json={"email": "New@Example.com", "password": PASSWORD})
+    assert asked.status_code == 202 and asked.json()["pending_email"] == "new@example.com"
+    me = api.get("/me", as_=ana).json()
+    assert me["email"] == "ana@example.com" and me["pending_email"] == "new@example.com"
+    (link_mail,) = _sent(settings.outbox_path)
+    assert link_mail["To"] == "new@example.com"
+    link = re.search(r"https?://\S+", link_mail.get_content()).group(0)
+    token = parse_qs(urlsplit(link).query)["token"][0]
+
+    # The link needs no login; it works once; the old address is told.
+    done = api.post("/email-changes/confirm", json={"token": token})
+    assert done.status_code == 200 and done.json() == {"username": "ana", "email": "new@example.com"}
+    assert api.get("/me", as_=ana).json()["email"] == "new@example.com"
+    assert [m["To"] for m in _sent(settings.outbox_path)].count("ana@example.com") == 1
+    again = api.post("/email-changes/confirm", json={"token": token})
+    assert again.status_code == 400 and again.json()["fields"]["token"] == accounts.EMAIL_LINK_GONE
     assert api.put("/me/email", json={"email": "x@example.com", "password": PASSWORD}).status_code == 401
 
 
-def test_an_email_change_stands_when_the_old_address_cannot_be_told(api: Api, monkeypatch) -> None:
-    settings = replace(get_settings(), smtp_url="smtp://127.0.0.1:9")
+def test_a_pending_email_change_can_be_cancelled(api: Api, monkeypatch, tmp_path) -> None:
+    settings = replace(get_settings(), data_dir=tmp_path, smtp_url="")
     monkeypatch.setattr(mail, "get_settings", lambda: settings)
     ana = api.person("ana", real_password=True)
-    done = api.put("/me/email", as_=ana, json={"email": "new@example.com", "password": PASSWORD})
+    api.put("/me/email", as_=ana, json={"email": "new@example.com", "password": PASSWORD})
+    (link_mail,) = _sent(settings.outbox_path)
+    token = parse_qs(urlsplit(re.search(r"https?://\S+", link_mail.get_content()).group(0)).query)["token"][0]
+    assert api.delete("/me/email/pending", as_=ana).status_code == 204
+    assert api.get("/me", as_=ana).json()["pending_email"] is None
+    assert api.post("/email-changes/confirm", json={"token": token}).status_code == 400
+    assert api.get("/me", as_=ana).json()["email"] == "ana@example.com"
+    assert api.delete("/me/email/pending").status_code == 401
+
+
+def test_an_unsent_confirmation_link_is_a_503_and_a_change_stands_when_the_old_address_cannot_be_told(
+    api: Api, monkeypatch, tmp_path
+) -> None:
+    outbox = replace(get_settings(), data_dir=tmp_path, smtp_url="")
+    broken = replace(get_settings(), smtp_url="smtp://127.0.0.1:9")
+    monkeypatch.setattr(mail, "get_settings", lambda: broken)
+    ana = api.person("ana", real_password=True)
+    refused = api.put("/me/email", as_=ana, json={"email": "new@example.com", "password": PASSWORD})
+    assert refused.status_code == 503 and "could not send" in refused.json()["error"]
+    monkeypatch.setattr(mail, "get_settings", lambda: outbox)
+    api.put("/me/email", as_=ana, json={"email": "new@example.com", "password": PASSWORD})
+    (link_mail,) = _sent(outbox.outbox_path)
+    token = parse_qs(urlsplit(re.search(r"https?://\S+", link_mail.get_content()).group(0)).query)["token"][0]
+    monkeypatch.setattr(mail, "get_settings", lambda: broken)
+    done = api.post("/email-changes/confirm", json={"token": token})
     assert done.status_code == 200 and done.json()["email"] == "new@example.com"
     assert api.get("/me", as_=ana).json()["email"] == "new@example.com"

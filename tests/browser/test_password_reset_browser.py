@@ -1,7 +1,8 @@
 """Forgot your password, in Chromium: ask from the login page, open the mailed link (the app's
 outbox, as no SMTP server is set), choose a new password and arrive logged in; the old password
-and the used link no longer work, and a phone logged in before is logged out. Changing the email
-in Settings tells the old address, and the links go to the new one."""
+and the used link no longer work, and a phone logged in before is logged out. A new email set in
+Settings takes effect through the link mailed to it (a cancelled one's link is dead), the old
+address is told, and reset links go to the new one."""
 
 from __future__ import annotations
 
@@ -87,7 +88,7 @@ def test_forgot_password_mails_a_link_that_sets_a_new_one_once(new_page, app) ->
     expect(again.get_by_role("link", name="Ask for a new link")).to_be_visible()
 
 
-def test_change_email_in_settings_and_reset_links_go_to_the_new_one(new_page, app) -> None:
+def test_a_new_email_takes_effect_through_the_link_mailed_to_it_and_reset_links_follow(new_page, app) -> None:
     name = f"moving_{uuid.uuid4().hex[:6]}"
     new_address = f"{name}@new.example.org"
     page = new_page("/")
@@ -100,12 +101,41 @@ def test_change_email_in_settings_and_reset_links_go_to_the_new_one(new_page, ap
     section.get_by_label("Password to change your email").fill("not my password")
     section.get_by_role("button", name="Change email").click()
     expect(page.locator("#email_password-error")).to_have_text("That is not your current password.")
+
+    # A typo, noticed and cancelled: its link no longer works.
+    section.get_by_label("New email").fill(f"{name}@typo.example.org")
     section.get_by_label("Password to change your email").fill(PASSWORD)
     section.get_by_role("button", name="Change email").click()
-    expect(section.get_by_role("status")).to_have_text(f"Your email is now {new_address}.")
-    expect(section).to_contain_text(new_address)
+    expect(section).to_contain_text(f"Waiting for you to open the link we sent to {name}@typo.example.org")
+    typo_link = _mailed_link(app, f"{name}@typo.example.org")
+    section.get_by_role("button", name="Cancel the change").click()
+    expect(section.get_by_role("status")).to_have_text(f"Your email stays {name}@example.com.")
+    expect(section).not_to_contain_text("Waiting for you")
+    gone = new_page(typo_link.removeprefix(app.url))
+    expect(gone.get_by_role("alert")).to_contain_text("This link has expired or was already used")
+    expect(gone.get_by_role("button", name="Confirm email")).to_have_count(0)
+
+    section.get_by_label("New email").fill(new_address)
+    section.get_by_label("Password to change your email").fill(PASSWORD)
+    section.get_by_role("button", name="Change email").click()
+    expect(section.get_by_role("status")).to_have_text(
+        f"We sent a link to {new_address}. Open it to make that your email."
+    )
+    expect(section).to_contain_text(f"Waiting for you to open the link we sent to {new_address}")
+    # Nothing changed yet.
+    expect(section.get_by_text(f"{name}@example.com", exact=True)).to_be_visible()
+
+    # The link, opened where the new mail is read (no login there).
+    mailbox = new_page(_mailed_link(app, new_address).removeprefix(app.url))
+    expect(mailbox.get_by_text(f"the email of @{name}")).to_be_visible()
+    mailbox.get_by_role("button", name="Confirm email").click()
+    expect(mailbox.get_by_role("status")).to_have_text(f"Done: your email is now {new_address}.")
     # The old address heard of it.
     assert "was changed from this address" in _mailed_body(app, f"{name}@example.com")
+    page.reload()
+    section = page.get_by_role("region", name="Email", exact=True)
+    expect(section.get_by_text(new_address, exact=True)).to_be_visible()
+    expect(section).not_to_contain_text("Waiting for you")
 
     page.get_by_role("button", name="Log out").click()
     page.goto(_origin(page) + "/forgot-password")
