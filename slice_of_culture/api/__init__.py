@@ -13,13 +13,19 @@ is not valid is always a 401.
 
 One request, one transaction. Errors are `{"error": "...", "fields": {"field": "..."}}` with
 400 (bad input, a message per field), 401, 403 (also a deactivated account logging in), 404,
-405, 413 (bodies over 64 KB), 429 (too many failed logins, or writing too fast: forum messages,
-comments; Retry-After), 500 (no details) or 503 (a mail could not be sent).
+405, 413 (JSON bodies over 64 KB, pictures over 8 MB), 429 (too many failed logins, or writing too
+fast: forum messages, comments; Retry-After), 500 (no details) or 503 (a mail could not be sent).
 Times are ISO 8601 strings; text comes back exactly as stored (HTML is text).
 
     POST   /tokens                       log in: {"username", "password"} -> 201 {"token", "expires_at", "user"}
     DELETE /tokens/current               [auth] log out this token -> 204
     GET    /me                           [auth] the signed-in person, with their unread notification count
+    PATCH  /me                           [auth] edit your profile: any of {"display_name", "bio", "avatar_url",
+                                         "default_visibility", "discoverable" (true/false), "preferred_kinds"
+                                         (["movie", "book", "music"])} -> /me; only the fields sent change
+    PUT    /me/avatar                    [auth] your picture: the body is the image (JPEG, PNG, WebP or GIF, at
+                                         most 8 MB; 413 over), redrawn as a 256 px WebP -> /me
+    DELETE /me/avatar                    [auth] back to initials -> /me
     PUT    /me/email                     [auth] {"email", "password"} change your email -> 202 {"message",
                                          "pending_email", "expires_at"}: a link goes to the new address
     DELETE /me/email/pending             [auth] forget the pending new email (its link stops working) -> 204

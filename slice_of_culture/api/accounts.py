@@ -12,7 +12,7 @@ from starlette.routing import Route
 from slice_of_culture.api.base import Call, endpoint, error_response, read_fields
 from slice_of_culture.config import get_settings
 from slice_of_culture.models import User, utcnow
-from slice_of_culture.services import accounts, onboarding, social
+from slice_of_culture.services import accounts, avatars, onboarding, social
 from slice_of_culture.services.display import initials
 from slice_of_culture.services.errors import ValidationError
 
@@ -108,6 +108,61 @@ def read_me(call: Call) -> Me:
     return me_view(call.session, call.require_user())
 
 
+PROFILE_FIELDS = {
+    "display_name": "text",
+    "bio": "text",
+    "avatar_url": "text",
+    "default_visibility": "text",
+    "discoverable": "bool",
+    "preferred_kinds": "texts",
+}
+
+
+@endpoint(auth="required", body=True)
+def update_me(call: Call) -> Me:
+    """Edit your profile as Settings does: only the fields sent change."""
+    fields = read_fields(call.body, PROFILE_FIELDS)
+    user = call.require_user()
+    picture = user.avatar_url
+    try:
+        accounts.update_profile(
+            session=call.session,
+            user=user,
+            display_name=fields.get("display_name", user.display_name or user.username),
+            bio=fields.get("bio", user.bio),
+            avatar_url=fields.get("avatar_url", user.avatar_url),
+            default_visibility=fields.get("default_visibility", user.default_visibility),
+            discoverable=fields.get("discoverable", user.discoverable),
+            preferred_kinds=fields.get("preferred_kinds"),
+        )
+    except ValidationError as exc:
+        # The kinds' message belongs to the field the API calls preferred_kinds.
+        errors = {("preferred_kinds" if name == "kinds" else name): text for name, text in exc.errors.items()}
+        raise ValidationError(errors) from None
+    if user.avatar_url != picture:
+        call.after_commit.append(lambda: avatars.discard(picture, user_id=user.id))
+    return me_view(call.session, user)
+
+
+@endpoint(auth="required", file_limit=avatars.MAX_UPLOAD_BYTES)
+def upload_avatar(call: Call) -> Me:
+    """Your profile picture: the body is the image itself (JPEG, PNG, WebP or GIF, up to 8 MB),
+    redrawn as the Settings page does."""
+    user = call.require_user()
+    previous = avatars.set_avatar(session=call.session, user=user, data=call.raw)
+    call.after_commit.append(lambda: avatars.discard(previous, user_id=user.id))
+    return me_view(call.session, user)
+
+
+@endpoint(auth="required")
+def remove_avatar(call: Call) -> Me:
+    """Back to initials."""
+    user = call.require_user()
+    previous = avatars.remove_avatar(session=call.session, user=user)
+    call.after_commit.append(lambda: avatars.discard(previous, user_id=user.id))
+    return me_view(call.session, user)
+
+
 @endpoint(auth="required", body=True, status=202)
 def change_email(call: Call) -> dict | Response:
     """Ask to change your email (your password confirms it): a link goes to the new address, and
@@ -150,6 +205,9 @@ routes = [
     Route("/tokens", create_token, methods=["POST"]),
     Route("/tokens/current", delete_current_token, methods=["DELETE"]),
     Route("/me", read_me, methods=["GET"]),
+    Route("/me", update_me, methods=["PATCH"]),
+    Route("/me/avatar", upload_avatar, methods=["PUT"]),
+    Route("/me/avatar", remove_avatar, methods=["DELETE"]),
     Route("/me/email", change_email, methods=["PUT"]),
     Route("/me/email/pending", cancel_email_change, methods=["DELETE"]),
     Route("/email-changes/confirm", confirm_email_change, methods=["POST"]),

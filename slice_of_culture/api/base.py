@@ -132,6 +132,10 @@ class Call:
     # are the point of the request (not sent: 503), `notices` are courtesy (not sent: logged).
     mails: list[Mail] = dataclasses.field(default_factory=list)
     notices: list[Mail] = dataclasses.field(default_factory=list)
+    # Work that must wait for the commit (e.g. deleting a replaced picture's file); failures are logged.
+    after_commit: list[Callable[[], None]] = dataclasses.field(default_factory=list)
+    # The raw body of endpoints that take a file (`endpoint(body="file")`).
+    raw: bytes = b""
 
     @property
     def client(self) -> str:
@@ -194,6 +198,8 @@ _FIELD_TYPES: dict[str, tuple[Callable[[Any], bool], str]] = {
     "text": (lambda v: isinstance(v, str), "Must be text."),
     "text?": (lambda v: v is None or isinstance(v, str), "Must be text or null."),
     "int": (lambda v: isinstance(v, int) and not isinstance(v, bool), "Must be a whole number."),
+    "bool": (lambda v: isinstance(v, bool), "Must be true or false."),
+    "texts": (lambda v: isinstance(v, list) and all(isinstance(i, str) for i in v), "Must be a list of text."),
     "int?": (
         lambda v: v is None or (isinstance(v, int) and not isinstance(v, bool)),
         "Must be a whole number or null.",
@@ -202,7 +208,8 @@ _FIELD_TYPES: dict[str, tuple[Callable[[Any], bool], str]] = {
 
 
 def read_fields(body: Mapping[str, Any], spec: Mapping[str, str], required: tuple[str, ...] = ()) -> dict[str, Any]:
-    """The body's fields, checked against `spec` (name -> "text", "text?", "int" or "int?"):
+    """The body's fields, checked against `spec` (name -> "text", "text?", "int", "int?", "bool"
+    or "texts", a list of text):
     unknown, missing and wrongly typed fields are a 400 with a message per field. Values are
     returned as sent; what they mean is for the service to judge."""
     errors: dict[str, str] = {}
@@ -233,20 +240,25 @@ def _bearer_token(request: Request) -> str | None:
     return token.strip()
 
 
-async def _read_json(request: Request) -> dict[str, Any]:
-    too_big = ApiError(413, f"The request body is too large (at most {MAX_BODY // 1024} KB).")
+async def _read_body(request: Request, limit: int, too_big: str) -> bytes:
+    """The body, refused unread (413) when it says or turns out to be over `limit` bytes."""
     declared = request.headers.get("content-length", "")
-    if declared.isdigit() and int(declared) > MAX_BODY:
-        raise too_big
+    if declared.isdigit() and int(declared) > limit:
+        raise ApiError(413, too_big)
     chunks: list[bytes] = []
     size = 0
     async for chunk in request.stream():
         size += len(chunk)
-        if size > MAX_BODY:
-            raise too_big
+        if size > limit:
+            raise ApiError(413, too_big)
         chunks.append(chunk)
+    return b"".join(chunks)
+
+
+async def _read_json(request: Request) -> dict[str, Any]:
+    raw = await _read_body(request, MAX_BODY, f"The request body is too large (at most {MAX_BODY // 1024} KB).")
     try:
-        data = json.loads(b"".join(chunks))
+        data = json.loads(raw)
     except (ValueError, RecursionError):
         raise ApiError(400, "The body must be a JSON object (UTF-8).") from None
     if not isinstance(data, dict):
@@ -259,6 +271,7 @@ def _run(
     handler: Callable[[Call], Any],
     request: Request,
     body: dict[str, Any],
+    raw: bytes,
     token: str | None,
     auth: Auth,
     status: int,
@@ -276,7 +289,7 @@ def _run(
                         f"This token is unknown, expired or logged out; get a new one with {GET_TOKEN}.",
                         headers={"WWW-Authenticate": 'Bearer error="invalid_token"'},
                     )
-            call = Call(request=request, session=session, user=user, token=token, body=body)
+            call = Call(request=request, session=session, user=user, token=token, body=body, raw=raw)
             if auth == "required":
                 call.require_user()
             result = handler(call)
@@ -289,6 +302,11 @@ def _run(
                 mail.send(notice)
             except mail.MailNotSent:
                 log.exception("API %s %s: a notice was not mailed", request.method, request.url.path)
+        for work in call.after_commit:
+            try:
+                work()
+            except Exception:
+                log.exception("API %s %s: work after the commit failed", request.method, request.url.path)
     except mail.MailNotSent:
         log.exception("API %s %s: mail not sent", request.method, request.url.path)
         return error_response(503, "We could not send the mail just now. Try again in a few minutes.")
@@ -315,14 +333,15 @@ def _run(
 
 
 def endpoint(
-    *, auth: Auth = "optional", status: int = 200, body: bool = False
+    *, auth: Auth = "optional", status: int = 200, body: bool = False, file_limit: int = 0
 ) -> Callable[[Callable[[Call], Any]], Callable[[Request], Any]]:
     """Make `handler(call)` a Starlette endpoint.
 
     `auth`: "required" (401 without a valid token), "optional" (no header = logged out), or
     "none" (the header is not looked at). A header that is present but invalid is always a 401,
     never silently "logged out". `body`: read the request body as a JSON object. `status`: the
-    status of a successful result; a handler returning None answers 204 No Content.
+    status of a successful result; a handler returning None answers 204 No Content. `file_limit`:
+    the body is a file of at most this many bytes, kept as it came in `call.raw` (over: 413).
     """
 
     def decorate(handler: Callable[[Call], Any]) -> Callable[[Request], Any]:
@@ -333,10 +352,13 @@ def endpoint(
                 for name, value in request.path_params.items():
                     _check_text(value, name)
                 data = await _read_json(request) if body else {}
+                raw = b""
+                if file_limit:
+                    raw = await _read_body(request, file_limit, f"The file is over {file_limit // 2**20} MB.")
             except ApiError as exc:
                 return error_response(exc.status, exc.message, exc.fields, exc.headers)
             engine = getattr(request.app.state, "engine", None)
-            return await run_in_threadpool(_run, handler, request, data, token, auth, status, engine)
+            return await run_in_threadpool(_run, handler, request, data, raw, token, auth, status, engine)
 
         return run
 
