@@ -69,6 +69,9 @@ class Settings:
     # Where the scheduled refresh runs: "app" = inside the web process (laptop default), "off" = not
     # there (production, where `python -m slice_of_culture.recs worker` runs it).
     recs_scheduler: str = field(default_factory=lambda: _env("RECS_SCHEDULER", "app").lower())
+    # When the notification digests go out (services/digests.py), a crontab line; "off" = never
+    # from the app (`python -m slice_of_culture.manage send-digests` still sends). Default 08:00 UTC.
+    digest_cron: str = field(default_factory=lambda: _env("DIGEST_CRON", "0 8 * * *"))
     # Training epochs of a refresh; unset = the two-tower model's default (TwoTowerConfig.epochs).
     recs_epochs: int | None = field(default_factory=lambda: int(v) if (v := _env("RECS_EPOCHS", "")) else None)
 

@@ -27,6 +27,8 @@ class Mail:
     to: str
     subject: str
     body: str
+    # Extra header fields, e.g. List-Unsubscribe on the digest.
+    headers: tuple[tuple[str, str], ...] = ()
 
 
 class MailNotSent(Exception):
@@ -40,6 +42,8 @@ def _message(mail: Mail) -> EmailMessage:
     msg["Subject"] = mail.subject
     msg["Date"] = format_datetime(utcnow())
     msg["Message-ID"] = make_msgid(domain="slice-of-culture")
+    for name, value in mail.headers:
+        msg[name] = value
     msg.set_content(mail.body)
     return msg
 

@@ -1,4 +1,4 @@
-"""Setup commands: `python -m slice_of_culture.manage migrate | seed | setup`.
+"""Setup commands: `python -m slice_of_culture.manage migrate | seed | setup | send-digests`.
 
 `make run` calls `setup`: apply migrations, then seed the demo community if the database is empty.
 """
@@ -67,7 +67,18 @@ def main(argv: list[str] | None = None) -> int:
     sub.add_parser("migrate", help="apply migrations")
     sub.add_parser("seed", help="seed the demo community into an empty database")
     sub.add_parser("setup", help="migrate, then seed if empty")
+    sub.add_parser("send-digests", help="send the notification digests that are due now")
     args = parser.parse_args(argv)
+    if args.command == "send-digests":
+        from slice_of_culture.services.digests import send_digests
+
+        run = send_digests()
+        print(
+            "Another run is sending digests; nothing done."
+            if not run.ran
+            else f"{run.sent} digests sent, {run.failed} not sent."
+        )
+        return 0 if run.failed == 0 else 1
     url = get_settings().database_url
     if args.command in ("migrate", "setup"):
         print(f"Applying migrations to {url.split('@')[-1]}")

@@ -28,6 +28,17 @@ def reset_password(token: str) -> str:
     return f"{RESET_PASSWORD}?token={quote(token, safe='')}"
 
 
+# Turn the notification digest off from the link in it (no login), and the API's one-click
+# equivalent that mail programs call (RFC 8058).
+UNSUBSCRIBE = "/unsubscribe"
+API_PREFIX = "/api/v1"
+API_UNSUBSCRIBE = f"{API_PREFIX}/unsubscribe"
+
+
+def unsubscribe(token: str) -> str:
+    return f"{UNSUBSCRIBE}?token={quote(token, safe='')}"
+
+
 def confirm_email(token: str) -> str:
     return f"{CONFIRM_EMAIL}?token={quote(token, safe='')}"
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Callable
+from typing import Any
 
 import reflex as rx
 
@@ -16,6 +18,7 @@ from slice_of_culture.pages.auth import (
     login_page,
     reset_password_page,
     signup_page,
+    unsubscribe_page,
 )
 from slice_of_culture.pages.for_you import for_you_page
 from slice_of_culture.pages.forum_room import forum_room_page
@@ -30,6 +33,7 @@ from slice_of_culture.pages.search import search_page
 from slice_of_culture.pages.settings import settings_page
 from slice_of_culture.pages.welcome import welcome_page
 from slice_of_culture.recs.jobs import start_in_app
+from slice_of_culture.schedule import start_digests
 from slice_of_culture.state.admin import AdminState
 from slice_of_culture.state.auth import (
     ConfirmEmailState,
@@ -37,6 +41,7 @@ from slice_of_culture.state.auth import (
     LoginState,
     ResetPasswordState,
     SignupState,
+    UnsubscribeState,
 )
 from slice_of_culture.state.base import SessionState
 from slice_of_culture.state.for_you import ForYouState
@@ -89,6 +94,12 @@ app.add_page(
     route=routes.CONFIRM_EMAIL,
     title="Confirm your new email · Slice of Culture",
     on_load=[SessionState.sync_user, ConfirmEmailState.load],
+)
+app.add_page(
+    unsubscribe_page,
+    route=routes.UNSUBSCRIBE,
+    title="Stop the notification digest · Slice of Culture",
+    on_load=[SessionState.sync_user, UnsubscribeState.load],
 )
 app.add_page(
     settings_page,
@@ -161,22 +172,29 @@ app.add_page(
 app.register_lifespan_task(sweep_presence)
 
 
-@contextlib.asynccontextmanager
-async def recommender_schedule():
-    """Run the scheduled recommender refresh inside the app (RECS_SCHEDULER=app, the default).
+def _scheduled(start: Callable[[], Any], about: str) -> Callable[[], contextlib.AbstractAsyncContextManager[None]]:
+    """A lifespan task that runs the scheduler `start()` returns (None: nothing scheduled)."""
 
-    The job trains in a child process, so this process never imports TensorFlow; with several
-    workers each schedules it and the refresh lock lets only one train.
-    """
-    scheduler = start_in_app()
-    try:
-        yield
-    finally:
-        if scheduler is not None:
-            scheduler.shutdown(wait=False)
+    @contextlib.asynccontextmanager
+    async def task():
+        scheduler = start()
+        try:
+            yield
+        finally:
+            if scheduler is not None:
+                scheduler.shutdown(wait=False)
+
+    task.__doc__ = about
+    task.__name__ = task.__qualname__ = f"{start.__name__}_task"
+    return task
 
 
-app.register_lifespan_task(recommender_schedule)
+# The recommender's refresh (RECS_SCHEDULER=app, the default): it trains in a child process, so
+# this process never imports TensorFlow; with several workers each schedules it and the refresh
+# lock lets only one train.
+app.register_lifespan_task(_scheduled(start_in_app, "the recommender's scheduled refresh"))
+# The notification digests on DIGEST_CRON (slice_of_culture/schedule.py).
+app.register_lifespan_task(_scheduled(start_digests, "the notification digests"))
 
 
 @contextlib.asynccontextmanager

@@ -22,7 +22,8 @@ Times are ISO 8601 strings; text comes back exactly as stored (HTML is text).
     GET    /me                           [auth] the signed-in person, with their unread notification count
     PATCH  /me                           [auth] edit your profile: any of {"display_name", "bio", "avatar_url",
                                          "default_visibility", "discoverable" (true/false), "preferred_kinds"
-                                         (["movie", "book", "music"])} -> /me; only the fields sent change
+                                         (["movie", "book", "music"]), "email_digest" (true/false)} -> /me;
+                                         only the fields sent change
     PUT    /me/avatar                    [auth] your picture: the body is the image (JPEG, PNG, WebP or GIF, at
                                          most 8 MB; 413 over), redrawn as a 256 px WebP -> /me
     DELETE /me/avatar                    [auth] back to initials -> /me
@@ -31,6 +32,8 @@ Times are ISO 8601 strings; text comes back exactly as stored (HTML is text).
     DELETE /me/email/pending             [auth] forget the pending new email (its link stops working) -> 204
     POST   /email-changes/confirm        {"token" from the link} -> {"username", "email"}: the email changes
                                          now and the old address is told
+    POST   /unsubscribe?token=           turn the notification digest off (the digest's one-click
+                                         List-Unsubscribe link; no login) -> 204
     POST   /password-resets              forgot your password: {"who": username or email} -> 202 {"message"}, the
                                          same whether or not an account matches (a link goes by mail if one does)
     POST   /password-resets/confirm      {"token" from the mailed link, "password"} -> as POST /tokens; every

@@ -12,7 +12,7 @@ from starlette.routing import Route
 from slice_of_culture.api.base import Call, endpoint, error_response, read_fields
 from slice_of_culture.config import get_settings
 from slice_of_culture.models import User, utcnow
-from slice_of_culture.services import accounts, avatars, onboarding, social
+from slice_of_culture.services import accounts, avatars, digests, onboarding, social
 from slice_of_culture.services.display import initials
 from slice_of_culture.services.errors import ValidationError
 
@@ -33,6 +33,8 @@ class Me:
     default_visibility: str
     discoverable: bool
     preferred_kinds: list[str]
+    # The daily mail of notifications not seen yet (services/digests.py).
+    email_digest: bool
     is_admin: bool
     joined: datetime
     unread_notifications: int
@@ -52,6 +54,7 @@ def me_view(session: Session, user: User) -> Me:
         default_visibility=user.default_visibility,
         discoverable=user.discoverable,
         preferred_kinds=onboarding.preferred_kinds(user),
+        email_digest=user.email_digest,
         is_admin=user.is_admin,
         joined=user.created_at,
         unread_notifications=social.unread_count(session=session, user=user),
@@ -115,6 +118,7 @@ PROFILE_FIELDS = {
     "default_visibility": "text",
     "discoverable": "bool",
     "preferred_kinds": "texts",
+    "email_digest": "bool",
 }
 
 
@@ -134,6 +138,7 @@ def update_me(call: Call) -> Me:
             default_visibility=fields.get("default_visibility", user.default_visibility),
             discoverable=fields.get("discoverable", user.discoverable),
             preferred_kinds=fields.get("preferred_kinds"),
+            email_digest=fields.get("email_digest"),
         )
     except ValidationError as exc:
         # The kinds' message belongs to the field the API calls preferred_kinds.
@@ -201,6 +206,13 @@ def confirm_email_change(call: Call) -> dict:
     return {"username": user.username, "email": user.email}
 
 
+@endpoint(auth="none")
+def unsubscribe(call: Call) -> None:
+    """Turn the notification digest off: the one-click link of the digest's List-Unsubscribe
+    header (RFC 8058: mail programs POST to it), token in the query."""
+    digests.unsubscribe(session=call.session, token=call.query("token"))
+
+
 routes = [
     Route("/tokens", create_token, methods=["POST"]),
     Route("/tokens/current", delete_current_token, methods=["DELETE"]),
@@ -212,5 +224,6 @@ routes = [
     Route("/me/email/pending", cancel_email_change, methods=["DELETE"]),
     Route("/email-changes/confirm", confirm_email_change, methods=["POST"]),
     Route("/password-resets", request_password_reset, methods=["POST"]),
+    Route("/unsubscribe", unsubscribe, methods=["POST"]),
     Route("/password-resets/confirm", reset_password, methods=["POST"]),
 ]

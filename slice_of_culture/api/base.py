@@ -30,7 +30,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
-from slice_of_culture import mail
+from slice_of_culture import mail, routes
 from slice_of_culture.config import get_settings
 from slice_of_culture.db import session_scope
 from slice_of_culture.mail import Mail
@@ -40,7 +40,7 @@ from slice_of_culture.services.errors import NotFound, PermissionDenied, RateLim
 
 log = logging.getLogger(__name__)
 
-API_PREFIX = "/api/v1"
+API_PREFIX = routes.API_PREFIX
 # Request bodies larger than this are refused unread (the largest real one, an entry with a
 # 5,000-character review, is well under 32 KB even with every character escaped).
 MAX_BODY = 64 * 1024

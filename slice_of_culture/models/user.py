@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import CheckConstraint, Index, text
+from sqlalchemy import true as sa_true
 from sqlmodel import Field, SQLModel
 
 from slice_of_culture.models.common import VISIBILITIES, sql_in, utcnow
@@ -34,6 +35,10 @@ class User(SQLModel, table=True):
     # The kinds chosen at sign-up or in settings, e.g. "book,music" ("" = everything); a cold
     # start shows what is popular in these (services/onboarding.py reads and writes it).
     preferred_kinds: str = Field(default="", max_length=30, sa_column_kwargs={"server_default": ""})
+    # A mail, at most once a day, of notifications the person has not seen (services/digests.py);
+    # `digest_sent_at`: when the last one went, so the next tells only what came after it.
+    email_digest: bool = Field(default=True, sa_column_kwargs={"server_default": sa_true()})
+    digest_sent_at: datetime | None = None
     is_admin: bool = Field(default=False)
     is_active: bool = Field(default=True)
     created_at: datetime = Field(default_factory=utcnow)

@@ -1,5 +1,5 @@
 """Sign-up and log-in pages, the two steps of "forgot your password?", and the page that
-confirms a new email."""
+confirms a new email, and the one that stops the notification digest."""
 
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ from slice_of_culture.state.auth import (
     LoginState,
     ResetPasswordState,
     SignupState,
+    UnsubscribeState,
 )
 
 
@@ -173,41 +174,66 @@ def reset_password_page() -> rx.Component:
     )
 
 
-def confirm_email_page() -> rx.Component:
+def _mailed_link_page(
+    title: str,
+    *,
+    error: rx.Var,
+    done: rx.Var,
+    done_text: rx.Component,
+    works: rx.Var,
+    ask: rx.Component,
+    button: rx.Component,
+) -> rx.Component:
+    """A page a link in a mail opens (no login needed): what the link will do and one button
+    (`works`), what it did (`done`), or why it cannot (`error`)."""
+    to_settings = rx.link("Go to your settings", href=routes.SETTINGS, size="2")
     return layout(
         _card(
-            "Confirm your new email",
-            form_error(ConfirmEmailState.error),
+            title,
+            form_error(error),
             rx.cond(
-                ConfirmEmailState.confirmed,
+                done,
                 rx.vstack(
-                    rx.callout(
-                        rx.text("Done: your email is now ", rx.text.strong(ConfirmEmailState.new_email), "."),
-                        icon="circle_check",
-                        color_scheme="green",
-                        role="status",
-                        width="100%",
-                    ),
-                    rx.link("Back to your settings", href=routes.SETTINGS, size="2"),
+                    rx.callout(done_text, icon="circle_check", color_scheme="green", role="status", width="100%"),
+                    to_settings,
                     spacing="3",
                     width="100%",
                 ),
-                rx.cond(
-                    ConfirmEmailState.username != "",
-                    rx.vstack(
-                        rx.text(
-                            "Make ",
-                            rx.text.strong(ConfirmEmailState.new_email),
-                            " the email of @",
-                            ConfirmEmailState.username,
-                            "? Password reset links will go there.",
-                        ),
-                        rx.button("Confirm email", size="3", on_click=ConfirmEmailState.confirm),
-                        spacing="4",
-                        width="100%",
-                    ),
-                    rx.link("Go to your settings", href=routes.SETTINGS, size="2"),
-                ),
+                rx.cond(works, rx.vstack(ask, button, spacing="4", width="100%"), to_settings),
             ),
         )
+    )
+
+
+def confirm_email_page() -> rx.Component:
+    return _mailed_link_page(
+        "Confirm your new email",
+        error=ConfirmEmailState.error,
+        done=ConfirmEmailState.confirmed,
+        done_text=rx.text("Done: your email is now ", rx.text.strong(ConfirmEmailState.new_email), "."),
+        works=ConfirmEmailState.username != "",
+        ask=rx.text(
+            "Make ",
+            rx.text.strong(ConfirmEmailState.new_email),
+            " the email of @",
+            ConfirmEmailState.username,
+            "? Password reset links will go there.",
+        ),
+        button=rx.button("Confirm email", size="3", on_click=ConfirmEmailState.confirm),
+    )
+
+
+def unsubscribe_page() -> rx.Component:
+    return _mailed_link_page(
+        "Stop the notification digest",
+        error=UnsubscribeState.error,
+        done=UnsubscribeState.done,
+        done_text=rx.text("Done: no more digests. You can turn them back on in Settings."),
+        works=UnsubscribeState.username != "",
+        ask=rx.text(
+            "Stop the daily mail about notifications @",
+            UnsubscribeState.username,
+            " has not seen? Everything else stays as it is.",
+        ),
+        button=rx.button("Stop these mails", size="3", on_click=UnsubscribeState.stop),
     )

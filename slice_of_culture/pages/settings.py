@@ -119,6 +119,13 @@ def _form() -> rx.Component:
                     align="center",
                 ),
             ),
+            rx.el.label(
+                rx.hstack(
+                    rx.checkbox(checked=SettingsState.email_digest, on_change=SettingsState.set_email_digest),
+                    rx.text("Email me, at most once a day, about notifications I have not seen"),
+                    align="center",
+                ),
+            ),
             rx.button("Save", type="submit", size="3"),
             rx.cond(SettingsState.saved, rx.text("Saved.", color_scheme="green", role="status")),
             spacing="4",

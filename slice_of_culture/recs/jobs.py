@@ -2,7 +2,7 @@
 
 `refresh()` is one run, in this order, so that readers never see a half-written or mixed set:
 
-1. take the cross-process refresh lock (`recs.lock`); give up at once if another run holds it;
+1. take the cross-process refresh lock (`slice_of_culture.locks`); give up at once if another run holds it;
 2. insert a `training` row with the next version number;
 3. read interactions (`recs.interactions`, the one reader), carve a seeded validation split,
    train on the rest and record Recall@K / NDCG@K on it; then train the served model on all
@@ -45,11 +45,11 @@ from sqlmodel import select
 
 from slice_of_culture.config import PROJECT_ROOT, get_settings
 from slice_of_culture.db import get_engine, session_scope
+from slice_of_culture.locks import refresh_lock
 from slice_of_culture.models import RecsModelVersion, utcnow
 from slice_of_culture.recs.data import validation_split
 from slice_of_culture.recs.evaluate import evaluate_scores
 from slice_of_culture.recs.interactions import AppInteractions, read_app_interactions
-from slice_of_culture.recs.lock import refresh_lock
 from slice_of_culture.recs.model import TwoTower, TwoTowerConfig
 from slice_of_culture.recs.store import VectorStore
 from slice_of_culture.recs.versions import current_version, list_versions, switch_current
@@ -393,19 +393,20 @@ def _crontab_weekdays(field: str) -> str:
     return ",".join(dict.fromkeys(parts))
 
 
-def crontab_trigger(line: str) -> Any:
-    """An APScheduler CronTrigger for a crontab line (minute hour day month weekday)."""
+def crontab_trigger(line: str, setting: str = "RECS_REFRESH_CRON") -> Any:
+    """An APScheduler CronTrigger for a crontab line (minute hour day month weekday); errors
+    name the `setting` it came from."""
     from apscheduler.triggers.cron import CronTrigger
 
     fields = line.split()
     if len(fields) != 5:
-        raise ValueError(f"RECS_REFRESH_CRON={line!r}: expected 5 fields (minute hour day month weekday)")
+        raise ValueError(f"{setting}={line!r}: expected 5 fields (minute hour day month weekday)")
     try:
         return CronTrigger(
             minute=fields[0], hour=fields[1], day=fields[2], month=fields[3], day_of_week=_crontab_weekdays(fields[4])
         )
     except ValueError as exc:
-        raise ValueError(f"RECS_REFRESH_CRON={line!r} is not a crontab line (e.g. '0 3 * * *'): {exc}") from exc
+        raise ValueError(f"{setting}={line!r} is not a crontab line (e.g. '0 3 * * *'): {exc}") from exc
 
 
 def build_scheduler(blocking: bool) -> Any:

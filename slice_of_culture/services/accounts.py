@@ -452,8 +452,9 @@ def update_profile(
     default_visibility: str,
     discoverable: bool,
     preferred_kinds: list[str] | None = None,
+    email_digest: bool | None = None,
 ) -> User:
-    """Change the editable profile fields (`preferred_kinds` None: unchanged).
+    """Change the editable profile fields (`preferred_kinds`, `email_digest` None: unchanged).
     Raises ValidationError with a message per field."""
     errors: dict[str, str] = {}
     try:
@@ -486,6 +487,8 @@ def update_profile(
     user.default_visibility = default_visibility
     user.discoverable = bool(discoverable)
     user.preferred_kinds = kinds
+    if email_digest is not None:
+        user.email_digest = bool(email_digest)
     session.add(user)
     session.flush()
     return user

@@ -739,6 +739,28 @@ def notification_page(
     )
 
 
+def unread_since(*, session: Session, user: User, since: datetime | None, rows: int = 10) -> tuple[list[str], int]:
+    """What a mail may tell the user they have not seen: their unread notifications created
+    after `since` (None: all), grouped and worded as on the notifications page, as lines of
+    text ("Ana, Bo and 3 others liked your postcard about Dune"), the newest first, at most
+    `rows` of them, and how many rows there are in all."""
+    query = (
+        select(Notification, User)
+        .join(User, User.id == Notification.actor_id)
+        .where(_shown_to(user), Notification.read_at.is_(None))
+    )
+    if since is not None:
+        query = query.where(Notification.created_at > since)
+    groups: dict[tuple, list[tuple[Notification, User]]] = {}
+    found = session.exec(
+        query.order_by(Notification.created_at.desc(), Notification.id.desc()).limit(_NOTIFICATION_READ_MAX)
+    ).all()
+    for n, actor in found:
+        groups.setdefault(_group_key(n, None), []).append((n, actor))
+    views = _notification_views(session, user, list(groups.values())[:rows], None)
+    return [f"{view.actor_name} {view.text}" for view in views], len(groups)
+
+
 def _actor_phrase(names: list[str]) -> str:
     if len(names) == 1:
         return names[0]

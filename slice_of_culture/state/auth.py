@@ -9,7 +9,7 @@ import reflex as rx
 
 from slice_of_culture import mail, routes
 from slice_of_culture.db import session_scope
-from slice_of_culture.services import accounts
+from slice_of_culture.services import accounts, digests
 from slice_of_culture.services.errors import ValidationError
 from slice_of_culture.state.base import SessionState
 
@@ -203,3 +203,32 @@ class ConfirmEmailState(rx.State):
         except mail.MailNotSent:
             # The change stands; only the courtesy notice to the old address is lost.
             logger.exception("the email-changed notice was not sent")
+
+
+class UnsubscribeState(rx.State):
+    """The page a digest's "stop these mails" link opens: whose digest, and whether it stopped."""
+
+    username: str = ""
+    error: str = ""
+    done: bool = False
+    # The link's token, from the URL (kept on the server).
+    _token: str = ""
+
+    @rx.event
+    def load(self):
+        self._token = str(self.router.url.query_parameters.get("token", ""))[:100]
+        self.error, self.done = "", False
+        with session_scope() as session:
+            self.username = digests.unsubscribe_account(session=session, token=self._token) or ""
+        if not self.username:
+            self.error = digests.UNSUBSCRIBE_LINK_BAD
+
+    @rx.event
+    def stop(self):
+        try:
+            with session_scope() as session:
+                digests.unsubscribe(session=session, token=self._token)
+        except ValidationError as exc:
+            self.error = exc.message
+            return
+        self.done = True

@@ -26,6 +26,7 @@ class SettingsState(rx.State):
     avatar_url: str = ""
     default_visibility: str = "public"
     discoverable: bool = True
+    email_digest: bool = True
     preferred_kinds: list[str] = []
     errors: dict[str, str] = {}
     saved: bool = False
@@ -57,6 +58,7 @@ class SettingsState(rx.State):
                 return
             self.display_name, self.bio, self.avatar_url = user.display_name, user.bio, user.avatar_url
             self.default_visibility, self.discoverable = user.default_visibility, user.discoverable
+            self.email_digest = user.email_digest
             self.preferred_kinds = onboarding.preferred_kinds(user)
             self.email = user.email
             self._show_pending(accounts.pending_email(session=session, user=user))
@@ -72,6 +74,10 @@ class SettingsState(rx.State):
     @rx.event
     def set_discoverable(self, value: bool):
         self.discoverable = bool(value)
+
+    @rx.event
+    def set_email_digest(self, value: bool):
+        self.email_digest = bool(value)
 
     @rx.event
     def choose_kind(self, kind: str, checked: bool):
@@ -97,6 +103,7 @@ class SettingsState(rx.State):
                     default_visibility=self.default_visibility,
                     discoverable=self.discoverable,
                     preferred_kinds=self.preferred_kinds,
+                    email_digest=self.email_digest,
                 )
         except ValidationError as exc:
             self.errors = exc.errors

@@ -11,7 +11,7 @@ import pytest
 from PIL import Image
 
 from slice_of_culture.config import get_settings
-from slice_of_culture.services import avatars
+from slice_of_culture.services import avatars, digests
 from tests.api.conftest import Api
 
 
@@ -111,3 +111,21 @@ def test_a_file_that_is_not_a_picture_or_too_big_changes_nothing(api: Api, uploa
             assert kept_file.exists()
     assert sorted(p.name for p in uploads.iterdir()) == [kept_file.name]
     assert api.put("/me/avatar", content=_png()).status_code == 401
+
+
+def test_the_digest_is_turned_off_by_patch_or_by_the_one_click_link(api: Api) -> None:
+    ana = api.person("ana")
+    assert api.get("/me", as_=ana).json()["email_digest"] is True
+    assert api.patch("/me", as_=ana, json={"email_digest": False}).json()["email_digest"] is False
+    assert api.patch("/me", as_=ana, json={"email_digest": True}).json()["email_digest"] is True
+    # What a mail program's unsubscribe button does (RFC 8058): POST, no login, form body.
+    token = digests.unsubscribe_token(ana.id)
+    forged = api.post(f"/unsubscribe?token={ana.id}.{'0' * 32}", content=b"List-Unsubscribe=One-Click")
+    assert forged.status_code == 400 and api.get("/me", as_=ana).json()["email_digest"] is True
+    done = api.post(
+        f"/unsubscribe?token={token}",
+        content=b"List-Unsubscribe=One-Click",
+        headers={"Content-Type": "application/x-www-form-urlencoded"},
+    )
+    assert done.status_code == 204
+    assert api.get("/me", as_=ana).json()["email_digest"] is False

@@ -15,8 +15,8 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from slice_of_culture.config import PROJECT_ROOT
+from slice_of_culture.locks import refresh_lock
 from slice_of_culture.recs.jobs import list_versions
-from slice_of_culture.recs.lock import refresh_lock
 from tests.recs.app_data import make_planted_app
 
 

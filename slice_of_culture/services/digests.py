@@ -1,0 +1,195 @@
+"""The notification digest: a mail, at most once a day, telling a person what happened that they
+have not seen ("Ana, Bo and 3 others liked your postcard about Dune"), so that people who are
+not on the site every day hear of replies, mentions and new followers.
+
+Who gets one: active accounts with the digest on (Settings; on by default) that have unread
+notifications created after the last time they were here (their newest login's last use),
+after their last digest and within the last week. Nothing new, no mail. A run sends each due
+person one mail and then records when (`User.digest_sent_at`); a mail the server refuses is
+not recorded, so the next run tries again; someone who got one within DIGEST_GAP gets none.
+
+Every digest carries a link that turns it off without logging in (`/unsubscribe?token=…`, and
+the List-Unsubscribe header for mail programs' one-click button): the token is a keyed hash of
+the account id, so it needs no table and cannot be guessed for someone else.
+
+`send_digests` is the scheduled job (DIGEST_CRON, in the app like the recommender refresh, or
+`python -m slice_of_culture.manage send-digests`); one run at a time across processes
+(`locks.job_lock`).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import logging
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from pathlib import Path
+
+from sqlalchemy import exists, func, or_, update
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, select
+
+from slice_of_culture import mail, routes
+from slice_of_culture.config import get_settings
+from slice_of_culture.db import get_engine, session_scope
+from slice_of_culture.locks import job_lock
+from slice_of_culture.mail import Mail
+from slice_of_culture.models import AuthSession, Notification, User, utcnow
+from slice_of_culture.services import social
+from slice_of_culture.services.errors import ValidationError
+
+log = logging.getLogger(__name__)
+
+# Lines a digest lists; the rest are "and N more".
+DIGEST_ROWS = 10
+# Nothing older than this is told (someone back after months gets no mail about then).
+LOOKBACK = timedelta(days=7)
+# At most one digest per person within this long, however often the job runs.
+DIGEST_GAP = timedelta(hours=20)
+UNSUBSCRIBE_LINK_BAD = "This link is not one we sent. Turn the digest off in Settings instead."
+
+
+def _signature(user_id: int) -> str:
+    key = get_settings().secret_key.encode()
+    return hmac.new(key, f"digest-unsubscribe:{user_id}".encode(), hashlib.sha256).hexdigest()[:32]
+
+
+def unsubscribe_token(user_id: int) -> str:
+    """The token of the account's "stop these mails" link (the same in every digest)."""
+    return f"{user_id}.{_signature(user_id)}"
+
+
+def _account_for(session: Session, token: object) -> User | None:
+    if not isinstance(token, str) or len(token) > 100 or token.count(".") != 1:
+        return None
+    user_id, signature = token.split(".")
+    if not user_id.isdigit() or len(user_id) > 18 or not hmac.compare_digest(signature, _signature(int(user_id))):
+        return None
+    user = session.get(User, int(user_id))
+    return user if user is not None and user.is_active else None
+
+
+def unsubscribe_account(*, session: Session, token: object) -> str | None:
+    """The username whose digest this link turns off (shown before the button), or None."""
+    user = _account_for(session, token)
+    return user.username if user else None
+
+
+def unsubscribe(*, session: Session, token: object) -> User:
+    """Turn the account's digest off through its link (no login). Raises ValidationError at
+    "token" for a link we did not send; doing it twice is fine."""
+    user = _account_for(session, token)
+    if user is None:
+        raise ValidationError({"token": UNSUBSCRIBE_LINK_BAD})
+    user.email_digest = False
+    session.add(user)
+    session.flush()
+    return user
+
+
+def _last_here(session: Session, user: User) -> datetime | None:
+    return session.exec(select(func.max(AuthSession.last_seen_at)).where(AuthSession.user_id == user.id)).one()
+
+
+def digest_for(*, session: Session, user: User, now: datetime | None = None) -> Mail | None:
+    """The digest `user` is due now, or None (digest off, account closed, one sent within
+    DIGEST_GAP, or nothing new since they were last here or last told)."""
+    now = now or utcnow()
+    if not user.is_active or not user.email_digest:
+        return None
+    if user.digest_sent_at is not None and user.digest_sent_at > now - DIGEST_GAP:
+        return None
+    since = max(t for t in (user.digest_sent_at, _last_here(session, user), now - LOOKBACK) if t is not None)
+    lines, total = social.unread_since(session=session, user=user, since=since, rows=DIGEST_ROWS)
+    if not lines:
+        return None
+    site = get_settings().site_url
+    token = unsubscribe_token(user.id)
+    more = f"\n…and {total - len(lines)} more.\n" if total > len(lines) else ""
+    listed = "\n".join(f"- {line}" for line in lines)
+    body = (
+        f"Hi {user.display_name or user.username},\n\n"
+        "Since you were last on Slice of Culture:\n\n"
+        f"{listed}\n{more}\n"
+        f"See them all: {site}{routes.NOTIFICATIONS}\n\n"
+        "--\n"
+        "You get this mail at most once a day, and only when something new happened.\n"
+        f"Stop these mails: {site}{routes.unsubscribe(token)}\n"
+    )
+    count = f"{total} new notification{'' if total == 1 else 's'}"
+    return Mail(
+        to=user.email,
+        subject=f"{count} on Slice of Culture",
+        body=body,
+        headers=(
+            ("List-Unsubscribe", f"<{site}{routes.API_UNSUBSCRIBE}?token={token}>"),
+            ("List-Unsubscribe-Post", "List-Unsubscribe=One-Click"),
+        ),
+    )
+
+
+def due_user_ids(*, session: Session, now: datetime | None = None) -> list[int]:
+    """Accounts that may be due a digest (a cheap first pass; `digest_for` decides): digest on,
+    active, none sent within DIGEST_GAP, and an unread notification newer than the last one."""
+    now = now or utcnow()
+    fresh = exists().where(
+        Notification.recipient_id == User.id,
+        Notification.read_at.is_(None),
+        Notification.created_at > now - LOOKBACK,
+        or_(User.digest_sent_at.is_(None), Notification.created_at > User.digest_sent_at),
+    )
+    return list(
+        session.exec(
+            select(User.id)
+            .where(
+                User.is_active,
+                User.email_digest,
+                or_(User.digest_sent_at.is_(None), User.digest_sent_at <= now - DIGEST_GAP),
+                fresh,
+            )
+            .order_by(User.id)
+        ).all()
+    )
+
+
+@dataclass
+class DigestRun:
+    """What one run did: whether it ran at all (False: another process held the lock), how
+    many digests went out and how many the mail server refused (tried again next run)."""
+
+    ran: bool
+    sent: int = 0
+    failed: int = 0
+
+
+def send_digests(
+    *, engine: Engine | None = None, data_dir: Path | None = None, now: datetime | None = None
+) -> DigestRun:
+    """One run of the digest job: each due person's digest, one transaction per person."""
+    engine = engine or get_engine()
+    now = now or utcnow()
+    with job_lock(engine, data_dir or get_settings().data_dir, "digests") as held:
+        if not held:
+            log.info("digests: another run holds the lock; nothing done")
+            return DigestRun(ran=False)
+        run = DigestRun(ran=True)
+        with session_scope(engine) as session:
+            user_ids = due_user_ids(session=session, now=now)
+        for user_id in user_ids:
+            with session_scope(engine) as session:
+                user = session.get(User, user_id)
+                message = digest_for(session=session, user=user, now=now) if user else None
+            if message is None:
+                continue
+            try:
+                mail.send(message)
+            except mail.MailNotSent:
+                log.exception("digests: the mail to account %s was not sent", user_id)
+                run.failed += 1
+                continue
+            with session_scope(engine) as session:
+                session.exec(update(User).where(User.id == user_id).values(digest_sent_at=now))
+            run.sent += 1
+        log.info("digests: %s sent, %s not sent", run.sent, run.failed)
+        return run
