@@ -47,6 +47,19 @@ def profile(username: str, entry_id: int | None = None) -> str:
     return f"/u/{username}" + (f"#entry-{entry_id}" if entry_id else "")
 
 
+def profile_section(username: str, section: str) -> str:
+    """A profile opened at one of its tabs (lists, followers, ...)."""
+    return f"/u/{username}?section={section}"
+
+
+# A person's list of items, in their order.
+LIST = "/lists/[list_id]"
+
+
+def item_list(list_id: int) -> str:
+    return f"/lists/{list_id}"
+
+
 def route_arg(path: str) -> str:
     """The last part of a URL path: the [arg] of PROFILE, ITEM and FORUM ("/u/ana/" -> "ana")."""
     return path.rstrip("/").rsplit("/", 1)[-1]

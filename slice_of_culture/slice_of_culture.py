@@ -26,6 +26,7 @@ from slice_of_culture.pages.forums import forums_page
 from slice_of_culture.pages.home import home_page
 from slice_of_culture.pages.imports import import_page
 from slice_of_culture.pages.item import item_page
+from slice_of_culture.pages.lists import list_page
 from slice_of_culture.pages.notifications import notifications_page
 from slice_of_culture.pages.profile import profile_page
 from slice_of_culture.pages.rules import rules_page
@@ -50,6 +51,7 @@ from slice_of_culture.state.forums import ForumsState
 from slice_of_culture.state.home import HomeState
 from slice_of_culture.state.imports import ImportState
 from slice_of_culture.state.item import ItemState
+from slice_of_culture.state.lists import ListState
 from slice_of_culture.state.notifications import NotificationsState
 from slice_of_culture.state.profile import ProfileState
 from slice_of_culture.state.report import AdminReportsState
@@ -100,6 +102,12 @@ app.add_page(
     route=routes.UNSUBSCRIBE,
     title="Stop the notification digest · Slice of Culture",
     on_load=[SessionState.sync_user, UnsubscribeState.load],
+)
+app.add_page(
+    list_page,
+    route=routes.LIST,
+    title="List · Slice of Culture",
+    on_load=[SessionState.sync_user, ListState.load],
 )
 app.add_page(
     settings_page,

@@ -67,12 +67,28 @@ Times are ISO 8601 strings; text comes back exactly as stored (HTML is text).
     POST   /notifications/read           [auth] mark all read -> {"marked"}
     POST   /reports                      [auth] {"target": "entry:12" | "comment:3" | "message:7" | "user:5",
                                          "reason"} report it to the admins -> 201 {"reported"}
+    GET    /users/{username}/lists       a person's lists the caller may see, most recently changed first ->
+                                         {"lists": [{"list_id", "title", "visibility", "item_count"}]}
+    POST   /lists                        [auth] {"title", "description", "visibility", "ranked" (true/false)}
+                                         -> 201 the list, with its items in order
+    GET    /lists/{id}                   a list and its items in order (404 for a list you may not see)
+    PATCH  /lists/{id}                   [auth] change some of {"title", "description", "visibility", "ranked"}
+                                         of your own list -> the list
+    DELETE /lists/{id}                   [auth] delete your own list -> 204
+    PUT    /lists/{id}/items/{item_id}   [auth] {"note", "position"} (each optional; the body is JSON, {} for
+                                         neither): add the item at the end, or change its note; then move it
+                                         to position (0 = first) -> the list
+    DELETE /lists/{id}/items/{item_id}   [auth] take an item off your list (those after it move up) -> 204
     GET    /recommendations?kind=        For you, explained (kind: movie, book, music, all; none = your kinds)
     GET    /forums                       the forum rooms (read-only; the live rooms are on the website)
 
 Entry fields: `status` want | in_progress | finished | dropped; `rating` half stars 1-10 or
 null; `consumed_on` "YYYY-MM-DD" or null; `review` up to 5,000 characters; `visibility` public |
 followers | private (default: your default visibility).
+
+List fields: `title` up to 100 characters; `description` up to 2,000; `visibility` public |
+followers | private (default public); `ranked` true for a numbered list; an item's `note` up to
+500 characters. A list holds at most 500 items, a person at most 200 lists.
 """
 
 from __future__ import annotations
@@ -84,7 +100,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Mount
 
-from slice_of_culture.api import accounts, catalog, entries, feed, forums, notifications, people, reports
+from slice_of_culture.api import accounts, catalog, entries, feed, forums, lists, notifications, people, reports
 from slice_of_culture.api.base import API_PREFIX, error_response, log
 
 __all__ = ["API_PREFIX", "backend_app", "create_api"]
@@ -118,6 +134,7 @@ def create_api(engine: Engine | None = None) -> Starlette:
             *people.routes,
             *catalog.routes,
             *entries.routes,
+            *lists.routes,
             *notifications.routes,
             *forums.routes,
             *reports.routes,

@@ -9,8 +9,10 @@ import reflex as rx
 from slice_of_culture.components import layout
 from slice_of_culture.components.charts import AMBER, COUNT_DOMAIN
 from slice_of_culture.components.layout import avatar, empty_state
+from slice_of_culture.components.lists import new_list_form
 from slice_of_culture.components.postcard import kind_icon, kind_tile
 from slice_of_culture.state.item import ItemState
+from slice_of_culture.state.lists import AddToListState
 from slice_of_culture.state.log_entry import LogState
 
 
@@ -30,6 +32,57 @@ def _review(r) -> rx.Component:  # noqa: ANN001
     )
 
 
+def _add_to_list(item_id: rx.Var) -> rx.Component:
+    """ "Add to list": the person's lists, ticked where this item is on one, and a new one."""
+    return rx.dialog.root(
+        rx.button(
+            rx.icon("list_plus", size=16),
+            "Add to list",
+            variant="soft",
+            size="2",
+            on_click=AddToListState.open_for(item_id),
+        ),
+        rx.dialog.content(
+            rx.dialog.title("Add to list"),
+            rx.dialog.description("Tick a list to put this on it; untick to take it off.", size="2"),
+            rx.cond(AddToListState.notice != "", rx.callout(AddToListState.notice, icon="info", role="status")),
+            rx.vstack(
+                rx.foreach(
+                    AddToListState.lists,
+                    lambda entry: rx.el.label(
+                        rx.hstack(
+                            rx.checkbox(
+                                checked=entry.has_item,
+                                on_change=lambda checked: AddToListState.toggle(entry.list_id, checked),
+                            ),
+                            rx.text(entry.title),
+                            rx.text(entry.item_count.to_string(), size="1", color_scheme="gray"),
+                            align="center",
+                        ),
+                    ),
+                ),
+                spacing="2",
+                margin_y="1rem",
+            ),
+            new_list_form(
+                on_submit=AddToListState.create,
+                error=AddToListState.title_error,
+                button="Create and add",
+                key=AddToListState.form_key.to_string(),
+            ),
+            rx.hstack(
+                rx.link("See your lists", href=AddToListState.lists_href, size="2"),
+                rx.spacer(),
+                rx.dialog.close(rx.button("Done", variant="soft", color_scheme="gray")),
+                margin_top="1rem",
+                align="center",
+            ),
+        ),
+        open=AddToListState.open,
+        on_open_change=AddToListState.set_open,
+    )
+
+
 def _details() -> rx.Component:
     it = ItemState.item
     return rx.vstack(
@@ -43,11 +96,14 @@ def _details() -> rx.Component:
                     rx.foreach(it.genres, lambda g: rx.badge(g, variant="soft", color_scheme="gray")), wrap="wrap"
                 ),
                 rx.cond(it.description != "", rx.text(it.description)),
-                rx.button(
-                    rx.icon("plus", size=16),
-                    "Log this",
-                    on_click=LogState.start_with(it.item_id),
-                    size="2",
+                rx.hstack(
+                    rx.button(
+                        rx.icon("plus", size=16),
+                        "Log this",
+                        on_click=LogState.start_with(it.item_id),
+                        size="2",
+                    ),
+                    _add_to_list(it.item_id),
                     margin_top="0.5rem",
                 ),
                 spacing="2",

@@ -10,6 +10,7 @@ from slice_of_culture.components import layout, postcard_list
 from slice_of_culture.components.charts import AMBER, COUNT_DOMAIN, KIND_COLORS, TOMATO
 from slice_of_culture.components.forms import STATUS_OPTIONS, select_field
 from slice_of_culture.components.layout import avatar, empty_state
+from slice_of_culture.components.lists import new_list_form
 from slice_of_culture.components.people import person_to_follow, similar_person, with_mentions
 from slice_of_culture.components.report import report_button
 from slice_of_culture.services.display import KIND_PLURALS
@@ -348,6 +349,53 @@ def _people(section: str, rows: rx.Var, cursor: rx.Var, empty: str) -> rx.Compon
     )
 
 
+def _lists() -> rx.Component:
+    """Their lists; on your own profile, a new one too."""
+    new = new_list_form(on_submit=ProfileState.new_list, error=ProfileState.new_list_error, button="Create list")
+    return rx.vstack(
+        rx.cond(ProfileState.header.is_self, new),
+        rx.cond(
+            ProfileState.lists.length() > 0,
+            rx.vstack(
+                rx.foreach(
+                    ProfileState.lists,
+                    lambda entry: rx.link(
+                        rx.card(
+                            rx.hstack(
+                                rx.icon("list", size=18),
+                                rx.text(entry.title, weight="bold"),
+                                rx.spacer(),
+                                rx.cond(
+                                    entry.visibility != "public",
+                                    rx.badge(entry.visibility, variant="soft", color_scheme="gray"),
+                                ),
+                                rx.text(
+                                    entry.item_count.to_string(),
+                                    rx.cond(entry.item_count == 1, " item", " items"),
+                                    size="2",
+                                    color_scheme="gray",
+                                ),
+                                align="center",
+                                width="100%",
+                            ),
+                            width="100%",
+                        ),
+                        href="/lists/" + entry.list_id.to_string(),
+                        underline="none",
+                        color="inherit",
+                        width="100%",
+                        data_testid="profile-list",
+                    ),
+                ),
+                width="100%",
+            ),
+            rx.text("No lists yet.", color_scheme="gray"),
+        ),
+        spacing="4",
+        width="100%",
+    )
+
+
 def _similar_people() -> rx.Component:
     return rx.vstack(
         rx.heading("People with similar taste", size="4", as_="h2"),
@@ -389,6 +437,7 @@ def _sections() -> rx.Component:
     return rx.tabs.root(
         rx.tabs.list(
             rx.tabs.trigger("Activity", value="activity"),
+            rx.tabs.trigger("Lists", value="lists"),
             rx.tabs.trigger("Stats", value="stats"),
             rx.tabs.trigger("Followers", value="followers"),
             rx.tabs.trigger("Following", value="following"),
@@ -419,6 +468,7 @@ def _sections() -> rx.Component:
             value="activity",
             padding_top="1rem",
         ),
+        rx.tabs.content(_lists(), value="lists", padding_top="1rem"),
         rx.tabs.content(_stats(), value="stats", padding_top="1rem"),
         rx.tabs.content(
             _people("followers", ProfileState.followers, ProfileState.followers_cursor, "No followers yet."),

@@ -261,6 +261,7 @@ def _email_form() -> rx.Component:
                     spacing="3",
                 ),
                 icon="mail",
+                color_scheme="blue",
                 width="100%",
             ),
         ),

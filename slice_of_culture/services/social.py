@@ -32,6 +32,7 @@ from sqlalchemy.orm import aliased
 from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import Session, select
 
+from slice_of_culture import routes
 from slice_of_culture.models import (
     MAX_NOTE,
     MODERATION_KINDS,
@@ -807,7 +808,7 @@ def _notification_views(
             if about:
                 href = f"/u/{user.username}#entry-{n.target.split(':')[1]}"
             elif n.kind == "follow" and len(actors) > 1:
-                href = f"/u/{user.username}?section=followers"
+                href = routes.profile_section(user.username, "followers")
             else:
                 href = f"/u/{actor.username}"
             if mention:

@@ -1,9 +1,10 @@
-"""Who may see which entry: the one place this rule lives.
+"""Who may see which entry (and which list): the one place this rule lives.
 
 Private entries are seen by their owner only; followers-only entries by the owner and
 their followers; public entries by everyone, logged in or not, except people who blocked the
 owner or were blocked by them (services/blocks.py). Every query that returns entries, counts or
-stats applies `entry_visible_to`.
+stats applies `entry_visible_to`. Lists (services/lists.py) follow the same rule by their own
+visibility: `list_visible_to`.
 """
 
 from __future__ import annotations
@@ -12,28 +13,38 @@ from sqlalchemy import Select, and_, exists, not_, or_, select
 from sqlalchemy.orm import aliased
 from sqlalchemy.sql.elements import BindParameter, ColumnElement
 
-from slice_of_culture.models import Comment, Entry, Follow, Like, User
+from slice_of_culture.models import Comment, Entry, Follow, ItemList, Like, User
 from slice_of_culture.services.blocks import hidden_people
 
 
 def entry_visible_to(viewer_id: int | BindParameter[int] | None) -> ColumnElement[bool]:
     """A WHERE clause: entries the viewer (None = logged out) may see. `viewer_id` may be a bound
     parameter, for statements built once and run for many viewers."""
+    return _visible_by(Entry.visibility, Entry.user_id, viewer_id)
+
+
+def list_visible_to(viewer_id: int | None) -> ColumnElement[bool]:
+    """A WHERE clause: lists the viewer (None = logged out) may see, by the entries' rule."""
+    return _visible_by(ItemList.visibility, ItemList.user_id, viewer_id)
+
+
+def _visible_by(
+    visibility: ColumnElement[str], owner: ColumnElement[int], viewer_id: int | BindParameter[int] | None
+) -> ColumnElement[bool]:
+    """The rule, for any row with a visibility and an owner."""
     if viewer_id is None:
-        return Entry.visibility == "public"
+        return visibility == "public"
     # An alias of its own, so the subquery stays correct inside queries that also join follow.
     f = aliased(Follow)
-    follows_owner = exists(
-        select(f.id).where(f.follower_id == viewer_id, f.followee_id == Entry.user_id).correlate_except(f)
-    )
+    follows_owner = exists(select(f.id).where(f.follower_id == viewer_id, f.followee_id == owner).correlate_except(f))
     # Evaluated once per statement (a hashed subplan on PostgreSQL): blocks are few per person.
     return and_(
         or_(
-            Entry.visibility == "public",
-            Entry.user_id == viewer_id,
-            and_(Entry.visibility == "followers", follows_owner),
+            visibility == "public",
+            owner == viewer_id,
+            and_(visibility == "followers", follows_owner),
         ),
-        owner_not_blocked(viewer_id),
+        owner.not_in(hidden_people(viewer_id)),
     )
 
 

@@ -13,18 +13,20 @@ from slice_of_culture.db import session_scope
 from slice_of_culture.models import ENTRY_STATUSES, ITEM_KINDS, User
 from slice_of_culture.recs import serve
 from slice_of_culture.recs.serve import SimilarPerson
-from slice_of_culture.services import blocks, entries, postcards, profiles, social, stats
+from slice_of_culture.services import blocks, entries, lists, postcards, profiles, social, stats
 from slice_of_culture.services.errors import NotFound, ServiceError, ValidationError
+from slice_of_culture.services.lists import ListSummary
 from slice_of_culture.services.postcards import PostcardPage
 from slice_of_culture.services.profiles import ProfileHeader
 from slice_of_culture.services.social import ListedPerson
 from slice_of_culture.services.stats import ProfileStats
 from slice_of_culture.state.base import SessionState, act_as_viewer
 from slice_of_culture.state.forum_room import refold_for
+from slice_of_culture.state.lists import create_from_form
 from slice_of_culture.state.postcards import PostcardListMixin
 
 # The profile's tabs.
-SECTIONS = ("activity", "stats", "followers", "following")
+SECTIONS = ("activity", "lists", "stats", "followers", "following")
 
 
 class ProfileState(PostcardListMixin, rx.State):
@@ -33,6 +35,9 @@ class ProfileState(PostcardListMixin, rx.State):
     stats: ProfileStats = ProfileStats()
     followers: list[ListedPerson] = []
     following: list[ListedPerson] = []
+    # Their lists the viewer may see (the Lists tab), and what is wrong with a new one's title.
+    lists: list[ListSummary] = []
+    new_list_error: str = ""
     # Where each list goes on ("" = all of it is shown).
     followers_cursor: str = ""
     following_cursor: str = ""
@@ -74,6 +79,7 @@ class ProfileState(PostcardListMixin, rx.State):
         self.section, self.comment_errors = "activity", {}
         self.editing_comment, self.edit_comment_error = 0, ""
         self.followers, self.following, self.followers_cursor, self.following_cursor = [], [], "", ""
+        self.lists, self.new_list_error = [], ""
         params = self.router.url.query_parameters
         kind, status = params.get("kind", ""), params.get("status", "")
         self.shelf_kind = kind if kind in ITEM_KINDS else ""
@@ -104,6 +110,12 @@ class ProfileState(PostcardListMixin, rx.State):
         return None
 
     @rx.event
+    async def new_list(self, form_data: dict):
+        """A new list of the signed-in person's own, opened at once to fill."""
+        made, self.new_list_error, redirect = await create_from_form(self, form_data)
+        return rx.redirect(routes.item_list(made)) if made else redirect
+
+    @rx.event
     async def show(self, section: str):
         """Switch between activity, stats, followers and following (loaded on first view)."""
         await self._show(section)
@@ -121,6 +133,10 @@ class ProfileState(PostcardListMixin, rx.State):
                 )
             elif section in ("followers", "following"):
                 self._people(session, viewer, section, "")
+            elif section == "lists":
+                self.lists = lists.lists_of(
+                    session=session, username=self.header.username, viewer_id=viewer.id if viewer else None
+                )
 
     def _people(self, session: Session, viewer: User | None, section: str, cursor: str) -> None:
         """Fill the followers or following list: its first page, or the next after `cursor`."""

@@ -1,0 +1,188 @@
+"""Lists on SQLite and PostgreSQL: items in the owner's order with notes (add appends, move
+shifts those between, remove closes the gap); seen by the entries' visibility rule, blocks
+included; only the owner changes one; bad input changes nothing; limits."""
+
+from __future__ import annotations
+
+import pytest
+from sqlmodel import select
+
+from slice_of_culture.models import ItemList, ItemListEntry
+from slice_of_culture.services import accounts, blocks, lists, social
+from slice_of_culture.services.errors import NotFound, ValidationError
+from tests.utils.factories import make_item, make_user
+
+
+def _titles(session, list_id, viewer_id) -> list[str]:  # noqa: ANN001
+    return [item.title for item in lists.list_page(session=session, list_id=list_id, viewer_id=viewer_id).items]
+
+
+def _positions(session, list_id) -> list[int]:  # noqa: ANN001
+    return sorted(session.exec(select(ItemListEntry.position).where(ItemListEntry.list_id == list_id)).all())
+
+
+def test_items_keep_the_owners_order_and_notes(session) -> None:
+    ana = make_user(session, "ana")
+    dune, solaris, stalker, ran = (make_item(session, t, kind="movie") for t in ("Dune", "Solaris", "Stalker", "Ran"))
+    ghibli = lists.create_list(
+        session=session, user=ana, title="  Slow sci-fi  ", description="For rainy days", ranked=True
+    )
+    assert ghibli.title == "Slow sci-fi" and ghibli.visibility == "public"
+    for item in (dune, solaris, stalker, ran):
+        lists.add_item(session=session, user=ana, list_id=ghibli.id, item_id=item.id)
+    assert _titles(session, ghibli.id, ana.id) == ["Dune", "Solaris", "Stalker", "Ran"]
+    lists.move_item(session=session, user=ana, list_id=ghibli.id, item_id=ran.id, position=0)
+    assert _titles(session, ghibli.id, ana.id) == ["Ran", "Dune", "Solaris", "Stalker"]
+    lists.move_item(session=session, user=ana, list_id=ghibli.id, item_id=ran.id, position=2)
+    assert _titles(session, ghibli.id, ana.id) == ["Dune", "Solaris", "Ran", "Stalker"]
+    # Past the end means last.
+    lists.move_item(session=session, user=ana, list_id=ghibli.id, item_id=dune.id, position=99)
+    assert _titles(session, ghibli.id, ana.id) == ["Solaris", "Ran", "Stalker", "Dune"]
+    lists.remove_item(session=session, user=ana, list_id=ghibli.id, item_id=ran.id)
+    assert _titles(session, ghibli.id, ana.id) == ["Solaris", "Stalker", "Dune"]
+    assert _positions(session, ghibli.id) == [0, 1, 2]
+    lists.set_note(session=session, user=ana, list_id=ghibli.id, item_id=stalker.id, note="The <b>zone</b> 🌾")
+    page = lists.list_page(session=session, list_id=ghibli.id, viewer_id=None)
+    assert [i.note for i in page.items] == ["", "The <b>zone</b> 🌾", ""]
+    assert page.ranked and page.owner_username == "ana" and not page.is_owner
+    summary = lists.lists_of(session=session, username="ana", viewer_id=None)
+    assert [(s.title, s.item_count) for s in summary] == [("Slow sci-fi", 3)]
+    dialog = lists.my_lists_for_item(session=session, user=ana, item_id=stalker.id)
+    assert [(s.title, s.has_item) for s in dialog] == [("Slow sci-fi", True)]
+    assert not lists.my_lists_for_item(session=session, user=ana, item_id=ran.id)[0].has_item
+
+
+def test_lists_are_seen_by_the_entries_rule_blocks_included(session) -> None:
+    ana, fan, stranger = make_user(session, "ana"), make_user(session, "fan"), make_user(session, "stranger")
+    social.follow(session=session, follower=fan, followee_id=ana.id)
+    made = {
+        v: lists.create_list(session=session, user=ana, title=f"{v} list", visibility=v)
+        for v in ("public", "followers", "private")
+    }
+    seen = {
+        "owner": ana.id,
+        "follower": fan.id,
+        "stranger": stranger.id,
+        "logged out": None,
+    }
+    expected = {
+        "owner": {"public", "followers", "private"},
+        "follower": {"public", "followers"},
+        "stranger": {"public"},
+        "logged out": {"public"},
+    }
+    for who, viewer_id in seen.items():
+        shown = {s.visibility for s in lists.lists_of(session=session, username="ana", viewer_id=viewer_id)}
+        assert shown == expected[who], who
+        for visibility, item_list in made.items():
+            if visibility in expected[who]:
+                assert lists.list_page(session=session, list_id=item_list.id, viewer_id=viewer_id).title
+            else:
+                with pytest.raises(NotFound):
+                    lists.list_page(session=session, list_id=item_list.id, viewer_id=viewer_id)
+    blocks.block(session=session, blocker=ana, blocked_id=stranger.id)
+    with pytest.raises(NotFound):
+        lists.list_page(session=session, list_id=made["public"].id, viewer_id=stranger.id)
+    assert lists.lists_of(session=session, username="ana", viewer_id=stranger.id) == []
+    accounts.deactivate_user(session=session, user_id=ana.id)
+    with pytest.raises(NotFound):
+        lists.list_page(session=session, list_id=made["public"].id, viewer_id=None)
+
+
+def test_only_the_owner_changes_a_list(session) -> None:
+    ana, eve = make_user(session, "ana"), make_user(session, "eve")
+    dune = make_item(session, "Dune")
+    mine = lists.create_list(session=session, user=ana, title="Mine")
+    lists.add_item(session=session, user=ana, list_id=mine.id, item_id=dune.id, note="first")
+    attempts = [
+        lambda: lists.update_list(
+            session=session, user=eve, list_id=mine.id, title="Hers", description="", visibility="public", ranked=False
+        ),
+        lambda: lists.delete_list(session=session, user=eve, list_id=mine.id),
+        lambda: lists.add_item(session=session, user=eve, list_id=mine.id, item_id=make_item(session).id),
+        lambda: lists.remove_item(session=session, user=eve, list_id=mine.id, item_id=dune.id),
+        lambda: lists.move_item(session=session, user=eve, list_id=mine.id, item_id=dune.id, position=0),
+        lambda: lists.set_note(session=session, user=eve, list_id=mine.id, item_id=dune.id, note="hers"),
+    ]
+    for attempt in attempts:
+        with pytest.raises(NotFound):
+            attempt()
+    page = lists.list_page(session=session, list_id=mine.id, viewer_id=ana.id)
+    assert page.title == "Mine" and [(i.title, i.note) for i in page.items] == [("Dune", "first")]
+    lists.delete_list(session=session, user=ana, list_id=mine.id)
+    assert session.exec(select(ItemListEntry)).all() == []
+
+
+BAD_LISTS = [
+    ({"title": ""}, "title"),
+    ({"title": "   \n "}, "title"),
+    ({"title": "x" * 101}, "title"),
+    ({"title": "ok", "description": "x" * 2001}, "description"),
+    ({"title": "ok", "visibility": "friends"}, "visibility"),
+    ({"title": 42}, "form"),
+    ({"title": "ok", "description": ["x"]}, "form"),
+]
+
+
+def test_bad_input_changes_nothing(session, subtests) -> None:
+    ana = make_user(session, "ana")
+    dune = make_item(session, "Dune")
+    kept = lists.create_list(session=session, user=ana, title="Kept")
+    lists.add_item(session=session, user=ana, list_id=kept.id, item_id=dune.id)
+    for fields, where in BAD_LISTS:
+        with subtests.test(fields=fields):
+            with pytest.raises(ValidationError) as exc:
+                lists.create_list(session=session, user=ana, **fields)
+            assert exc.value.errors[where]
+            with pytest.raises(ValidationError):
+                lists.update_list(
+                    session=session,
+                    user=ana,
+                    list_id=kept.id,
+                    **{"description": "", "visibility": "public", "ranked": False, **fields},
+                )
+    bad_calls = [
+        (lambda: lists.add_item(session=session, user=ana, list_id=kept.id, item_id=dune.id), ValidationError),
+        (lambda: lists.add_item(session=session, user=ana, list_id=kept.id, item_id=10**9), NotFound),
+        (lambda: lists.add_item(session=session, user=ana, list_id=kept.id, item_id="1"), NotFound),
+        (lambda: lists.add_item(session=session, user=ana, list_id=kept.id, item_id=True), NotFound),
+        (lambda: lists.add_item(session=session, user=ana, list_id="x", item_id=dune.id), NotFound),
+        (
+            lambda: lists.set_note(session=session, user=ana, list_id=kept.id, item_id=dune.id, note="x" * 501),
+            ValidationError,
+        ),
+        (lambda: lists.set_note(session=session, user=ana, list_id=kept.id, item_id=dune.id, note=5), ValidationError),
+        (
+            lambda: lists.move_item(session=session, user=ana, list_id=kept.id, item_id=dune.id, position="0"),
+            ValidationError,
+        ),
+        (
+            lambda: lists.remove_item(session=session, user=ana, list_id=kept.id, item_id=make_item(session).id),
+            NotFound,
+        ),
+        (lambda: lists.list_page(session=session, list_id=-1, viewer_id=None), NotFound),
+    ]
+    for call, error in bad_calls:
+        with subtests.test(call=call):
+            with pytest.raises(error):
+                call()
+    session.expire_all()
+    assert [(row.title, row.description) for row in session.exec(select(ItemList)).all()] == [("Kept", "")]
+    assert _titles(session, kept.id, ana.id) == ["Dune"]
+    assert lists.list_page(session=session, list_id=kept.id, viewer_id=ana.id).items[0].note == ""
+
+
+def test_limits(session, monkeypatch) -> None:
+    ana = make_user(session, "ana")
+    monkeypatch.setattr(lists, "MAX_LISTS", 2)
+    monkeypatch.setattr(lists, "MAX_ITEMS", 2)
+    first = lists.create_list(session=session, user=ana, title="One")
+    lists.create_list(session=session, user=ana, title="Two")
+    with pytest.raises(ValidationError) as exc:
+        lists.create_list(session=session, user=ana, title="Three")
+    assert "Delete one first" in exc.value.errors["title"]
+    for _ in range(2):
+        lists.add_item(session=session, user=ana, list_id=first.id, item_id=make_item(session).id)
+    with pytest.raises(ValidationError) as exc:
+        lists.add_item(session=session, user=ana, list_id=first.id, item_id=make_item(session).id)
+    assert "at most 2 items" in exc.value.errors["item"]
