@@ -65,8 +65,8 @@ Times are ISO 8601 strings; text comes back exactly as stored (HTML is text).
                                          others", "actor_count"); {"unread", "notifications",
                                          "next_cursor"} (marks nothing)
     POST   /notifications/read           [auth] mark all read -> {"marked"}
-    POST   /reports                      [auth] {"target": "entry:12" | "comment:3" | "message:7" | "user:5",
-                                         "reason"} report it to the admins -> 201 {"reported"}
+    POST   /reports                      [auth] {"target": "entry:12" | "comment:3" | "message:7" | "list:4" |
+                                         "user:5", "reason"} report it to the admins -> 201 {"reported"}
     GET    /users/{username}/lists       a person's lists the caller may see, most recently changed first ->
                                          {"lists": [{"list_id", "title", "visibility", "item_count"}]}
     POST   /lists                        [auth] {"title", "description", "visibility", "ranked" (true/false)}

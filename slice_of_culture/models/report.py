@@ -13,7 +13,7 @@ REPORT_RESOLUTIONS = ("removed", "dismissed")
 
 
 class Report(SQLModel, table=True):
-    """`user` reported `target` ("entry:<id>", "comment:<id>", "message:<id>", "user:<id>"),
+    """`user` reported `target` ("entry:<id>", "comment:<id>", "message:<id>", "list:<id>", "user:<id>"),
     at most once each; an admin resolves it by removing the thing or dismissing the report."""
 
     __tablename__ = "report"

@@ -9,7 +9,9 @@ from slice_of_culture.components import field, layout
 from slice_of_culture.components.forms import VISIBILITY_OPTIONS, form_error, select_field
 from slice_of_culture.components.layout import avatar, empty_state
 from slice_of_culture.components.postcard import kind_tile
+from slice_of_culture.components.report import report_button
 from slice_of_culture.services.lists import LIST_GONE, MAX_DESCRIPTION, MAX_NOTE, MAX_TITLE, ListItemView
+from slice_of_culture.state.base import SessionState
 from slice_of_culture.state.lists import ListState
 
 VISIBILITY_WORDS = {"public": "Public", "followers": "Followers only", "private": "Private"}
@@ -199,6 +201,10 @@ def _list() -> rx.Component:
             align="center",
         ),
         rx.cond(page.description != "", rx.text(page.description, white_space="pre-wrap")),
+        rx.cond(
+            SessionState.logged_in & ~page.is_owner,
+            report_button("list:" + page.list_id.to_string(), "this list"),
+        ),
         rx.cond(ListState.notice != "", rx.callout(ListState.notice, icon="info", role="status", width="100%")),
         rx.cond(
             page.is_owner,

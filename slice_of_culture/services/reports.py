@@ -18,14 +18,14 @@ from datetime import timedelta
 from sqlalchemy import distinct, func, not_
 from sqlmodel import Session, select
 
-from slice_of_culture.models import Comment, Entry, Forum, Item, Message, Report, User, is_row_id, utcnow
-from slice_of_culture.services import accounts, entries, forums, social
+from slice_of_culture.models import Comment, Entry, Forum, Item, ItemList, Message, Report, User, is_row_id, utcnow
+from slice_of_culture.services import accounts, entries, forums, lists, social
 from slice_of_culture.services.errors import NotFound, PermissionDenied, ValidationError
 from slice_of_culture.services.rates import Rate, check_rate
 from slice_of_culture.text import clean_text
 
 MAX_REASON = 500
-TARGET_KINDS = ("entry", "comment", "message", "user")
+TARGET_KINDS = ("entry", "comment", "message", "list", "user")
 # Reports are read by people: ten an hour is plenty for anyone acting in good faith.
 REPORT_RATE = Rate(model=Report, max_count=10, window=timedelta(hours=1), field="reason", doing="reporting")
 # Characters of a reported text shown in the queue.
@@ -127,6 +127,16 @@ def _target(session: Session, kind: str, target_id: int) -> Target | None:
         href = f"/forums/{slug}?message={message.id}"
         what = f"message in {forum_name} {_quoted(message.text)}"
         return Target(kind, target_id, message.user_id, owner, _excerpt(message.text), href, what=what, slug=slug)
+    if kind == "list":
+        row = session.exec(
+            select(ItemList, User.username).join(User, User.id == ItemList.user_id).where(ItemList.id == target_id)
+        ).first()
+        if row is None:
+            return None
+        item_list, owner = row
+        text = f"{item_list.title}: {item_list.description}" if item_list.description else item_list.title
+        what = f"list {_quoted(item_list.title)}"
+        return Target(kind, target_id, item_list.user_id, owner, _excerpt(text), f"/lists/{target_id}", what=what)
     user = session.get(User, target_id)
     if user is None or not user.is_active:
         return None
@@ -143,6 +153,8 @@ def _check_visible(session: Session, reporter: User, target: Target) -> None:
         shown = social.comments_for(session=session, viewer=reporter, entry_ids=[entry_id]).get(entry_id, [])
         if all(c.comment_id != target.target_id for c in shown):
             raise NotFound("There is nothing like that to report.")
+    elif target.kind == "list":
+        lists.list_page(session=session, list_id=target.target_id, viewer_id=reporter.id)
     elif target.kind == "message" and not session.get(User, target.owner_id).is_active:
         # A closed account's messages left the rooms with it.
         raise NotFound("There is nothing like that to report.")
@@ -320,6 +332,8 @@ def resolve(*, session: Session, admin: User | None, target: object, action: str
             entries.remove_entry(session=session, entry=session.get(Entry, target_id))
         elif kind == "comment":
             social.remove_comments(session=session, where=Comment.id == target_id)
+        elif kind == "list":
+            session.delete(session.get(ItemList, target_id))
         elif kind == "message":
             outcome.message = forums.delete_message(session=session, user=admin, slug=found.slug, message_id=target_id)
             outcome.slug = found.slug

@@ -15,6 +15,7 @@ from slice_of_culture.models import (
     MAX_TITLE,
     Comment,
     Entry,
+    ItemList,
     Like,
     Message,
     Notification,
@@ -22,7 +23,7 @@ from slice_of_culture.models import (
     User,
     utcnow,
 )
-from slice_of_culture.services import blocks, entries, forums, postcards, reports, social
+from slice_of_culture.services import blocks, entries, forums, lists, postcards, reports, social
 from slice_of_culture.services.entries import EntryInput
 from slice_of_culture.services.errors import NotFound, PermissionDenied, RateLimited, ValidationError
 from tests.utils.factories import make_item, make_user
@@ -311,3 +312,24 @@ def test_admins_see_the_latest_decisions_with_who_decided(session: Session, cast
     for who in (bob, None):
         with pytest.raises(PermissionDenied):
             reports.recent_decisions(session=session, admin=who)
+
+
+def test_a_list_is_reported_like_a_postcard_and_removing_it_deletes_it(session: Session, cast) -> None:
+    ana, bob, cleo, admin = cast
+    shouty = lists.create_list(session=session, user=ana, title=f"Buy my stuff {XSS}", description="cheap pills")
+    lists.add_item(session=session, user=ana, list_id=shouty.id, item_id=make_item(session, "Dune").id)
+    hidden = lists.create_list(session=session, user=ana, title="Mine", visibility="private")
+    with pytest.raises(NotFound):
+        reports.report(session=session, reporter=bob, target=f"list:{hidden.id}")
+    with pytest.raises(ValidationError):
+        reports.report(session=session, reporter=ana, target=f"list:{shouty.id}")
+    assert reports.report(session=session, reporter=bob, target=f"list:{shouty.id}", reason="spam") is True
+    (thing,) = reports.open_reports(session=session, admin=admin)
+    assert (thing.kind, thing.owner, thing.href) == ("list", "ana", f"/lists/{shouty.id}")
+    assert thing.text == f"Buy my stuff {XSS}: cheap pills"
+    done = reports.resolve(session=session, admin=admin, target=f"list:{shouty.id}", action="remove")
+    assert (done.closed, done.removed) == (1, True)
+    assert session.get(ItemList, shouty.id) is None and session.get(ItemList, hidden.id) is not None
+    notes = session.exec(select(Notification.recipient_id, Notification.kind, Notification.note)).all()
+    assert (bob.id, "removed", f"the list “Buy my stuff {XSS}” by @ana") in notes
+    assert (ana.id, "taken_down", f"your list “Buy my stuff {XSS}”") in notes
