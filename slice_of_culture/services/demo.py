@@ -28,7 +28,20 @@ from sqlalchemy import insert
 from sqlmodel import Session, select
 from tqdm import tqdm
 
-from slice_of_culture.models import Comment, Entry, Follow, Forum, Item, Like, Message, Notification, User, utcnow
+from slice_of_culture.models import (
+    Comment,
+    Entry,
+    Follow,
+    Forum,
+    Item,
+    ItemList,
+    ItemListEntry,
+    Like,
+    Message,
+    Notification,
+    User,
+    utcnow,
+)
 from slice_of_culture.services.accounts import hash_password
 from slice_of_culture.services.catalog import dedup_key
 from slice_of_culture.services.demo_catalog import CATALOG, CatalogItem
@@ -216,7 +229,24 @@ _FORUMS: dict[str, tuple[Callable[[CatalogItem], bool], tuple[str, ...] | None, 
     ),
 }
 
-_SEED_STEPS = ("people", "catalog", "entries", "follows", "likes and comments", "notifications", "forum messages")
+_SEED_STEPS = (
+    "people",
+    "catalog",
+    "entries",
+    "follows",
+    "likes and comments",
+    "notifications",
+    "forum messages",
+    "lists",
+)
+# What people call the lists of their favourites (a kind's plural fills {noun}).
+_LIST_TITLES = (
+    "The {noun} I press on everyone",
+    "Desert-island {noun}",
+    "Start here",
+    "Ten {noun} I would save from a fire",
+    "Comfort {noun}",
+)
 
 
 def database_is_empty(*, session: Session) -> bool:
@@ -239,6 +269,7 @@ def seed_demo(*, session: Session, seed: int = 7, progress: bool = True) -> dict
         seeder.add_likes_and_comments,
         seeder.add_notifications,
         seeder.add_forum_messages,
+        seeder.add_lists,
     ]
     with tqdm(total=len(steps), desc="Demo community", unit="step", disable=not progress) as bar:
         for name, step in zip(_SEED_STEPS, steps, strict=True):
@@ -535,6 +566,40 @@ class _Seeder:
         rows.sort(key=lambda r: (r["created_at"], r["forum_id"]))
         self._bulk_insert(Message, rows)
         self.counts["messages"] = len(rows)
+
+    def add_lists(self) -> None:
+        """About a third of the people keep a public list of what they loved most of one kind."""
+        rng = self.rng
+        made = 0
+        for p, user in enumerate(self.users):
+            loved: dict[str, list[Entry]] = {}
+            for entry in self.entries:
+                if self.entry_owner[entry.id] == p and (entry.rating or 0) >= 8 and entry.visibility == "public":
+                    loved.setdefault(CATALOG[self.entry_item[entry.id]].kind, []).append(entry)
+            kinds = sorted(kind for kind, found in loved.items() if len(found) >= 4)
+            if not kinds or rng.random() > 0.35:
+                continue
+            kind = rng.choice(kinds)
+            chosen = rng.sample(loved[kind], min(len(loved[kind]), rng.randint(4, 8)))
+            noun = {"movie": "films", "book": "books", "music": "albums"}[kind]
+            changed = self._ago(max_days=60)
+            item_list = ItemList(
+                user_id=user.id,
+                title=rng.choice(_LIST_TITLES).format(noun=noun),
+                description=f"What {user.display_name} would hand you first.",
+                ranked=rng.random() < 0.5,
+                created_at=changed,
+                updated_at=changed,
+            )
+            self.session.add(item_list)
+            self.session.flush()
+            self.session.add_all(
+                ItemListEntry(list_id=item_list.id, item_id=entry.item_id, position=n, added_at=changed)
+                for n, entry in enumerate(chosen)
+            )
+            made += 1
+        self.session.flush()
+        self.counts["lists"] = made
 
     def _bulk_insert(self, model: type, rows: list[dict[str, Any]]) -> None:
         # Rows nobody needs as objects afterwards go in as one executemany: seconds, not minutes.

@@ -15,7 +15,20 @@ from sqlalchemy.orm import aliased
 from sqlmodel import Session, select
 
 from slice_of_culture.db import make_engine, session_scope
-from slice_of_culture.models import Comment, Entry, Follow, Forum, Item, Like, Message, Notification, User, utcnow
+from slice_of_culture.models import (
+    Comment,
+    Entry,
+    Follow,
+    Forum,
+    Item,
+    ItemList,
+    ItemListEntry,
+    Like,
+    Message,
+    Notification,
+    User,
+    utcnow,
+)
 from slice_of_culture.services import accounts
 from slice_of_culture.services.catalog import dedup_key
 from slice_of_culture.services.demo import (
@@ -114,7 +127,13 @@ def test_seed_fills_an_empty_database(session: Session) -> None:
     assert counts["users"] == _count(session, User) and 35 <= counts["users"] <= 50
     assert counts["items"] == _count(session, Item) and 280 <= counts["items"] <= 350
     assert counts["entries"] == _count(session, Entry) and 400 <= counts["entries"] <= 1300
-    for key, model in (("follows", Follow), ("likes", Like), ("comments", Comment), ("notifications", Notification)):
+    for key, model in (
+        ("follows", Follow),
+        ("likes", Like),
+        ("comments", Comment),
+        ("notifications", Notification),
+        ("lists", ItemList),
+    ):
         assert counts[key] == _count(session, model) > 0, key
     kinds = Counter(session.exec(select(Item.kind)).all())
     assert all(90 <= kinds[k] <= 120 for k in ("movie", "book", "music")), kinds
@@ -132,6 +151,13 @@ def test_seed_fills_an_empty_database(session: Session) -> None:
     oldest = utcnow() - timedelta(days=HISTORY_DAYS + 1)
     assert all(e.created_at.tzinfo is not None and oldest <= e.created_at <= utcnow() for e in entries)
     assert max(e.created_at for e in entries) - min(e.created_at for e in entries) > timedelta(days=150)
+
+    # Lists hold what their owner loved and shows everyone, in positions 0..n-1.
+    loved_publicly = {(e.user_id, e.item_id) for e in entries if (e.rating or 0) >= 8 and e.visibility == "public"}
+    for item_list in session.exec(select(ItemList)).all():
+        rows = session.exec(select(ItemListEntry).where(ItemListEntry.list_id == item_list.id)).all()
+        assert 4 <= len(rows) <= 8 and sorted(r.position for r in rows) == list(range(len(rows)))
+        assert all((item_list.user_id, r.item_id) in loved_publicly for r in rows)
 
     users = session.exec(select(User)).all()
     assert all(u.avatar_url == "" and u.display_name and u.bio for u in users)
