@@ -157,6 +157,31 @@ def _details() -> rx.Component:
             rx.vstack(rx.foreach(it.reviews, _review), width="100%"),
             rx.text("No reviews yet.", color_scheme="gray"),
         ),
+        rx.cond(
+            ItemState.on_lists.length() > 0,
+            rx.vstack(
+                rx.heading("On people's lists", size="5", as_="h2"),
+                rx.foreach(
+                    ItemState.on_lists,
+                    lambda m: rx.hstack(
+                        rx.icon("list", size=16),
+                        rx.link(m.title, href="/lists/" + m.list_id.to_string()),
+                        rx.text(
+                            "by ",
+                            rx.link(m.owner_name, href="/u/" + m.owner_username),
+                            " · ",
+                            m.item_count.to_string(),
+                            " items",
+                            size="2",
+                            color_scheme="gray",
+                        ),
+                        align="center",
+                        wrap="wrap",
+                    ),
+                ),
+                align="start",
+            ),
+        ),
         rx.heading("Similar", size="5", as_="h2"),
         rx.cond(
             ItemState.similar.length() > 0,

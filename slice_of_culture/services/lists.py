@@ -44,6 +44,17 @@ class ListSummary:
 
 
 @dataclass
+class ListMention:
+    """A list an item is on, as its page names it ("Start here" by Maria)."""
+
+    list_id: int
+    title: str
+    owner_username: str
+    owner_name: str
+    item_count: int
+
+
+@dataclass
 class ListItemView:
     item_id: int
     position: int
@@ -357,3 +368,28 @@ def lists_of(*, session: Session, username: str, viewer_id: int | None) -> list[
 def my_lists_for_item(*, session: Session, user: User, item_id: int) -> list[ListSummary]:
     """The user's lists, each saying whether it holds `item_id` (the "Add to list" dialog)."""
     return _summaries(session, ItemList.user_id == user.id, item_id=item_id)
+
+
+# Lists named on an item's page.
+ITEM_PAGE_LISTS = 6
+
+
+def lists_with_item(*, session: Session, item_id: int, viewer_id: int | None) -> list[ListMention]:
+    """Lists the viewer may see that hold `item_id`, the most recently changed first (at most
+    ITEM_PAGE_LISTS): how an item's page leads to people's selections."""
+    count = (
+        select(func.count())
+        .select_from(ItemListEntry)
+        .where(ItemListEntry.list_id == ItemList.id)
+        .correlate(ItemList)
+        .scalar_subquery()
+    )
+    rows = session.exec(
+        select(ItemList.id, ItemList.title, User.username, User.display_name, count)
+        .join(ItemListEntry, ItemListEntry.list_id == ItemList.id)
+        .join(User, User.id == ItemList.user_id)
+        .where(ItemListEntry.item_id == item_id, User.is_active, list_visible_to(viewer_id))
+        .order_by(ItemList.updated_at.desc(), ItemList.id.desc())
+        .limit(ITEM_PAGE_LISTS)
+    ).all()
+    return [ListMention(list_id, title, username, name or username, n) for list_id, title, username, name, n in rows]

@@ -1,10 +1,11 @@
 """Lists, in Chromium: a person makes a list from an item's page ("Add to list"), adds two more
 items, reorders them and writes a note on the list's page, numbers it; someone else finds it on
-the profile's Lists tab in that order, with the note and without the owner's controls; once the
-owner makes it private, it is gone for them."""
+the profile's Lists tab (and on the items' pages) in that order, with the note and without the
+owner's controls; once the owner makes it private, it is gone for them."""
 
 from __future__ import annotations
 
+import re
 import uuid
 
 import pytest
@@ -95,12 +96,17 @@ def test_make_reorder_annotate_share_and_hide_a_list(new_page, app) -> None:
     expect(reader.get_by_test_id("list-item").first).to_contain_text("Start here: the bathhouse <i>scene</i> 🛁")
     expect(reader.get_by_role("button", name=f"Move {titles[0]} up")).to_have_count(0)
     expect(reader.get_by_role("button", name="Edit list")).to_have_count(0)
+    list_url = reader.url
+    # The item's page leads to the list too.
+    reader.goto(f"{_origin(reader)}/item/{ids[1]}")
+    expect(reader.get_by_role("heading", name="On people's lists")).to_be_visible()
+    expect(reader.get_by_role("link", name=list_title)).to_have_attribute("href", re.compile(r"/lists/\d+$"))
 
     owner.get_by_role("button", name="Edit list").click()
     owner.get_by_label("Who can see it").select_option("private")
     owner.get_by_role("button", name="Save list").click()
     expect(owner.get_by_text("Private", exact=True)).to_be_visible()
-    reader.reload()
+    reader.goto(list_url)
     expect(reader.get_by_role("heading", name="List not found")).to_be_visible()
     reader.goto(f"{_origin(reader)}/u/{owner_name}?section=lists")
     expect(reader.get_by_text("No lists yet.")).to_be_visible()

@@ -71,9 +71,15 @@ def test_lists_are_seen_by_the_entries_rule_blocks_included(session) -> None:
         "stranger": {"public"},
         "logged out": {"public"},
     }
+    totoro = make_item(session, "Totoro")
+    for item_list in made.values():
+        lists.add_item(session=session, user=ana, list_id=item_list.id, item_id=totoro.id)
     for who, viewer_id in seen.items():
         shown = {s.visibility for s in lists.lists_of(session=session, username="ana", viewer_id=viewer_id)}
         assert shown == expected[who], who
+        on_item = lists.lists_with_item(session=session, item_id=totoro.id, viewer_id=viewer_id)
+        assert {m.title for m in on_item} == {f"{v} list" for v in expected[who]}, who
+        assert all(m.owner_username == "ana" and m.item_count == 1 for m in on_item)
         for visibility, item_list in made.items():
             if visibility in expected[who]:
                 assert lists.list_page(session=session, list_id=item_list.id, viewer_id=viewer_id).title
@@ -84,9 +90,11 @@ def test_lists_are_seen_by_the_entries_rule_blocks_included(session) -> None:
     with pytest.raises(NotFound):
         lists.list_page(session=session, list_id=made["public"].id, viewer_id=stranger.id)
     assert lists.lists_of(session=session, username="ana", viewer_id=stranger.id) == []
+    assert lists.lists_with_item(session=session, item_id=totoro.id, viewer_id=stranger.id) == []
     accounts.deactivate_user(session=session, user_id=ana.id)
     with pytest.raises(NotFound):
         lists.list_page(session=session, list_id=made["public"].id, viewer_id=None)
+    assert lists.lists_with_item(session=session, item_id=totoro.id, viewer_id=None) == []
 
 
 def test_only_the_owner_changes_a_list(session) -> None:
