@@ -14,7 +14,7 @@ def new_list_form(*, on_submit, error: rx.Var, button: str, key: rx.Var | str = 
         rx.vstack(
             rx.el.label("New list title", html_for="list_title", font_weight="500", font_size="0.9rem"),
             rx.hstack(
-                rx.input(id="list_title", name="list_title", max_length=MAX_TITLE, width="100%"),
+                rx.input(id="list_title", name="list_title", max_length=MAX_TITLE, flex="1 1 12rem"),
                 rx.el.select(
                     *[rx.el.option(text, value=value) for value, text in VISIBILITY_OPTIONS],
                     name="list_visibility",
@@ -24,6 +24,7 @@ def new_list_form(*, on_submit, error: rx.Var, button: str, key: rx.Var | str = 
                 rx.button(button, type="submit"),
                 width="100%",
                 align="center",
+                wrap="wrap",
             ),
             form_error(error),
             spacing="1",

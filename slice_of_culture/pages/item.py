@@ -105,6 +105,7 @@ def _details() -> rx.Component:
                     ),
                     _add_to_list(it.item_id),
                     margin_top="0.5rem",
+                    wrap="wrap",
                 ),
                 spacing="2",
                 align="start",

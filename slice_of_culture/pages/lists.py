@@ -59,7 +59,7 @@ def _note(item: ListItemView) -> rx.Component:
                 id=note_id,
                 default_value=item.note,
                 max_length=MAX_NOTE,
-                placeholder="Why it is here (saved when you leave the field)",
+                placeholder="Why it is here (saved as you leave the field)",
                 on_blur=lambda value: ListState.save_note(item.item_id, value),
                 size="1",
                 width="100%",

@@ -241,6 +241,11 @@ class SettingsState(rx.State):
             await asyncio.to_thread(mail.send, message)
         except mail.MailNotSent:
             logger.exception("an email confirmation link was not sent")
+            # Nothing waits for a link that never went out.
+            with session_scope() as session:
+                user = session_state.current_user(session)
+                if user is not None:
+                    accounts.cancel_email_change(session=session, user=user)
             self.email_errors = {"form": "We could not send the mail just now. Try again in a few minutes."}
             return
         self._show_pending(pending)
