@@ -1,4 +1,4 @@
-"""The one reader of app data for the recommender: entries and likes become weighted interactions.
+"""The one reader of app data for the recommender: entries, lists and likes become weighted interactions.
 
 What counts, and why:
 
@@ -9,6 +9,9 @@ What counts, and why:
   ranks it, because nobody wants a recommendation for something they already logged.
 - A like of someone's entry is a weaker positive (`LIKE_WEIGHT`) for that entry's item;
   several signals for one (user, item) pair combine by max.
+- An item on one of the user's own lists is a positive (`LIST_WEIGHT`) unless the user's own
+  entry of it says how much they liked it (a list of "films I could not finish" must not
+  override a low rating); private lists never train, as private entries.
 - Private entries never train the model: they are skipped entirely, as are likes of them.
 - Only active users take part. Every item of the catalogue gets a vector (its content
   tokens carry it even when nobody has logged it yet).
@@ -20,7 +23,7 @@ from dataclasses import dataclass
 
 from sqlmodel import Session, select
 
-from slice_of_culture.models import Entry, Item, Like, User
+from slice_of_culture.models import Entry, Item, ItemList, ItemListEntry, Like, User
 from slice_of_culture.recs.data import Interactions, build_interactions
 from slice_of_culture.text import normalize_for_key
 
@@ -30,6 +33,8 @@ MIN_POSITIVE_RATING = 6
 UNRATED_WEIGHT = 0.7
 # Liking someone's postcard of an item says less than logging it yourself.
 LIKE_WEIGHT = 0.3
+# Putting an item on your own list: chosen, so nearly a high rating.
+LIST_WEIGHT = 0.8
 # Statuses that say the user has actually met the item (watched / read / listened, or started).
 POSITIVE_STATUSES = ("finished", "in_progress")
 
@@ -95,6 +100,15 @@ def read_app_interactions(session: Session) -> AppInteractions:
     for user_id, item_id, status, rating in entries:
         if user_id in users:
             add(user_id, item_id, entry_weight(status, rating))
+    rated = set(weights)
+    listed = session.exec(
+        select(ItemList.user_id, ItemListEntry.item_id)
+        .join(ItemList, ItemList.id == ItemListEntry.list_id)
+        .where(ItemList.visibility != "private")
+    )
+    for user_id, item_id in listed:
+        if user_id in users and (user_id, item_id) not in rated:
+            add(user_id, item_id, LIST_WEIGHT)
     likes = session.exec(
         select(Like.user_id, Entry.item_id).join(Entry, Entry.id == Like.entry_id).where(Entry.visibility != "private")
     )

@@ -26,7 +26,17 @@ import numpy as np
 from sqlalchemy import Row, bindparam, func
 from sqlmodel import Session, select
 
-from slice_of_culture.models import Entry, Follow, Item, RecsModelVersion, User, is_row_id, utcnow
+from slice_of_culture.models import (
+    Entry,
+    Follow,
+    Item,
+    ItemList,
+    ItemListEntry,
+    RecsModelVersion,
+    User,
+    is_row_id,
+    utcnow,
+)
 from slice_of_culture.models.entry import LOVED_RATING
 from slice_of_culture.recs.interactions import MIN_POSITIVE_RATING, POSITIVE_STATUSES, item_tokens
 from slice_of_culture.services.blocks import hidden_people
@@ -107,14 +117,15 @@ def current_version(session: Session) -> RecsModelVersion | None:
 class History:
     """What a person has met, from one query: positives (as the model learns them) and loves."""
 
-    positives: list[int]  # finished / in progress, not rated low, not private
+    positives: list[int]  # finished / in progress, not rated low, not private; or on a list, not logged
     loved: set[int]  # rated 4 stars or more, not private
-    met: set[int]  # everything logged in any way: never recommended back
+    met: set[int]  # everything logged in any way or on their lists: never recommended back
     newest_positive: object  # created_at of the newest positive entry (None without positives)
 
 
 def history(session: Session, user_id: int) -> History:
-    """The person's entries folded per item (one query)."""
+    """The person's entries folded per item, then their lists' items (as the training reader
+    counts them, `interactions.LIST_WEIGHT`): two queries."""
     rows = session.exec(
         select(Entry.item_id, Entry.status, Entry.rating, Entry.visibility, Entry.created_at).where(
             Entry.user_id == user_id
@@ -131,6 +142,17 @@ def history(session: Session, user_id: int) -> History:
             positives[item_id] = max(positives.get(item_id, created_at), created_at)
         if rating is not None and rating >= LOVED_RATING:
             loved.add(item_id)
+    listed = session.exec(
+        select(ItemListEntry.item_id, ItemList.visibility, ItemListEntry.added_at)
+        .join(ItemList, ItemList.id == ItemListEntry.list_id)
+        .where(ItemList.user_id == user_id)
+    ).all()
+    logged = set(met)
+    for item_id, visibility, added_at in listed:
+        # An entry of the item says how much they liked it; a private list speaks for nobody.
+        if item_id not in logged and visibility != "private":
+            positives[item_id] = max(positives.get(item_id, added_at), added_at)
+        met.add(item_id)
     return History(
         positives=list(positives), loved=loved, met=met, newest_positive=max(positives.values(), default=None)
     )

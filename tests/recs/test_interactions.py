@@ -8,7 +8,15 @@ import pytest
 from sqlmodel import Session
 
 from slice_of_culture.models import Like
-from slice_of_culture.recs.interactions import LIKE_WEIGHT, UNRATED_WEIGHT, item_tokens, read_app_interactions
+from slice_of_culture.recs import serve
+from slice_of_culture.recs.interactions import (
+    LIKE_WEIGHT,
+    LIST_WEIGHT,
+    UNRATED_WEIGHT,
+    item_tokens,
+    read_app_interactions,
+)
+from slice_of_culture.services import lists
 from tests.utils.factories import make_entry, make_item, make_user
 
 
@@ -76,6 +84,22 @@ def test_likes_are_a_weaker_positive_combined_by_max(session: Session) -> None:
     assert LIKE_WEIGHT < UNRATED_WEIGHT
 
 
+def test_items_on_your_lists_are_positives_unless_your_entry_says_otherwise(session: Session) -> None:
+    ann = make_user(session, "ann")
+    picked, hated, private = make_item(session), make_item(session), make_item(session)
+    make_entry(session, ann, hated, status="finished", rating=2)
+    shown = lists.create_list(session=session, user=ann, title="Films I could not finish")
+    hidden = lists.create_list(session=session, user=ann, title="Secret", visibility="private")
+    for item in (picked, hated):
+        lists.add_item(session=session, user=ann, list_id=shown.id, item_id=item.id)
+    lists.add_item(session=session, user=ann, list_id=hidden.id, item_id=private.id)
+    session.commit()
+    weights = _weights(session)
+    assert weights[(ann.id, picked.id)] == LIST_WEIGHT
+    assert weights[(ann.id, hated.id)] == 0.0  # met, not liked: her rating wins
+    assert (ann.id, private.id) not in weights
+
+
 def test_inactive_users_take_no_part(session: Session) -> None:
     ann, gone = make_user(session, "ann"), make_user(session, "gone")
     book = make_item(session)
@@ -109,3 +133,20 @@ def test_maps_features_and_settings_line_up_with_indices(session: Session) -> No
     assert app.item_features[k] == item_tokens("movie", ["Sci-Fi", "Drama"], "Andrei Tarkovsky")
     discoverable = dict(zip(app.user_db_ids, app.user_discoverable, strict=True))
     assert discoverable == {ann.id: True, hidden.id: False}
+
+
+def test_serving_folds_in_lists_as_training_reads_them_and_never_recommends_them_back(session: Session) -> None:
+    ann = make_user(session, "ann")
+    picked, hated, secret = make_item(session), make_item(session), make_item(session)
+    make_entry(session, ann, hated, status="finished", rating=2)
+    shown = lists.create_list(session=session, user=ann, title="Mixed")
+    hidden = lists.create_list(session=session, user=ann, title="Secret", visibility="private")
+    for list_id, item in ((shown.id, picked), (shown.id, hated), (hidden.id, secret)):
+        lists.add_item(session=session, user=ann, list_id=list_id, item_id=item.id)
+    # On a private list too: the public one still counts.
+    lists.add_item(session=session, user=ann, list_id=hidden.id, item_id=picked.id)
+    session.commit()
+    past = serve.history(session, ann.id)
+    assert set(past.positives) == {picked.id}
+    assert past.met == {picked.id, hated.id, secret.id}
+    assert {item for (_, item), w in _weights(session).items() if w > 0} == set(past.positives)
