@@ -98,6 +98,9 @@ def _row(item: ListItemView) -> rx.Component:
             width="100%",
         ),
         data_testid="list-item",
+        # Keyed by item: a moved row keeps its element, so the focus stays on the button pressed
+        # and a note being typed moves with its item.
+        key=item.item_id.to_string(),
         style={"padding": "0.75rem 0", "border_bottom": "1px solid var(--gray-a4)"},
     )
 
@@ -225,7 +228,6 @@ def _list() -> rx.Component:
             ),
             rx.el.ol(
                 rx.foreach(ListState.rows, _row),
-                key=ListState.form_key.to_string(),
                 style={"list_style": "none", "padding": "0", "margin": "0", "width": "100%"},
             ),
         ),

@@ -29,7 +29,7 @@ class ListState(rx.State):
     # The details form (owner only): open or not, and its messages per field.
     editing: bool = False
     errors: dict[str, str] = {}
-    # Bumped after each change so uncontrolled fields (notes, the details form) show the new values.
+    # Bumped after each change so the details form's uncontrolled fields show the new values.
     form_key: int = 0
 
     def _list_id(self) -> int:

@@ -72,6 +72,8 @@ def test_make_reorder_annotate_share_and_hide_a_list(new_page, app) -> None:
     owner.get_by_role("button", name=f"Move {titles[2]} up").click()
     expect(owner.get_by_test_id("list-item").first).to_contain_text(titles[0])
     expect(owner.get_by_test_id("list-item").nth(1)).to_contain_text(titles[2])
+    # The row moved with its element: the button pressed keeps the focus (keyboard users go on).
+    expect(owner.get_by_role("button", name=f"Move {titles[2]} up")).to_be_focused()
     owner.get_by_role("button", name=f"Move {titles[2]} up").click()
     expect(owner.get_by_test_id("list-item").first).to_contain_text(titles[2])
     assert _titles(owner) == [titles[2], titles[0], titles[1]]
