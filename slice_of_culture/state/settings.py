@@ -210,7 +210,9 @@ class SettingsState(rx.State):
 
     def _show_pending(self, pending: accounts.PendingEmail | None) -> None:
         self.pending_email = pending.email if pending else ""
-        self.pending_until = f"{pending.expires_at:%-d %b %Y, %H:%M} UTC" if pending else ""
+        until = pending.expires_at if pending else None
+        # The day without a leading zero, portably ("%-d" is glibc's).
+        self.pending_until = f"{until.day} {until:%b %Y, %H:%M} UTC" if until else ""
 
     @rx.event
     async def change_email(self, form_data: dict):
