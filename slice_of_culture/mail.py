@@ -7,6 +7,8 @@ message is about (services write the words).
 
 from __future__ import annotations
 
+import asyncio
+import logging
 import smtplib
 import ssl
 import uuid
@@ -18,6 +20,11 @@ from urllib.parse import unquote, urlsplit
 
 from slice_of_culture.config import get_settings
 from slice_of_culture.models import utcnow
+
+log = logging.getLogger(__name__)
+
+# What a person is told when a mail they asked for could not go (the API answers 503 with it).
+NOT_SENT = "We could not send the mail just now. Try again in a few minutes."
 
 
 @dataclass(frozen=True)
@@ -89,3 +96,14 @@ def send(mail: Mail) -> None:
         _over_smtp(msg, settings.smtp_url)
     else:
         _to_outbox(msg, settings.outbox_path)
+
+
+async def send_async(mail: Mail, *, what: str) -> bool:
+    """`send` in a worker thread (SMTP may take seconds; the event loop serves everyone else
+    meanwhile). False, with the failure logged as "`what` was not sent", when it did not go."""
+    try:
+        await asyncio.to_thread(send, mail)
+    except MailNotSent:
+        log.exception("%s was not sent", what)
+        return False
+    return True

@@ -12,6 +12,8 @@ FORGOT_PASSWORD = "/forgot-password"
 RESET_PASSWORD = "/reset-password"
 # The link mailed to a new email address: opening it (and confirming) makes the change.
 CONFIRM_EMAIL = "/confirm-email"
+# The link mailed at sign-up: opening it (and confirming) proves the account's email.
+VERIFY_EMAIL = "/verify-email"
 # Right after sign-up: choose kinds and a few favourites.
 WELCOME = "/welcome"
 SETTINGS = "/settings"
@@ -41,6 +43,10 @@ def unsubscribe(token: str) -> str:
 
 def confirm_email(token: str) -> str:
     return f"{CONFIRM_EMAIL}?token={quote(token, safe='')}"
+
+
+def verify_email(token: str) -> str:
+    return f"{VERIFY_EMAIL}?token={quote(token, safe='')}"
 
 
 def profile(username: str, entry_id: int | None = None) -> str:

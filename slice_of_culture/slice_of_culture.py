@@ -19,6 +19,7 @@ from slice_of_culture.pages.auth import (
     reset_password_page,
     signup_page,
     unsubscribe_page,
+    verify_email_page,
 )
 from slice_of_culture.pages.for_you import for_you_page
 from slice_of_culture.pages.forum_room import forum_room_page
@@ -43,6 +44,7 @@ from slice_of_culture.state.auth import (
     ResetPasswordState,
     SignupState,
     UnsubscribeState,
+    VerifyEmailState,
 )
 from slice_of_culture.state.base import SessionState
 from slice_of_culture.state.for_you import ForYouState
@@ -96,6 +98,12 @@ app.add_page(
     route=routes.CONFIRM_EMAIL,
     title="Confirm your new email · Slice of Culture",
     on_load=[SessionState.sync_user, ConfirmEmailState.load],
+)
+app.add_page(
+    verify_email_page,
+    route=routes.VERIFY_EMAIL,
+    title="Confirm your email · Slice of Culture",
+    on_load=[SessionState.sync_user, VerifyEmailState.load],
 )
 app.add_page(
     unsubscribe_page,

@@ -10,11 +10,15 @@ from __future__ import annotations
 import os
 import shutil
 from collections.abc import Iterator
+from dataclasses import replace
+from pathlib import Path
 
 import pytest
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
+from slice_of_culture import mail
+from slice_of_culture.config import get_settings
 from slice_of_culture.db import make_engine
 from tests.utils.db import create_pg_database, drop_pg_database, migrate, pg_available, pg_url, sqlite_url
 
@@ -69,6 +73,15 @@ def session(engine: Engine) -> Iterator[Session]:
     """A session on the fresh database; tests commit when they mean to."""
     with Session(engine, expire_on_commit=False) as s:
         yield s
+
+
+@pytest.fixture
+def outbox(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
+    """Mail goes into a fresh outbox folder (as without SMTP_URL); the folder (read it with
+    tests.utils.mailbox.sent_mails)."""
+    settings = replace(get_settings(), data_dir=tmp_path, smtp_url="")
+    monkeypatch.setattr(mail, "get_settings", lambda: settings)
+    return settings.outbox_path
 
 
 def pytest_terminal_summary(terminalreporter, exitstatus, config) -> None:  # noqa: ANN001, ARG001

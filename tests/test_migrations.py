@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import timedelta
 
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import PrimaryKeyConstraint, UniqueConstraint, inspect, text
-from sqlmodel import SQLModel
+from sqlalchemy import MetaData, PrimaryKeyConstraint, Table, UniqueConstraint, insert, inspect, text
+from sqlmodel import Session, SQLModel, select
 
 import slice_of_culture.models  # noqa: F401
 from alembic import command
 from slice_of_culture.db import make_engine
+from slice_of_culture.models import EmailChange, User, utcnow
 from slice_of_culture.search_schema import include_name, include_object, is_search_object
 from tests.conftest import IN_CI
 from tests.utils.db import alembic_config, create_pg_database, drop_pg_database, pg_available, pg_url, sqlite_url
@@ -78,3 +80,52 @@ def test_every_foreign_key_leads_an_index() -> None:
             if key.parent.name not in leading:
                 missing.append(f"{table.name}.{key.parent.name}")
     assert missing == []
+
+
+def test_an_address_confirmed_by_an_email_change_counts_as_confirmed(empty_db_url: str) -> None:
+    cfg = alembic_config(empty_db_url)
+    command.upgrade(cfg, "b782b21f0091")
+    now = utcnow()
+    engine = make_engine(empty_db_url)
+    try:
+        with engine.begin() as conn:
+            meta = MetaData()
+            user, change = (Table(name, meta, autoload_with=conn) for name in ("user", "email_change"))
+            # moved: asked twice for its address (the first request spent by the second), then
+            # confirmed; wandered: its confirmed change was to an address it left since (its
+            # current one came from sign-up); never: no change at all.
+            for n, (name, email) in enumerate(
+                [("moved", "moved@new.example"), ("wandered", "wandered@example.com"), ("never", "never@example.com")],
+                start=1,
+            ):
+                account = {"id": n, "username": name, "email": email, "password_hash": "x", "display_name": name}
+                account |= {"bio": "", "avatar_url": "", "default_visibility": "public", "discoverable": True}
+                conn.execute(insert(user).values(**account, is_admin=False, is_active=True, created_at=now))
+            for n, (user_id, new_email, used) in enumerate(
+                [
+                    (1, "moved@new.example", now - timedelta(days=3)),
+                    (1, "moved@new.example", now - timedelta(days=2)),
+                    (1, "typo@new.example", now - timedelta(days=5)),
+                    (2, "elsewhere@example.com", now - timedelta(days=1)),
+                    (3, "never@example.com", None),
+                ],
+                start=1,
+            ):
+                conn.execute(
+                    insert(change).values(
+                        token_hash=f"{n:064d}",
+                        user_id=user_id,
+                        new_email=new_email,
+                        created_at=now - timedelta(days=6),
+                        expires_at=now,
+                        used_at=used,
+                    )
+                )
+        command.upgrade(cfg, "head")
+        with Session(engine) as session:
+            confirmed = {u.username: u.email_confirmed_at for u in session.exec(select(User))}
+            used = session.exec(select(EmailChange.used_at).where(EmailChange.id == 2)).one()
+    finally:
+        engine.dispose()
+    assert confirmed == {"moved": used, "wandered": None, "never": None}
+    command.downgrade(cfg, "b782b21f0091")

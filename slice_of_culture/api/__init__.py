@@ -19,7 +19,8 @@ Times are ISO 8601 strings; text comes back exactly as stored (HTML is text).
 
     POST   /tokens                       log in: {"username", "password"} -> 201 {"token", "expires_at", "user"}
     DELETE /tokens/current               [auth] log out this token -> 204
-    GET    /me                           [auth] the signed-in person, with their unread notification count
+    GET    /me                           [auth] the signed-in person, with their unread notification count and
+                                         whether their email is confirmed ("email_confirmed")
     PATCH  /me                           [auth] edit your profile: any of {"display_name", "bio", "avatar_url",
                                          "default_visibility", "discoverable" (true/false), "preferred_kinds"
                                          (["movie", "book", "music"]), "email_digest" (true/false)} -> /me;
@@ -30,8 +31,14 @@ Times are ISO 8601 strings; text comes back exactly as stored (HTML is text).
     PUT    /me/email                     [auth] {"email", "password"} change your email -> 202 {"message",
                                          "pending_email", "expires_at"}: a link goes to the new address
     DELETE /me/email/pending             [auth] forget the pending new email (its link stops working) -> 204
+    POST   /me/email/confirmation        [auth] mail the link that confirms your email again -> 202 {"message",
+                                         "email"}; 429 (Retry-After) within two minutes of the last, 400 when
+                                         it is confirmed already ("email_confirmed" in GET /me)
     POST   /email-changes/confirm        {"token" from the link} -> {"username", "email"}: the email changes
                                          now and the old address is told
+    POST   /email-confirmations/confirm  {"token" from the link mailed at sign-up} -> {"username", "email"}: the
+                                         address is confirmed (again: no change); 400 for a link that is not
+                                         valid (forged, another address) or expired (7 days)
     POST   /unsubscribe?token=           turn the notification digest off (the digest's one-click
                                          List-Unsubscribe link; no login) -> 204
     POST   /password-resets              forgot your password: {"who": username or email} -> 202 {"message"}, the

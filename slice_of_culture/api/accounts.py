@@ -25,6 +25,8 @@ class Me:
     username: str
     display_name: str
     email: str
+    # Whether the address is proven (the link mailed at sign-up); digests go only to confirmed ones.
+    email_confirmed: bool
     # A new email waiting for the link mailed to it (PUT /me/email), or None.
     pending_email: str | None
     bio: str
@@ -47,6 +49,7 @@ def me_view(session: Session, user: User) -> Me:
         username=user.username,
         display_name=name,
         email=user.email,
+        email_confirmed=user.email_confirmed_at is not None,
         pending_email=pending.email if (pending := accounts.pending_email(session=session, user=user)) else None,
         bio=user.bio,
         avatar_url=user.avatar_url,
@@ -206,6 +209,22 @@ def confirm_email_change(call: Call) -> dict:
     return {"username": user.username, "email": user.email}
 
 
+@endpoint(auth="required", status=202)
+def resend_confirmation(call: Call) -> dict:
+    """Mail the link that confirms your email again (at most one per two minutes: 429)."""
+    message = accounts.resend_confirmation(session=call.session, user=call.require_user())
+    call.mails.append(message)
+    return {"message": f"We sent a new link to {message.to}.", "email": message.to}
+
+
+@endpoint(auth="none", body=True)
+def confirm_email(call: Call) -> dict:
+    """Confirm the account's email with the token from the link mailed at sign-up (no login needed)."""
+    fields = read_fields(call.body, {"token": "text"}, required=("token",))
+    user = accounts.confirm_email(session=call.session, token=fields["token"])
+    return {"username": user.username, "email": user.email}
+
+
 @endpoint(auth="none")
 def unsubscribe(call: Call) -> None:
     """Turn the notification digest off: the one-click link of the digest's List-Unsubscribe
@@ -222,7 +241,9 @@ routes = [
     Route("/me/avatar", remove_avatar, methods=["DELETE"]),
     Route("/me/email", change_email, methods=["PUT"]),
     Route("/me/email/pending", cancel_email_change, methods=["DELETE"]),
+    Route("/me/email/confirmation", resend_confirmation, methods=["POST"]),
     Route("/email-changes/confirm", confirm_email_change, methods=["POST"]),
+    Route("/email-confirmations/confirm", confirm_email, methods=["POST"]),
     Route("/password-resets", request_password_reset, methods=["POST"]),
     Route("/unsubscribe", unsubscribe, methods=["POST"]),
     Route("/password-resets/confirm", reset_password, methods=["POST"]),

@@ -309,7 +309,7 @@ def _run(
                 log.exception("API %s %s: work after the commit failed", request.method, request.url.path)
     except mail.MailNotSent:
         log.exception("API %s %s: mail not sent", request.method, request.url.path)
-        return error_response(503, "We could not send the mail just now. Try again in a few minutes.")
+        return error_response(503, mail.NOT_SENT)
     except ApiError as exc:
         return error_response(exc.status, exc.message, exc.fields, exc.headers)
     except RateLimited as exc:

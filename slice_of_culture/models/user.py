@@ -39,6 +39,11 @@ class User(SQLModel, table=True):
     # `digest_sent_at`: when the last one went, so the next tells only what came after it.
     email_digest: bool = Field(default=True, sa_column_kwargs={"server_default": sa_true()})
     digest_sent_at: datetime | None = None
+    # When the person proved the address is theirs (the link mailed at sign-up, an email change's
+    # link, a password reset): digests go only to confirmed addresses (services/accounts.py).
+    # `confirmation_sent_at`: when the last sign-up link went, so it is not resent too often.
+    email_confirmed_at: datetime | None = None
+    confirmation_sent_at: datetime | None = None
     is_admin: bool = Field(default=False)
     is_active: bool = Field(default=True)
     created_at: datetime = Field(default_factory=utcnow)

@@ -1,5 +1,5 @@
-"""Sign-up and log-in pages, the two steps of "forgot your password?", and the page that
-confirms a new email, and the one that stops the notification digest."""
+"""Sign-up and log-in pages, the two steps of "forgot your password?", the pages that confirm
+the sign-up email and a new email, and the one that stops the notification digest."""
 
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ from slice_of_culture.state.auth import (
     ResetPasswordState,
     SignupState,
     UnsubscribeState,
+    VerifyEmailState,
 )
 
 
@@ -220,6 +221,24 @@ def confirm_email_page() -> rx.Component:
             "? Password reset links will go there.",
         ),
         button=rx.button("Confirm email", size="3", on_click=ConfirmEmailState.confirm),
+    )
+
+
+def verify_email_page() -> rx.Component:
+    return _mailed_link_page(
+        "Confirm your email",
+        error=VerifyEmailState.error,
+        done=VerifyEmailState.confirmed,
+        done_text=rx.text("Done: ", rx.text.strong(VerifyEmailState.email), " is confirmed. Thank you!"),
+        works=VerifyEmailState.username != "",
+        ask=rx.text(
+            "Confirm ",
+            rx.text.strong(VerifyEmailState.email),
+            " for @",
+            VerifyEmailState.username,
+            "? Then we may send it the notification digest you choose in Settings.",
+        ),
+        button=rx.button("Confirm my email", size="3", on_click=VerifyEmailState.confirm),
     )
 
 

@@ -226,6 +226,61 @@ def _account_section(heading: str, heading_id: str, *children: rx.Component, **f
     )
 
 
+def _outcome(message: rx.Var, *, failed: bool = False) -> rx.Component:
+    """What an action did (green, a status) or why it did not (red, an alert); nothing for ""."""
+    return rx.cond(
+        message != "",
+        rx.text(message, color_scheme="red" if failed else "green", role="alert" if failed else "status"),
+    )
+
+
+def _email_notice(
+    text: rx.Component, button: str, on_click: rx.EventHandler, color_scheme: str, *below: rx.Component
+) -> rx.Component:
+    """A callout about the address: what is going on, one small button, then what it did."""
+    return rx.callout(
+        rx.vstack(
+            rx.hstack(
+                text,
+                rx.button(button, type="button", variant="soft", size="1", on_click=on_click),
+                align="center",
+                wrap="wrap",
+                spacing="3",
+            ),
+            *below,
+            spacing="2",
+            width="100%",
+        ),
+        icon="mail",
+        color_scheme=color_scheme,
+        width="100%",
+    )
+
+
+def _email_confirmation() -> rx.Component:
+    """Whether the address is proven; if not, a button that mails the link again."""
+    return rx.cond(
+        SettingsState.email_confirmed,
+        rx.hstack(
+            rx.icon("circle_check", size=16, color="var(--green-11)"),
+            rx.text("Confirmed: it is yours.", size="2", color_scheme="green"),
+            align="center",
+            spacing="2",
+        ),
+        _email_notice(
+            rx.text(
+                rx.text.strong("Not confirmed yet."),
+                " Open the link we mailed you when you signed up; until then no digest goes there.",
+            ),
+            "Send the link again",
+            SettingsState.resend_confirmation,
+            "amber",
+            _outcome(SettingsState.confirmation_error, failed=True),
+            _outcome(SettingsState.confirmation_notice),
+        ),
+    )
+
+
 def _email_form() -> rx.Component:
     errors = SettingsState.email_errors
     return _account_section(
@@ -238,31 +293,20 @@ def _email_form() -> rx.Component:
             " it; then the old address is told.",
             size="2",
         ),
+        _email_confirmation(),
         rx.cond(
             SettingsState.pending_email != "",
-            rx.callout(
-                rx.hstack(
-                    rx.text(
-                        "Waiting for you to open the link we sent to ",
-                        rx.text.strong(SettingsState.pending_email),
-                        " (it works until ",
-                        SettingsState.pending_until,
-                        ").",
-                    ),
-                    rx.button(
-                        "Cancel the change",
-                        type="button",
-                        variant="soft",
-                        size="1",
-                        on_click=SettingsState.cancel_email_change,
-                    ),
-                    align="center",
-                    wrap="wrap",
-                    spacing="3",
+            _email_notice(
+                rx.text(
+                    "Waiting for you to open the link we sent to ",
+                    rx.text.strong(SettingsState.pending_email),
+                    " (it works until ",
+                    SettingsState.pending_until,
+                    ").",
                 ),
-                icon="mail",
-                color_scheme="blue",
-                width="100%",
+                "Cancel the change",
+                SettingsState.cancel_email_change,
+                "blue",
             ),
         ),
         form_error(errors.get("form", "")),
@@ -281,10 +325,7 @@ def _email_form() -> rx.Component:
             error=errors.get("email_password", ""),
         ),
         rx.button("Change email", type="submit", size="3"),
-        rx.cond(
-            SettingsState.email_notice != "",
-            rx.text(SettingsState.email_notice, color_scheme="green", role="status"),
-        ),
+        _outcome(SettingsState.email_notice),
         on_submit=SettingsState.change_email,
         no_validate=True,
         # A new key after a change empties the fields.
@@ -314,10 +355,7 @@ def _password_form() -> rx.Component:
             hint="At least 8 characters. Your other devices are logged out.",
         ),
         rx.button("Change password", type="submit", size="3"),
-        rx.cond(
-            SettingsState.password_notice != "",
-            rx.text(SettingsState.password_notice, color_scheme="green", role="status"),
-        ),
+        _outcome(SettingsState.password_notice),
         on_submit=SettingsState.change_password,
         # A new key after a change empties the fields.
         key=SettingsState.password_form_key.to_string(),

@@ -1,10 +1,12 @@
 """Accounts: sign-up with validation, argon2 passwords, server-side sessions, login rate limits,
-"forgot your password?" links and new emails confirmed by a link."""
+"forgot your password?" links, the sign-up address confirmed by a signed link, and new emails
+confirmed by a link."""
 
 from __future__ import annotations
 
 import hashlib
 import hmac
+import math
 import re
 import secrets
 from dataclasses import dataclass
@@ -25,10 +27,11 @@ from slice_of_culture.models import (
     LoginFailure,
     PasswordReset,
     User,
+    is_row_id,
     utcnow,
 )
 from slice_of_culture.services import onboarding
-from slice_of_culture.services.errors import PermissionDenied, ValidationError
+from slice_of_culture.services.errors import PermissionDenied, RateLimited, ValidationError
 from slice_of_culture.text import clean_text
 
 USERNAME_RE = re.compile(r"^[a-z0-9_]{3,30}$")
@@ -61,9 +64,12 @@ def normalize_username(username: str) -> str:
     return (username or "").strip().lstrip("@").lower()
 
 
-def _token_hash(token: str) -> str:
-    # Keyed hash: a leaked table is useless without the secret, and lookups stay exact.
-    return hmac.new(get_settings().secret_key.encode(), token.encode(), hashlib.sha256).hexdigest()
+def keyed_hash(text: str) -> str:
+    """HMAC-SHA256 of `text` under the app's secret key, in hex: what we store of a link's or a
+    login's random token (a leaked table is useless without the secret, and lookups stay exact),
+    and the signature of links that carry their own data (digests' unsubscribe, sign-up's email
+    confirmation)."""
+    return hmac.new(get_settings().secret_key.encode(), text.encode(), hashlib.sha256).hexdigest()
 
 
 def _open_link(session: Session, table: type[PasswordReset | EmailChange], token: object):  # noqa: ANN202
@@ -71,7 +77,7 @@ def _open_link(session: Session, table: type[PasswordReset | EmailChange], token
     belongs to, with its active account, or None."""
     if not isinstance(token, str) or not token or len(token) > 200:
         return None
-    row = session.exec(select(table).where(table.token_hash == _token_hash(token))).first()
+    row = session.exec(select(table).where(table.token_hash == keyed_hash(token))).first()
     if row is None or row.used_at is not None or row.expires_at <= utcnow():
         return None
     user = session.get(User, row.user_id)
@@ -155,7 +161,7 @@ def create_session(*, session: Session, user: User) -> str:
     now = utcnow()
     session.add(
         AuthSession(
-            token_hash=_token_hash(token),
+            token_hash=keyed_hash(token),
             user_id=user.id,
             created_at=now,
             last_seen_at=now,
@@ -221,7 +227,7 @@ def user_for_token(*, session: Session, token: str | None) -> User | None:
     """The active user this session token belongs to, or None (unknown, expired, logged out)."""
     if not token or not isinstance(token, str) or len(token) > 200:
         return None
-    auth = session.exec(select(AuthSession).where(AuthSession.token_hash == _token_hash(token))).first()
+    auth = session.exec(select(AuthSession).where(AuthSession.token_hash == keyed_hash(token))).first()
     now = utcnow()
     if auth is None or auth.expires_at <= now:
         return None
@@ -240,7 +246,7 @@ def logout(*, session: Session, token: str | None) -> None:
     """End the login this token belongs to (no-op for unknown tokens)."""
     if not token or not isinstance(token, str):
         return
-    auth = session.exec(select(AuthSession).where(AuthSession.token_hash == _token_hash(token))).first()
+    auth = session.exec(select(AuthSession).where(AuthSession.token_hash == keyed_hash(token))).first()
     if auth is not None:
         session.delete(auth)
 
@@ -264,7 +270,7 @@ def change_password(*, session: Session, user: User, current: str, new: str, kee
         raise ValidationError({"new_password": problem})
     user.password_hash = hash_password(new)
     session.add(user)
-    keep = _token_hash(keep_token) if isinstance(keep_token, str) and keep_token else None
+    keep = keyed_hash(keep_token) if isinstance(keep_token, str) and keep_token else None
     ended = 0
     for auth in session.exec(select(AuthSession).where(AuthSession.user_id == user.id)):
         if auth.token_hash != keep:
@@ -319,7 +325,7 @@ def request_email_change(*, session: Session, user: User, password: object, emai
     token = secrets.token_urlsafe(32)
     session.add(
         EmailChange(
-            token_hash=_token_hash(token),
+            token_hash=keyed_hash(token),
             user_id=user.id,
             new_email=new,
             created_at=now,
@@ -370,11 +376,11 @@ def cancel_email_change(*, session: Session, user: User) -> bool:
 
 def confirm_email_change(*, session: Session, token: object) -> tuple[User, Mail]:
     """Make the pending email the account's, through the link mailed to it (no login needed:
-    the link proves the address, the password was checked when it was asked for). Returns the
-    account and the notice for the *old* address, which the caller sends after the commit: if
-    someone else made the change, the owner hears of it where they still can. Raises
-    ValidationError at "token" for a link that is gone, or for an address another account took
-    in the meantime; changes nothing then.
+    the link proves the address, which counts as confirmed; the password was checked when the
+    change was asked for). Returns the account and the notice for the *old* address, which the
+    caller sends after the commit: if someone else made the change, the owner hears of it where
+    they still can. Raises ValidationError at "token" for a link that is gone, or for an address
+    another account took in the meantime; changes nothing then.
     """
     found = _open_link(session, EmailChange, token)
     if found is None:
@@ -382,9 +388,12 @@ def confirm_email_change(*, session: Session, token: object) -> tuple[User, Mail
     change, user = found
     if session.exec(select(User.id).where(User.email == change.new_email, User.id != user.id)).first():
         raise ValidationError({"token": "Another account uses that email now. Choose another in Settings."})
+    now = utcnow()
     old, user.email = user.email, change.new_email
+    # The link proved the new address.
+    user.email_confirmed_at = now
     session.add(user)
-    _spend_email_links(session, user.id, utcnow())
+    _spend_email_links(session, user.id, now)
     session.flush()
     body = (
         f"Hi {user.display_name or user.username},\n\n"
@@ -393,6 +402,104 @@ def confirm_email_change(*, session: Session, token: object) -> tuple[User, Mail
         f"at {get_settings().site_url}{routes.SETTINGS} and change it, and your email back, right away.\n"
     )
     return user, Mail(to=old, subject="Your Slice of Culture email was changed", body=body)
+
+
+# The link mailed at sign-up proves the address is the account's. It needs no table: it carries
+# the account id and its expiry, signed (keyed_hash) together with the address it went to, so
+# nobody can make one for another account or a later day, and it dies when the email changes.
+EMAIL_CONFIRMATION_TTL = timedelta(days=7)
+# "Send the link again" at most this often (each mails an address that may be a stranger's).
+CONFIRMATION_RESEND_GAP = timedelta(minutes=2)
+CONFIRMATION_LINK_BAD = (
+    "This link is not valid: it is not one we sent, or the account's email has changed since."
+    " Log in and send a new one from Settings."
+)
+CONFIRMATION_LINK_EXPIRED = (
+    f"This link has expired (links work for {EMAIL_CONFIRMATION_TTL.days} days)."
+    " Log in and send a new one from Settings."
+)
+# "<account id>.<expiry, Unix seconds>.<signature>", ASCII digits and hex only.
+_CONFIRMATION_TOKEN = re.compile(r"([0-9]{1,18})\.([0-9]{1,12})\.([0-9a-f]{32})")
+
+
+def _confirmation_signature(user_id: int, email: str, expires: int) -> str:
+    return keyed_hash(f"email-confirmation:{user_id}:{expires}:{email}")[:32]
+
+
+def email_confirmation_mail(*, session: Session, user: User, now: datetime | None = None) -> Mail:
+    """The mail with the link that confirms the account's email (sent at sign-up, and by
+    `resend_confirmation`); records when, for the resend limit. The caller sends it after the
+    commit."""
+    now = now or utcnow()
+    expires = int((now + EMAIL_CONFIRMATION_TTL).timestamp())
+    token = f"{user.id}.{expires}.{_confirmation_signature(user.id, user.email, expires)}"
+    user.confirmation_sent_at = now
+    session.add(user)
+    session.flush()
+    link = f"{get_settings().site_url}{routes.verify_email(token)}"
+    body = (
+        f"Hi {user.display_name or user.username},\n\n"
+        f"Welcome to Slice of Culture! To confirm that this address is the email of @{user.username},\n"
+        f"open this link within {EMAIL_CONFIRMATION_TTL.days} days:\n\n{link}\n\n"
+        "Until then it gets no digest of what happens on the site.\n"
+        "If you did not sign up, ignore this mail: nothing more will come.\n"
+    )
+    return Mail(to=user.email, subject="Confirm your Slice of Culture email", body=body)
+
+
+def resend_confirmation(*, session: Session, user: User) -> Mail:
+    """A new confirmation link for the account's email ("Send the link again" in Settings), at
+    most one per CONFIRMATION_RESEND_GAP. Raises ValidationError at "email" when the address is
+    already confirmed, RateLimited when a link went out too recently; changes nothing then."""
+    if user.email_confirmed_at is not None:
+        raise ValidationError({"email": "Your email is already confirmed."})
+    now = utcnow()
+    if user.confirmation_sent_at is not None:
+        wait = (user.confirmation_sent_at + CONFIRMATION_RESEND_GAP - now).total_seconds()
+        if wait > 0:
+            raise RateLimited(field="email", doing="asking for links", retry_after=math.ceil(wait))
+    return email_confirmation_mail(session=session, user=user, now=now)
+
+
+def _confirmation_account(session: Session, token: object) -> User:
+    """The active account whose current email this sign-up link confirms; ValidationError at
+    "token" otherwise."""
+    found = _CONFIRMATION_TOKEN.fullmatch(token) if isinstance(token, str) and len(token) <= 100 else None
+    user = session.get(User, int(found[1])) if found and is_row_id(int(found[1])) else None
+    if found is None or user is None or not user.is_active:
+        raise ValidationError({"token": CONFIRMATION_LINK_BAD})
+    user_id, expires, signature = int(found[1]), int(found[2]), found[3]
+    if not hmac.compare_digest(signature, _confirmation_signature(user_id, user.email, expires)):
+        raise ValidationError({"token": CONFIRMATION_LINK_BAD})
+    if expires <= utcnow().timestamp():
+        raise ValidationError({"token": CONFIRMATION_LINK_EXPIRED})
+    return user
+
+
+def account_for_confirmation(*, session: Session, token: object) -> tuple[str, str]:
+    """(username, email) this sign-up link confirms: the page shows whose address before anyone
+    presses the button (a mail scanner opening the link confirms nothing). Raises
+    ValidationError at "token", as `confirm_email` does, for a link that does not work."""
+    user = _confirmation_account(session, token)
+    return user.username, user.email
+
+
+def confirm_email(*, session: Session, token: object) -> User:
+    """Mark the account's email confirmed through the link mailed to it (no login needed: the
+    link proves the address). Doing it twice is harmless. Raises ValidationError at "token" for a
+    link that is malformed, forged, another account's, for an address the account no longer has
+    (CONFIRMATION_LINK_BAD) or expired (CONFIRMATION_LINK_EXPIRED); changes nothing then."""
+    user = _confirmation_account(session, token)
+    _mark_confirmed(user, utcnow())
+    session.add(user)
+    session.flush()
+    return user
+
+
+def _mark_confirmed(user: User, now: datetime) -> None:
+    """The account's current address is proven (kept from the first proof)."""
+    if user.email_confirmed_at is None:
+        user.email_confirmed_at = now
 
 
 def _check_current_password(session: Session, user: User, password: object, field: str) -> None:
@@ -532,7 +639,7 @@ def request_password_reset(*, session: Session, who: str, client: str = "unknown
     now = utcnow()
     expires = now + RESET_LINK_TTL
     session.add(
-        PasswordReset(token_hash=_token_hash(token), user_id=user.id, client=client, created_at=now, expires_at=expires)
+        PasswordReset(token_hash=keyed_hash(token), user_id=user.id, client=client, created_at=now, expires_at=expires)
     )
     session.flush()
     link = f"{get_settings().site_url}{routes.reset_password(token)}"
@@ -551,9 +658,10 @@ def reset_link_works(*, session: Session, token: object) -> bool:
 
 
 def reset_password(*, session: Session, token: object, password: object) -> User:
-    """Set a new password through a reset link. The link is then used up (with every other link
-    of the account, and a pending email change's), every login of the account ends, and its
-    failed logins are forgotten, so a person locked out by guessing can log in at once. Raises
+    """Set a new password through a reset link, which also proves the account's email. The link
+    is then used up (with every other link of the account, and a pending email change's), every
+    login of the account ends, and its failed logins are forgotten, so a person locked out by
+    guessing can log in at once. Raises
     ValidationError at "token" for a link that is gone and at "password" for a password the
     rules refuse; changes nothing then.
     """
@@ -567,6 +675,8 @@ def reset_password(*, session: Session, token: object, password: object) -> User
     reset, user = found
     now = utcnow()
     user.password_hash = hash_password(password)
+    # The link came to the account's address: that proves it too.
+    _mark_confirmed(user, now)
     session.add(user)
     session.exec(
         update(PasswordReset)

@@ -345,6 +345,7 @@ class _Seeder:
         # argon2 is deliberately slow: hash the shared demo password once for everyone.
         password_hash = hash_password(DEMO_PASSWORD)
         for person in self.people:
+            joined = self._ago(min_days=HISTORY_DAYS + 5, max_days=HISTORY_DAYS + 60)
             self.users.append(
                 User(
                     username=person.username,
@@ -353,7 +354,9 @@ class _Seeder:
                     display_name=person.display_name,
                     bio=person.bio,
                     is_admin=person.is_admin,
-                    created_at=self._ago(min_days=HISTORY_DAYS + 5, max_days=HISTORY_DAYS + 60),
+                    created_at=joined,
+                    # The demo people confirmed their addresses when they joined.
+                    email_confirmed_at=joined,
                 )
             )
         self.session.add_all(self.users)

@@ -2,9 +2,10 @@
 have not seen ("Ana, Bo and 3 others liked your postcard about Dune"), so that people who are
 not on the site every day hear of replies, mentions and new followers.
 
-Who gets one: active accounts with the digest on (Settings; on by default) that have unread
-notifications created after the last time they were here (their newest login's last use),
-after their last digest and within the last week. Nothing new, no mail. A run sends each due
+Who gets one: active accounts with the digest on (Settings; on by default) and a confirmed email
+(the link mailed at sign-up: nobody gets daily mail for an account a stranger opened with their
+address) that have unread notifications created after the last time they were here (their
+newest login's last use), after their last digest and within the last week. Nothing new, no mail. A run sends each due
 person one mail and then records when (`User.digest_sent_at`); a mail the server refuses is
 not recorded, so the next run tries again; someone who got one within DIGEST_GAP gets none.
 
@@ -19,9 +20,9 @@ the account id, so it needs no table and cannot be guessed for someone else.
 
 from __future__ import annotations
 
-import hashlib
 import hmac
 import logging
+import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -36,7 +37,7 @@ from slice_of_culture.db import get_engine, session_scope
 from slice_of_culture.locks import job_lock
 from slice_of_culture.mail import Mail
 from slice_of_culture.models import AuthSession, Notification, User, utcnow
-from slice_of_culture.services import social
+from slice_of_culture.services import accounts, social
 from slice_of_culture.services.errors import ValidationError
 
 log = logging.getLogger(__name__)
@@ -47,12 +48,13 @@ DIGEST_ROWS = 10
 LOOKBACK = timedelta(days=7)
 # At most one digest per person within this long, however often the job runs.
 DIGEST_GAP = timedelta(hours=20)
+# "<account id>.<signature>"
+_UNSUBSCRIBE_TOKEN = re.compile(r"([0-9]{1,18})\.([0-9a-f]{32})")
 UNSUBSCRIBE_LINK_BAD = "This link is not one we sent. Turn the digest off in Settings instead."
 
 
 def _signature(user_id: int) -> str:
-    key = get_settings().secret_key.encode()
-    return hmac.new(key, f"digest-unsubscribe:{user_id}".encode(), hashlib.sha256).hexdigest()[:32]
+    return accounts.keyed_hash(f"digest-unsubscribe:{user_id}")[:32]
 
 
 def unsubscribe_token(user_id: int) -> str:
@@ -61,12 +63,11 @@ def unsubscribe_token(user_id: int) -> str:
 
 
 def _account_for(session: Session, token: object) -> User | None:
-    if not isinstance(token, str) or len(token) > 100 or token.count(".") != 1:
+    # ASCII only: str.isdigit() takes digits int() refuses ("²"), compare_digest refuses non-ASCII.
+    found = _UNSUBSCRIBE_TOKEN.fullmatch(token) if isinstance(token, str) and len(token) <= 100 else None
+    if found is None or not hmac.compare_digest(found[2], _signature(int(found[1]))):
         return None
-    user_id, signature = token.split(".")
-    if not user_id.isdigit() or len(user_id) > 18 or not hmac.compare_digest(signature, _signature(int(user_id))):
-        return None
-    user = session.get(User, int(user_id))
+    user = session.get(User, int(found[1]))
     return user if user is not None and user.is_active else None
 
 
@@ -93,10 +94,11 @@ def _last_here(session: Session, user: User) -> datetime | None:
 
 
 def digest_for(*, session: Session, user: User, now: datetime | None = None) -> Mail | None:
-    """The digest `user` is due now, or None (digest off, account closed, one sent within
-    DIGEST_GAP, or nothing new since they were last here or last told)."""
+    """The digest `user` is due now, or None (digest off, account closed, email not confirmed,
+    one sent within DIGEST_GAP, or nothing new since they were last here or last told)."""
     now = now or utcnow()
-    if not user.is_active or not user.email_digest:
+    # An unconfirmed address may be a stranger's, typed by someone else at sign-up.
+    if not user.is_active or not user.email_digest or user.email_confirmed_at is None:
         return None
     if user.digest_sent_at is not None and user.digest_sent_at > now - DIGEST_GAP:
         return None
@@ -131,7 +133,7 @@ def digest_for(*, session: Session, user: User, now: datetime | None = None) -> 
 
 def due_user_ids(*, session: Session, now: datetime | None = None) -> list[int]:
     """Accounts that may be due a digest (a cheap first pass; `digest_for` decides): digest on,
-    active, none sent within DIGEST_GAP, and an unread notification newer than the last one."""
+    active, email confirmed, none sent within DIGEST_GAP, and an unread notification newer than the last one."""
     now = now or utcnow()
     fresh = exists().where(
         Notification.recipient_id == User.id,
@@ -145,6 +147,7 @@ def due_user_ids(*, session: Session, now: datetime | None = None) -> list[int]:
             .where(
                 User.is_active,
                 User.email_digest,
+                User.email_confirmed_at.is_not(None),
                 or_(User.digest_sent_at.is_(None), User.digest_sent_at <= now - DIGEST_GAP),
                 fresh,
             )

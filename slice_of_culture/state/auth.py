@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
-import logging
-
 import reflex as rx
 
 from slice_of_culture import mail, routes
@@ -12,8 +9,6 @@ from slice_of_culture.db import session_scope
 from slice_of_culture.services import accounts, digests
 from slice_of_culture.services.errors import ValidationError
 from slice_of_culture.state.base import SessionState
-
-logger = logging.getLogger(__name__)
 
 
 class SignupState(rx.State):
@@ -48,6 +43,7 @@ class SignupState(rx.State):
                     password=form_data.get("password", ""),
                 )
                 token = accounts.create_session(session=session, user=user)
+                confirmation = accounts.email_confirmation_mail(session=session, user=user)
         except ValidationError as exc:
             self.username_error = exc.errors.get("username", "")
             self.email_error = exc.errors.get("email", "")
@@ -56,6 +52,8 @@ class SignupState(rx.State):
             return None
         (await self.get_state(SessionState)).sign_in(token, user)
         self.username = self.email = ""
+        # Not sent: the account stands; Settings shows the email unconfirmed and sends it again.
+        await mail.send_async(confirmation, what="a sign-up confirmation mail")
         return rx.redirect(routes.WELCOME)
 
 
@@ -118,16 +116,54 @@ class ForgotPasswordState(rx.State):
         except ValidationError as exc:
             self.who_error = exc.message
             return
-        if message is not None:
-            try:
-                # SMTP may take seconds; the other tabs' events go on meanwhile.
-                await asyncio.to_thread(mail.send, message)
-            except mail.MailNotSent:
-                logger.exception("a password reset mail was not sent")
-                self.who_error = "We could not send the mail just now. Try again in a few minutes."
-                return
+        if message is not None and not await mail.send_async(message, what="a password reset mail"):
+            self.who_error = mail.NOT_SENT
+            return
         # The same words whether or not an account matched: the page tells nobody who has one.
         self.sent = True
+
+
+class MailedLinkMixin(rx.State, mixin=True):
+    """A page a link in a mail opens (no login needed): whose account it is for, why it does not
+    work, whether its one button did it, and the link's token (kept on the server)."""
+
+    username: str = ""
+    error: str = ""
+    confirmed: bool = False
+    _token: str = ""
+
+    def _open_link(self) -> None:
+        """Take the token from the URL and start afresh (opening the page does nothing else: a
+        mail scanner fetching the link must not confirm anything)."""
+        self._token = str(self.router.url.query_parameters.get("token", ""))[:200]
+        self.username, self.error, self.confirmed = "", "", False
+
+
+class VerifyEmailState(MailedLinkMixin, rx.State):
+    """The page the link mailed at sign-up opens: whose address it confirms, and the outcome."""
+
+    email: str = ""
+
+    @rx.event
+    def load(self):
+        self._open_link()
+        try:
+            with session_scope() as session:
+                self.username, self.email = accounts.account_for_confirmation(session=session, token=self._token)
+        except ValidationError as exc:
+            self.error = exc.message
+
+    @rx.event
+    def confirm(self):
+        self.error = ""
+        try:
+            with session_scope() as session:
+                accounts.confirm_email(session=session, token=self._token)
+        except ValidationError as exc:
+            self.error = exc.message
+            self.username = ""
+            return
+        self.confirmed = True
 
 
 class ResetPasswordState(rx.State):
@@ -166,20 +202,14 @@ class ResetPasswordState(rx.State):
         return rx.redirect(routes.HOME)
 
 
-class ConfirmEmailState(rx.State):
+class ConfirmEmailState(MailedLinkMixin, rx.State):
     """The page the link mailed to a new address opens: whose email becomes what, and the outcome."""
 
-    username: str = ""
     new_email: str = ""
-    error: str = ""
-    confirmed: bool = False
-    # The link's token, from the URL (kept on the server).
-    _token: str = ""
 
     @rx.event
     def load(self):
-        self._token = str(self.router.url.query_parameters.get("token", ""))[:200]
-        self.error, self.confirmed = "", False
+        self._open_link()
         with session_scope() as session:
             found = accounts.email_change_for_link(session=session, token=self._token)
         self.username, self.new_email = found or ("", "")
@@ -198,11 +228,8 @@ class ConfirmEmailState(rx.State):
             return
         self._token = ""
         self.confirmed = True
-        try:
-            await asyncio.to_thread(mail.send, notice)
-        except mail.MailNotSent:
-            # The change stands; only the courtesy notice to the old address is lost.
-            logger.exception("the email-changed notice was not sent")
+        # Not sent: the change stands; only the courtesy notice to the old address is lost.
+        await mail.send_async(notice, what="the email-changed notice")
 
 
 class UnsubscribeState(rx.State):

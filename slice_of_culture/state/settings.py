@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import logging
 
 import reflex as rx
 from reflex.istate.manager import get_state_manager
@@ -16,8 +15,6 @@ from slice_of_culture.services.blocks import BlockedPerson
 from slice_of_culture.services.errors import ValidationError
 from slice_of_culture.state.base import SessionState
 from slice_of_culture.state.forum_room import forget_account, refold_for
-
-logger = logging.getLogger(__name__)
 
 
 class SettingsState(rx.State):
@@ -44,6 +41,11 @@ class SettingsState(rx.State):
     email_errors: dict[str, str] = {}
     email_notice: str = ""
     email_form_key: int = 0
+    # Whether the address is proven (the link mailed at sign-up), and "Send the link again"'s
+    # outcome: what went out, or why not.
+    email_confirmed: bool = False
+    confirmation_notice: str = ""
+    confirmation_error: str = ""
     # A new email waiting for the link mailed to it ("" when none), and until when the link works.
     pending_email: str = ""
     pending_until: str = ""
@@ -61,11 +63,13 @@ class SettingsState(rx.State):
             self.email_digest = user.email_digest
             self.preferred_kinds = onboarding.preferred_kinds(user)
             self.email = user.email
+            self.email_confirmed = user.email_confirmed_at is not None
             self._show_pending(accounts.pending_email(session=session, user=user))
             self.blocked = blocks.blocked_people(session=session, user=user)
         self.errors, self.saved = {}, False
         self.password_errors, self.password_notice, self.delete_errors = {}, "", {}
         self.email_errors, self.email_notice, self.avatar_error = {}, "", ""
+        self.confirmation_notice = self.confirmation_error = ""
 
     @rx.event
     def set_default_visibility(self, value: str):
@@ -238,20 +242,40 @@ class SettingsState(rx.State):
             pending = accounts.pending_email(session=session, user=user)
         self.email_errors = {}
         self.email_form_key += 1
-        try:
-            # SMTP may take seconds; the other tabs' events go on meanwhile.
-            await asyncio.to_thread(mail.send, message)
-        except mail.MailNotSent:
-            logger.exception("an email confirmation link was not sent")
+        if not await mail.send_async(message, what="an email change's link"):
             # Nothing waits for a link that never went out.
             with session_scope() as session:
                 user = session_state.current_user(session)
                 if user is not None:
                     accounts.cancel_email_change(session=session, user=user)
-            self.email_errors = {"form": "We could not send the mail just now. Try again in a few minutes."}
+            self.email_errors = {"form": mail.NOT_SENT}
             return
         self._show_pending(pending)
         self.email_notice = f"We sent a link to {message.to}. Open it to make that your email."
+
+    @rx.event
+    async def resend_confirmation(self):
+        """Mail the link that confirms the account's email again (after the commit)."""
+        session_state = await self.get_state(SessionState)
+        self.confirmation_notice = self.confirmation_error = ""
+        with session_scope() as session:
+            user = session_state.current_user(session)
+            if user is None:
+                self.confirmation_error = "Your session has ended. Log in again."
+                return
+            try:
+                message = accounts.resend_confirmation(session=session, user=user)
+            except ValidationError as exc:
+                # Too soon, or confirmed meanwhile in another tab (then the page says so).
+                self.confirmation_error = exc.message
+                self.email_confirmed = user.email_confirmed_at is not None
+                return
+        if not await mail.send_async(message, what="a sign-up confirmation mail, sent again,"):
+            self.confirmation_error = mail.NOT_SENT
+            return
+        self.confirmation_notice = (
+            f"We sent a new link to {message.to}. It works for {accounts.EMAIL_CONFIRMATION_TTL.days} days."
+        )
 
     @rx.event
     async def cancel_email_change(self):

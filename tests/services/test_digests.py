@@ -1,15 +1,12 @@
 """The notification digest on SQLite and PostgreSQL: a mail of what happened since the person was
 last here (grouped as on the notifications page), at most once a day and never twice about the
-same thing; none for people who turned it off, closed accounts, read or blocked notices, or news
-older than a week; its link turns it off without a login and cannot be forged; a refused mail
-is tried again; one run at a time."""
+same thing; none for people who turned it off, closed accounts, addresses nobody confirmed, read
+or blocked notices, or news older than a week; its link turns it off without a login and cannot
+be forged; a refused mail is tried again; one run at a time."""
 
 from __future__ import annotations
 
-import email
-from dataclasses import replace
 from datetime import timedelta
-from email import policy
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -24,25 +21,14 @@ from slice_of_culture.locks import job_lock
 from slice_of_culture.models import AuthSession, Notification, User, utcnow
 from slice_of_culture.services import accounts, blocks, digests, social
 from slice_of_culture.services.errors import ValidationError
-from tests.utils.factories import make_entry, make_item, make_user
-
-
-@pytest.fixture
-def outbox(monkeypatch, tmp_path):  # noqa: ANN001, ANN201
-    settings = replace(get_settings(), data_dir=tmp_path, smtp_url="")
-    monkeypatch.setattr(mail, "get_settings", lambda: settings)
-    return settings.outbox_path
-
-
-def _sent(outbox) -> list:  # noqa: ANN001
-    if not outbox.exists():
-        return []
-    return [email.message_from_bytes(f.read_bytes(), policy=policy.default) for f in sorted(outbox.glob("*.eml"))]
+from tests.utils.factories import link_token, make_entry, make_item, make_user
+from tests.utils.mailbox import sent_mails
 
 
 def _people(session):  # noqa: ANN001, ANN202
-    """Ana logged Dune and was last here two days ago; Bo and Cy like it, Dee follows her."""
-    ana = make_user(session, "ana", display_name="Ana")
+    """Ana (her email confirmed) logged Dune and was last here two days ago; Bo and Cy like it,
+    Dee follows her."""
+    ana = make_user(session, "ana", display_name="Ana", confirmed=True)
     accounts.create_session(session=session, user=ana)
     session.exec(
         update(AuthSession).where(AuthSession.user_id == ana.id).values(last_seen_at=utcnow() - timedelta(days=2))
@@ -102,8 +88,31 @@ def test_no_digest_when_off_closed_read_blocked_or_old(session) -> None:
     assert digests.due_user_ids(session=session) == []
 
 
+def test_no_digest_goes_to_an_address_nobody_confirmed(engine: Engine, tmp_path, outbox) -> None:
+    # Someone signed up with a stranger's address: the stranger gets no daily mail.
+    with session_scope(engine) as session:
+        ana, *_ = _people(session)
+        ana.email_confirmed_at = None
+        stranger = make_user(session, "stranger")
+        social.follow(session=session, follower=ana, followee_id=stranger.id)
+        assert digests.digest_for(session=session, user=ana) is None
+        assert digests.digest_for(session=session, user=stranger) is None
+        assert digests.due_user_ids(session=session) == []
+        # Password resets still reach it: whoever never confirmed must not be locked out.
+        assert accounts.request_password_reset(session=session, who="stranger").to == "stranger@example.com"
+    run = digests.send_digests(engine=engine, data_dir=tmp_path)
+    assert (run.sent, run.failed) == (0, 0) and [m["To"] for m in sent_mails(outbox)] == []
+    # Once the link mailed at sign-up is opened, the digest comes.
+    with session_scope(engine) as session:
+        link_mail = accounts.email_confirmation_mail(session=session, user=session.get(User, ana.id))
+        accounts.confirm_email(session=session, token=link_token(link_mail.body))
+        assert digests.due_user_ids(session=session) == [ana.id]
+    assert digests.send_digests(engine=engine, data_dir=tmp_path).sent == 1
+    assert [m["To"] for m in sent_mails(outbox)] == ["ana@example.com"]
+
+
 def test_a_digest_lists_ten_lines_and_counts_the_rest(session) -> None:
-    ana = make_user(session, "ana")
+    ana = make_user(session, "ana", confirmed=True)
     for n in range(13):
         social.follow(session=session, follower=make_user(session, f"fan{n}"), followee_id=ana.id)
         entry = make_entry(session, ana, make_item(session, f"Book {n}"), status="finished")
@@ -122,7 +131,7 @@ def test_runs_send_once_a_day_and_only_what_is_new(engine: Engine, tmp_path, out
     now = utcnow()
     run = digests.send_digests(engine=engine, data_dir=tmp_path, now=now)
     assert (run.ran, run.sent, run.failed) == (True, 1, 0)
-    (first,) = _sent(outbox)
+    (first,) = sent_mails(outbox)
     assert first["To"] == "ana@example.com" and first["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
     assert "Cyd and Bob liked your postcard about Dune" in first.get_content()
     # Run again the same day: nothing, even with something new.
@@ -131,10 +140,10 @@ def test_runs_send_once_a_day_and_only_what_is_new(engine: Engine, tmp_path, out
     assert digests.send_digests(engine=engine, data_dir=tmp_path, now=now + timedelta(hours=1)).sent == 0
     # The next day: only what came after the last digest.
     assert digests.send_digests(engine=engine, data_dir=tmp_path, now=now + timedelta(days=1)).sent == 1
-    second = _sent(outbox)[-1].get_content()
+    second = sent_mails(outbox)[-1].get_content()
     assert "Zed liked your postcard about Dune" in second and "Bob" not in second and "Dee" not in second
     assert digests.send_digests(engine=engine, data_dir=tmp_path, now=now + timedelta(days=2)).sent == 0
-    assert len(_sent(outbox)) == 2
+    assert len(sent_mails(outbox)) == 2
 
 
 def test_a_refused_mail_is_tried_again_and_a_held_lock_means_no_run(
@@ -155,9 +164,9 @@ def test_a_refused_mail_is_tried_again_and_a_held_lock_means_no_run(
     with job_lock(engine, tmp_path, "digests") as held:
         assert held
         assert digests.send_digests(engine=engine, data_dir=tmp_path).ran is False
-    assert _sent(outbox) == []
+    assert sent_mails(outbox) == []
     assert digests.send_digests(engine=engine, data_dir=tmp_path).sent == 1
-    assert len(_sent(outbox)) == 1
+    assert len(sent_mails(outbox)) == 1
 
 
 def test_the_link_turns_the_digest_off_and_cannot_be_forged(session, subtests) -> None:
@@ -165,7 +174,10 @@ def test_the_link_turns_the_digest_off_and_cannot_be_forged(session, subtests) -
     token = digests.unsubscribe_token(ana.id)
     assert digests.unsubscribe_account(session=session, token=token) == "ana"
     signature = token.split(".")[1]
-    for bad in ["", None, 42, "nope", f"{bo.id}.{signature}", f"{ana.id}.{'0' * 32}", f"{ana.id}", "x" * 500, "1.2.3"]:
+    bad_tokens = ["", None, 42, "nope", f"{bo.id}.{signature}", f"{ana.id}.{'0' * 32}", f"{ana.id}", "x" * 500, "1.2.3"]
+    # Digits int() refuses, and non-ASCII signatures (compare_digest refuses them).
+    bad_tokens += ["².abc", f"{ana.id}.{'é' * 32}", f"{ana.id}.{signature}\n"]
+    for bad in bad_tokens:
         with subtests.test(token=bad):
             assert digests.unsubscribe_account(session=session, token=bad) is None
             with pytest.raises(ValidationError):

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import itertools
+import re
+from urllib.parse import parse_qs, urlsplit
 
 from sqlmodel import Session
 
@@ -13,16 +15,27 @@ _counter = itertools.count(1)
 PASSWORD = "correct-horse-battery"
 
 
-def make_user(session: Session, username: str | None = None, **kwargs) -> User:
+def make_user(session: Session, username: str | None = None, *, confirmed: bool = False, **kwargs) -> User:
+    """A new account; `confirmed`: its email confirmed through the link mailed at sign-up."""
     n = next(_counter)
     username = username or f"user{n}"
-    return accounts.create_user(
+    user = accounts.create_user(
         session=session,
         username=username,
         email=kwargs.pop("email", f"{username}@example.com"),
         password=kwargs.pop("password", PASSWORD),
         **kwargs,
     )
+    if confirmed:
+        link_mail = accounts.email_confirmation_mail(session=session, user=user)
+        accounts.confirm_email(session=session, token=link_token(link_mail.body))
+    return user
+
+
+def link_token(text: str) -> str:
+    """The token of the first link in a mail's text."""
+    link = re.search(r"https?://\S+", text).group(0)
+    return parse_qs(urlsplit(link).query)["token"][0]
 
 
 def make_item(session: Session, title: str | None = None, kind: str = "book", **kwargs) -> Item:
