@@ -21,6 +21,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
 from functools import lru_cache
+from itertools import chain
 
 import numpy as np
 from sqlalchemy import Row, bindparam, func
@@ -39,6 +40,7 @@ from slice_of_culture.models import (
 )
 from slice_of_culture.models.entry import LOVED_RATING
 from slice_of_culture.recs.interactions import MIN_POSITIVE_RATING, POSITIVE_STATUSES, item_tokens
+from slice_of_culture.services import social
 from slice_of_culture.services.blocks import hidden_people
 from slice_of_culture.services.display import initials
 from slice_of_culture.services.onboarding import preferred_kinds
@@ -113,12 +115,20 @@ def current_version(session: Session) -> RecsModelVersion | None:
     return session.exec(select(RecsModelVersion).where(RecsModelVersion.is_current)).first()
 
 
+def _serving(session: Session) -> Row | None:
+    """What serving needs of the current version (`version`, `started_at`; None before the first
+    training), read on every request: without the ORM object and its JSON parameters and metrics."""
+    stmt = select(RecsModelVersion.version, RecsModelVersion.started_at).where(RecsModelVersion.is_current)
+    return session.connection().execute(stmt).first()
+
+
 @dataclass
 class History:
     """What a person has met, from one query: positives (as the model learns them) and loves."""
 
     positives: list[int]  # finished / in progress, not rated low, not private; or on a list, not logged
     loved: set[int]  # rated 4 stars or more, not private
+    loved_by_followers_only: set[int]  # of `loved`, those only the person's followers may see
     met: set[int]  # everything logged in any way or on their lists: never recommended back
     newest_positive: object  # created_at of the newest positive entry (None without positives)
 
@@ -126,13 +136,15 @@ class History:
 def history(session: Session, user_id: int) -> History:
     """The person's entries folded per item, then their lists' items (as the training reader
     counts them, `interactions.LIST_WEIGHT`): two queries."""
-    rows = session.exec(
+    rows = _rows(
+        session,
         select(Entry.item_id, Entry.status, Entry.rating, Entry.visibility, Entry.created_at).where(
             Entry.user_id == user_id
-        )
-    ).all()
+        ),
+    )
     positives: dict[int, object] = {}
     loved: set[int] = set()
+    loved_publicly: set[int] = set()
     met: set[int] = set()
     for item_id, status, rating, visibility, created_at in rows:
         met.add(item_id)
@@ -142,11 +154,14 @@ def history(session: Session, user_id: int) -> History:
             positives[item_id] = max(positives.get(item_id, created_at), created_at)
         if rating is not None and rating >= LOVED_RATING:
             loved.add(item_id)
-    listed = session.exec(
+            if visibility == "public":
+                loved_publicly.add(item_id)
+    listed = _rows(
+        session,
         select(ItemListEntry.item_id, ItemList.visibility, ItemListEntry.added_at)
         .join(ItemList, ItemList.id == ItemListEntry.list_id)
-        .where(ItemList.user_id == user_id)
-    ).all()
+        .where(ItemList.user_id == user_id),
+    )
     logged = set(met)
     for item_id, visibility, added_at in listed:
         # An entry of the item says how much they liked it; a private list speaks for nobody.
@@ -154,12 +169,22 @@ def history(session: Session, user_id: int) -> History:
             positives[item_id] = max(positives.get(item_id, added_at), added_at)
         met.add(item_id)
     return History(
-        positives=list(positives), loved=loved, met=met, newest_positive=max(positives.values(), default=None)
+        positives=list(positives),
+        loved=loved,
+        loved_by_followers_only=loved - loved_publicly,
+        met=met,
+        newest_positive=max(positives.values(), default=None),
     )
 
 
+def _rows(session: Session, stmt) -> Sequence[Row]:  # noqa: ANN001
+    """Plain rows of a column SELECT, through Core: the ORM's per-row work cost ~2 us a row, as
+    much as the query itself, on the thousands of rows a heavy person's history has."""
+    return session.connection().execute(stmt).all()
+
+
 def user_vector(  # noqa: ANN001
-    session: Session, version: RecsModelVersion, user_id: int, store=None, past: History | None = None
+    session: Session, version: RecsModelVersion | Row, user_id: int, store=None, past: History | None = None
 ) -> np.ndarray | None:
     """The stored vector if training saw all the user's positives; otherwise fold-in from history now."""
     store = store or _store()
@@ -180,14 +205,16 @@ def user_vector(  # noqa: ANN001
 
 def _neighbours(
     session: Session,
-    version: RecsModelVersion,
+    version: RecsModelVersion | Row,
     vector: np.ndarray,
     *,
     exclude: int | None,
     n: int,
     store,  # noqa: ANN001
     viewer_id: int | None = None,
-) -> list[tuple[User, float]]:
+) -> list[tuple[Row, float]]:
+    """The n people nearest to `vector` with their similarity, nearest first, as rows of what
+    lists show of them (id, username, display_name, avatar_url)."""
     # Never `exclude`, people who opted out or left, nor anyone blocked either way by `viewer_id`
     # (the person the list is shown to).
     # No metadata filter in Chroma: a filtered HNSW query is ~40x slower there (bench/RESULTS.md).
@@ -197,28 +224,70 @@ def _neighbours(
     if not ids:
         return []
     # The opt-out and deactivation are re-checked now: they may have changed since training.
-    shown = select(User).where(User.id.in_(ids), User.is_active, User.discoverable)
+    shown = select(User.id, User.username, User.display_name, User.avatar_url).where(
+        User.id.in_(ids), User.is_active, User.discoverable
+    )
     if viewer_id:
         shown = shown.where(User.id.not_in(hidden_people(viewer_id)))
-    users = {u.id: u for u in session.exec(shown).all()}
+    users = {u.id: u for u in _rows(session, shown)}
     return [(users[uid], sim) for uid, sim in hits if uid in users][:n]
 
 
-def _loved_by(session: Session, user_ids: list[int], viewer_id: int | None) -> list[tuple[int, int, int]]:
-    """(user id, item id, rating) of loved entries the viewer may see. Every kind: what you both
-    loved explains a recommendation of any kind. No join with `item`: a heavy neighbour has
-    thousands of loved entries, and the kind is only needed for the few best candidates.
-    (Capping each person at their latest 200 loves, one limited query each in a UNION ALL, was
-    slower at 10k people: p95 29.8 vs 27.8 ms.)"""
+@dataclass
+class Loves:
+    """Loved entries, one per position in three arrays."""
+
+    user_ids: np.ndarray
+    item_ids: np.ndarray
+    ratings: np.ndarray
+
+    def of_items(self, items: set[int]) -> dict[int, list[tuple[int, int]]]:
+        """Per person, (rating, item id) of their loves among `items`."""
+        out: dict[int, list[tuple[int, int]]] = defaultdict(list)
+        if items:
+            hit = np.isin(self.item_ids, np.fromiter(items, np.int64, len(items)))
+            for uid, item_id, rating in zip(self.user_ids[hit], self.item_ids[hit], self.ratings[hit], strict=True):
+                out[int(uid)].append((int(rating), int(item_id)))
+        return out
+
+
+def _loved_by(session: Session, user_ids: list[int], viewer_id: int | None) -> Loves:
+    """Loved entries of these people that the viewer may see. Every kind: what you both loved
+    explains a recommendation of any kind. No join with `item`: a heavy neighbour has thousands
+    of loved entries, and the kind is only needed for the few best candidates. (Capping each
+    person at their latest 200 loves, one limited query each in a UNION ALL, was slower at 10k
+    people: p95 29.8 vs 27.8 ms; so was summing the evidence in SQL, bench/RESULTS.md.)"""
     if not user_ids:
-        return []
+        return Loves(*(np.zeros(0, np.int64) for _ in range(3)))
     # The threshold goes into the SQL as a literal, so that every plan (also a prepared, generic
     # one) can use the partial index `ix_entry_user_loved`, which is built for this very value.
     loved = bindparam("loved_rating", LOVED_RATING, literal_execute=True)
     stmt = select(Entry.user_id, Entry.item_id, Entry.rating).where(
         Entry.user_id.in_(user_ids), Entry.rating >= loved, entry_visible_to(viewer_id)
     )
-    return list(session.exec(stmt).all())
+    rows = _rows(session, stmt)
+    flat = np.fromiter(chain.from_iterable(rows), np.int64, 3 * len(rows)).reshape(-1, 3)
+    return Loves(flat[:, 0], flat[:, 1], flat[:, 2])
+
+
+def _evidence(loves: Loves, closeness: dict[int, float], met: set[int]) -> tuple[np.ndarray, np.ndarray, dict]:
+    """Step 2's sums, in NumPy: the items the people loved that `met` lacks, best-supported
+    first (evidence: the sum over an item's lovers of closeness x rating / 10; ties by id), their
+    evidence, and each item's closest lover (highest closeness, then id)."""
+    fresh = ~np.isin(loves.item_ids, np.fromiter(met, np.int64, len(met)))
+    people = np.fromiter(closeness, np.int64, len(closeness))
+    near = np.fromiter(closeness.values(), np.float64, len(closeness))
+    order = np.argsort(people)
+    users, items = loves.user_ids[fresh], loves.item_ids[fresh]
+    weight = near[order][np.searchsorted(people[order], users)]
+    unique, at = np.unique(items, return_inverse=True)
+    evidence = np.bincount(at, weights=weight * loves.ratings[fresh] / 10, minlength=len(unique))
+    best = np.lexsort((unique, -evidence))
+    # Rows by item, then closeness, then person: each item's last row is its closest lover.
+    by = np.lexsort((users, weight, items))
+    last = np.r_[items[by][1:] != items[by][:-1], True] if len(by) else np.zeros(0, bool)
+    closest = dict(zip(items[by][last].tolist(), users[by][last].tolist(), strict=True))
+    return unique[best], evidence[best], closest
 
 
 def _best_candidates(session: Session, ranked: list[int], kinds: set[str]) -> dict[int, Item]:
@@ -269,7 +338,7 @@ def for_you(
     chosen: every kind). Explanations draw on loved items of every kind all the same.
     """
     only = set(_shown_kinds(user, kind or None, kinds))
-    version = current_version(session)
+    version = _serving(session)
     if version is None:
         return ForYou(status="popular", items=popular_items(session=session, user=user, kinds=sorted(only), n=n))
     store = store or _store()
@@ -279,29 +348,22 @@ def for_you(
         return ForYou(status="popular", items=popular_items(session=session, user=user, kinds=sorted(only), n=n))
 
     neighbours = _neighbours(session, version, vector, exclude=user.id, n=NEIGHBOURS, store=store, viewer_id=user.id)
-    met, mine = past.met, past.loved
-    sim = {u.id: max(s - 1.0, 0.0) for u, s in neighbours}  # user vectors carry a constant 1: ip = cos + 1
-    loved = _loved_by(session, list(sim), user.id)
-
-    evidence: dict[int, float] = defaultdict(float)
-    lovers: dict[int, list[tuple[float, int]]] = defaultdict(list)
-    shared: dict[int, list[tuple[int, int]]] = defaultdict(list)
-    for uid, item_id, rating in loved:
-        if item_id in mine:
-            shared[uid].append((rating, item_id))
-        if item_id in met:
-            continue
-        evidence[item_id] += sim[uid] * rating / 10
-        lovers[item_id].append((sim[uid], uid))
+    closeness = {u.id: max(s - 1.0, 0.0) for u, s in neighbours}  # user vectors carry a constant 1: ip = cos + 1
+    loves = _loved_by(session, list(closeness), user.id)
+    shared = loves.of_items(past.loved)
+    ranked, support, closest = _evidence(loves, closeness, past.met)
     # Only the best-supported candidates (of the kinds shown) are worth loading and a vector lookup.
-    candidates = _best_candidates(session, sorted(evidence, key=lambda i: -evidence[i]), only)
+    candidates = _best_candidates(session, ranked.tolist(), only)
     if not candidates:
         return ForYou(
             status="personal",
-            items=_nearest_items(session, version, vector, met=met, mine=mine, kinds=only, n=n, store=store),
+            items=_nearest_items(session, version, vector, met=past.met, mine=past.loved, kinds=only, n=n, store=store),
             people=_people(session, neighbours, shared, user.id),
             version=version.version,
         )
+    # Candidates come from the best-supported 10 x MAX_CANDIDATES at most (`_best_candidates`).
+    head = slice(0, 10 * MAX_CANDIDATES)
+    evidence = dict(zip(ranked[head].tolist(), support[head].tolist(), strict=True))
     item_vecs = store.get_item_vectors(version.version, list(candidates))
     fit = {i: float(vector @ v) for i, v in item_vecs.items()}
     top_evidence = max(evidence[i] for i in candidates) or 1.0
@@ -322,7 +384,7 @@ def for_you(
     for item_id in scored:
         item = candidates[item_id]
         # Explain with the closest neighbour who loved it, and what you both loved.
-        _, uid = max(lovers[item_id])
+        uid = closest[item_id]
         person = users[uid]
         both = [titles[i].title for _, i in sorted(shared.get(uid, []), reverse=True)[:2] if i in titles]
         handle = f"@{person.username}"
@@ -407,7 +469,7 @@ def similar_people(
     """A profile's "people with similar taste" and the items they share (owner must not have opted out)."""
     if not owner.discoverable and viewer_id != owner.id:
         return []
-    version = current_version(session)
+    version = _serving(session)
     if version is None:
         return []
     store = store or _store()
@@ -416,11 +478,13 @@ def similar_people(
     if vector is None:
         return []
     neighbours = _neighbours(session, version, vector, exclude=owner.id, n=n, store=store, viewer_id=viewer_id)
+    # The owner's loves that the viewer may see: followers-only ones must not show through.
     mine = past.loved
-    shared: dict[int, list[tuple[int, int]]] = defaultdict(list)
-    for uid, item_id, rating in _loved_by(session, [u.id for u, _ in neighbours], viewer_id):
-        if item_id in mine:
-            shared[uid].append((rating, item_id))
+    if viewer_id != owner.id and not (
+        viewer_id and session.exec(select(social.follows_clause(viewer_id, owner.id))).one()
+    ):
+        mine = mine - past.loved_by_followers_only
+    shared = _loved_by(session, [u.id for u, _ in neighbours], viewer_id).of_items(mine)
     return _people(session, neighbours, shared, owner.id, n)
 
 
@@ -431,7 +495,7 @@ def people_to_follow(*, session: Session, user: User, n: int = 6, store=None) ->
     followed = set(session.exec(select(Follow.followee_id).where(Follow.follower_id == user.id)).all())
     out: list[SuggestedPerson] = []
     try:
-        version = current_version(session)
+        version = _serving(session)
         past = history(session, user.id)
         store = (store or _store()) if version and past.positives else None
         vector = user_vector(session, version, user.id, store, past) if store else None
@@ -440,10 +504,7 @@ def people_to_follow(*, session: Session, user: User, n: int = 6, store=None) ->
             want = min(2 * n + len(followed), 100)
             found = _neighbours(session, version, vector, exclude=user.id, n=want, store=store, viewer_id=user.id)
             people = [u for u, _ in found if u.id not in followed][:n]
-            shared: dict[int, list[tuple[int, int]]] = defaultdict(list)
-            for uid, item_id, rating in _loved_by(session, [u.id for u in people], user.id):
-                if item_id in past.loved:
-                    shared[uid].append((rating, item_id))
+            shared = _loved_by(session, [u.id for u in people], user.id).of_items(past.loved)
             titles = _items(session, {i for rows in shared.values() for _, i in rows})
             for person in people:
                 both = [titles[i].title for _, i in sorted(shared[person.id], reverse=True)[:2] if i in titles]
@@ -458,7 +519,7 @@ def people_to_follow(*, session: Session, user: User, n: int = 6, store=None) ->
 
 def similar_items(*, session: Session, item_id: int, n: int = 8, store=None) -> list[SimilarItem]:  # noqa: ANN001
     """Items nearest to this one in item space (a new item gets a vector from its content)."""
-    version = current_version(session)
+    version = _serving(session)
     item = session.get(Item, item_id) if is_row_id(item_id) else None
     if version is None or item is None:
         return []

@@ -296,7 +296,7 @@ class SuggestedPerson(PersonRow):
     reason: str
 
 
-def suggestion(user: User, reason: str) -> SuggestedPerson:
+def suggestion(user: User | Row, reason: str) -> SuggestedPerson:
     return SuggestedPerson(**asdict(person_row(user)), user_id=user.id, reason=reason)
 
 

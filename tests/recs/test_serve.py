@@ -112,6 +112,38 @@ def test_a_private_love_is_never_recommended_or_quoted(engine, served) -> None:
         assert all("Secret album" not in r.reason for r in result.items)
 
 
+def test_a_profiles_followers_only_love_is_named_only_to_its_followers(engine, served) -> None:
+    """On a profile, "people with similar taste" names loves in common: one the owner logged for
+    followers only is named to the owner and their followers, never to anyone else."""
+    from slice_of_culture.services import social
+
+    planted, store = served
+    with Session(engine, expire_on_commit=False) as session:
+        owner = session.get(User, planted.users[0].id)
+        mates = [u for u in planted.users[1:] if planted.user_cluster[u.id] == planted.user_cluster[owner.id]]
+        quiet = make_item(session, "Quiet favourite", kind="movie", genres=["g0"], creator="Maker 0")
+        make_entry(session, owner, quiet, status="finished", rating=10, visibility="followers")
+        for mate in mates:
+            make_entry(session, mate, quiet, status="finished", rating=10)
+        follower, stranger = make_user(session, "follower"), make_user(session, "stranger")
+        social.follow(session=session, follower=follower, followee_id=owner.id)
+        session.commit()
+
+        def named_to(viewer_id: int | None) -> set[str]:
+            people = serve.similar_people(session=session, owner=owner, viewer_id=viewer_id, store=store)
+            assert people  # the section is there; only what it names differs
+            return {title for person in people for title in person.shared_titles}
+
+        assert "Quiet favourite" in named_to(owner.id)
+        assert "Quiet favourite" in named_to(follower.id)
+        assert "Quiet favourite" not in named_to(stranger.id)
+        assert "Quiet favourite" not in named_to(None)
+        # Loved publicly too (a re-watch logged for everyone), it is anyone's to see.
+        make_entry(session, owner, quiet, status="finished", rating=9, visibility="public")
+        session.commit()
+        assert "Quiet favourite" in named_to(stranger.id)
+
+
 def test_fold_in_gives_a_newcomer_personal_results_at_once(engine, served) -> None:
     planted, store = served
     with Session(engine, expire_on_commit=False) as session:
