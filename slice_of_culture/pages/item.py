@@ -32,7 +32,7 @@ def _review(r) -> rx.Component:  # noqa: ANN001
     )
 
 
-def _add_to_list(item_id: rx.Var) -> rx.Component:
+def _add_to_list() -> rx.Component:
     """ "Add to list": the person's lists, ticked where this item is on one, and a new one."""
     return rx.dialog.root(
         rx.button(
@@ -40,7 +40,7 @@ def _add_to_list(item_id: rx.Var) -> rx.Component:
             "Add to list",
             variant="soft",
             size="2",
-            on_click=AddToListState.open_for(item_id),
+            on_click=AddToListState.open_for,
         ),
         rx.dialog.content(
             rx.dialog.title("Add to list"),
@@ -103,7 +103,7 @@ def _details() -> rx.Component:
                         on_click=LogState.start_with(it.item_id),
                         size="2",
                     ),
-                    _add_to_list(it.item_id),
+                    _add_to_list(),
                     margin_top="0.5rem",
                     wrap="wrap",
                 ),
@@ -221,6 +221,13 @@ def item_page() -> rx.Component:
         rx.cond(
             ItemState.not_found,
             empty_state("Not in the catalog", "There is no item with that address.", icon="search_x"),
-            rx.cond(ItemState.item, _details(), rx.spinner()),
+            # Only the item of this address: a tab keeps its state across a reload, so until the
+            # page's load is done the state still holds the item seen before, whose "Log this" and
+            # "Add to list" would act on that one.
+            rx.cond(
+                ItemState.item,
+                rx.cond(ItemState.item.item_id.to_string() == rx.State.item_id, _details(), rx.spinner()),
+                rx.spinner(),
+            ),
         )
     )

@@ -153,8 +153,11 @@ class AddToListState(rx.State):
         return True
 
     @rx.event
-    async def open_for(self, item_id: int):
-        self._item_id = item_id if isinstance(item_id, int) else 0
+    async def open_for(self):
+        """Open the dialog for the item of the page it is on (its address, never an argument the
+        browser sends: one rendered before the page loaded would be the item seen before)."""
+        raw = routes.route_arg(self.router.url.path)
+        self._item_id = int(raw) if raw.isascii() and raw.isdigit() and len(raw) < 19 else 0
         self.notice, self.title_error = "", ""
         if not await self._refresh():
             return rx.redirect(routes.login_then(self.router.url.path))
