@@ -69,9 +69,12 @@ class Settings:
     # Where the scheduled refresh runs: "app" = inside the web process (laptop default), "off" = not
     # there (production, where `python -m slice_of_culture.recs worker` runs it).
     recs_scheduler: str = field(default_factory=lambda: _env("RECS_SCHEDULER", "app").lower())
-    # When the notification digests go out (services/digests.py), a crontab line; "off" = never
-    # from the app (`python -m slice_of_culture.manage send-digests` still sends). Default 08:00 UTC.
-    digest_cron: str = field(default_factory=lambda: _env("DIGEST_CRON", "0 8 * * *"))
+    # When the digest job runs (services/digests.py), a crontab line in UTC; "off" = never from the
+    # app (`python -m slice_of_culture.manage send-digests` still sends). Hourly: each run sends to
+    # those whose morning it is.
+    digest_cron: str = field(default_factory=lambda: _env("DIGEST_CRON", "0 * * * *"))
+    # The hour of a person's own day (their Settings time zone, 0-23) from which their digest is due.
+    digest_hour: int = field(default_factory=lambda: int(_env("DIGEST_HOUR", "8")))
     # Training epochs of a refresh; unset = the two-tower model's default (TwoTowerConfig.epochs).
     recs_epochs: int | None = field(default_factory=lambda: int(v) if (v := _env("RECS_EPOCHS", "")) else None)
 
@@ -83,6 +86,8 @@ class Settings:
             object.__setattr__(self, "web_workers", 1)
         elif self.web_workers <= 0:
             object.__setattr__(self, "web_workers", os.cpu_count() or 1)
+        if not 0 <= self.digest_hour <= 23:
+            raise RuntimeError("DIGEST_HOUR must be an hour of the day, 0 to 23")
         if self.environment == "production" and self.secret_key == _DEV_SECRET:
             raise RuntimeError("SECRET_KEY must be set in production")
 

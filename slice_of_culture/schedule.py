@@ -1,6 +1,7 @@
 """Work the web process does on a clock besides the recommender's refresh (recs/jobs.py): the
-notification digests (services/digests.py) on DIGEST_CRON. With several workers each schedules
-the job; its lock and DIGEST_GAP make one of them send, once."""
+notification digests (services/digests.py) on DIGEST_CRON, hourly by default: each run sends to
+those whose morning it is in their own time zone. With several workers each schedules the job;
+its lock and `User.digest_sent_at` make one of them send, once."""
 
 from __future__ import annotations
 

@@ -23,8 +23,9 @@ Times are ISO 8601 strings; text comes back exactly as stored (HTML is text).
                                          whether their email is confirmed ("email_confirmed")
     PATCH  /me                           [auth] edit your profile: any of {"display_name", "bio", "avatar_url",
                                          "default_visibility", "discoverable" (true/false), "preferred_kinds"
-                                         (["movie", "book", "music"]), "email_digest" (true/false)} -> /me;
-                                         only the fields sent change
+                                         (["movie", "book", "music"]), "email_digest" (true/false), "time_zone"
+                                         (an IANA name, "Europe/Lisbon": the digest comes in its morning)} ->
+                                         /me; only the fields sent change
     PUT    /me/avatar                    [auth] your picture: the body is the image (JPEG, PNG, WebP or GIF, at
                                          most 8 MB; 413 over), redrawn as a 256 px WebP -> /me
     DELETE /me/avatar                    [auth] back to initials -> /me

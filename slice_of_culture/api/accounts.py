@@ -37,6 +37,8 @@ class Me:
     preferred_kinds: list[str]
     # The daily mail of notifications not seen yet (services/digests.py).
     email_digest: bool
+    # The IANA zone whose morning the digest comes in ("Europe/Lisbon"; "UTC" until chosen).
+    time_zone: str
     is_admin: bool
     joined: datetime
     unread_notifications: int
@@ -58,6 +60,7 @@ def me_view(session: Session, user: User) -> Me:
         discoverable=user.discoverable,
         preferred_kinds=onboarding.preferred_kinds(user),
         email_digest=user.email_digest,
+        time_zone=user.time_zone,
         is_admin=user.is_admin,
         joined=user.created_at,
         unread_notifications=social.unread_count(session=session, user=user),
@@ -122,6 +125,7 @@ PROFILE_FIELDS = {
     "discoverable": "bool",
     "preferred_kinds": "texts",
     "email_digest": "bool",
+    "time_zone": "text",
 }
 
 
@@ -142,6 +146,7 @@ def update_me(call: Call) -> Me:
             discoverable=fields.get("discoverable", user.discoverable),
             preferred_kinds=fields.get("preferred_kinds"),
             email_digest=fields.get("email_digest"),
+            time_zone=fields.get("time_zone"),
         )
     except ValidationError as exc:
         # The kinds' message belongs to the field the API calls preferred_kinds.

@@ -39,6 +39,9 @@ class User(SQLModel, table=True):
     # `digest_sent_at`: when the last one went, so the next tells only what came after it.
     email_digest: bool = Field(default=True, sa_column_kwargs={"server_default": sa_true()})
     digest_sent_at: datetime | None = None
+    # The person's IANA time zone ("Europe/Lisbon"): their digest comes in their morning
+    # (services/digests.py; services/accounts.py checks the name).
+    time_zone: str = Field(default="UTC", max_length=64, sa_column_kwargs={"server_default": "UTC"})
     # When the person proved the address is theirs (the link mailed at sign-up, an email change's
     # link, a password reset): digests go only to confirmed addresses (services/accounts.py).
     # `confirmation_sent_at`: when the last sign-up link went, so it is not resent too often.

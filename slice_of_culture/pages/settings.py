@@ -8,12 +8,14 @@ from slice_of_culture import routes
 from slice_of_culture.components import field, layout
 from slice_of_culture.components.forms import VISIBILITY_OPTIONS, form_error, kind_checkboxes, select_field
 from slice_of_culture.components.layout import avatar
-from slice_of_culture.services import avatars
+from slice_of_culture.services import avatars, time_zones
 from slice_of_culture.services.blocks import BlockedPerson
 from slice_of_culture.state.base import SessionState
 from slice_of_culture.state.settings import SettingsState
 
 AVATAR_UPLOAD = "avatar-upload"
+# Every zone by its IANA name (UTC first, then A to Z); the select jumps to what is typed.
+TIME_ZONE_OPTIONS = [(name, name) for name in time_zones.time_zone_names()]
 
 
 def _picture() -> rx.Component:
@@ -62,6 +64,18 @@ def _picture() -> rx.Component:
     )
 
 
+def _select(label: str, name: str, options: list[tuple[str, str]]) -> rx.Component:
+    """A select of the profile form, showing SettingsState's var `name`, which `set_<name>` sets."""
+    return select_field(
+        label,
+        name,
+        options,
+        value=getattr(SettingsState, name),
+        on_change=getattr(SettingsState, f"set_{name}"),
+        error=SettingsState.errors.get(name, ""),
+    )
+
+
 def _form() -> rx.Component:
     return rx.form(
         rx.vstack(
@@ -88,14 +102,7 @@ def _form() -> rx.Component:
                 required=False,
                 hint="Or a picture on the web (https://…). Empty: your initials.",
             ),
-            select_field(
-                "Default visibility",
-                "default_visibility",
-                VISIBILITY_OPTIONS,
-                value=SettingsState.default_visibility,
-                on_change=SettingsState.set_default_visibility,
-                error=SettingsState.errors.get("default_visibility", ""),
-            ),
+            _select("Default visibility", "default_visibility", VISIBILITY_OPTIONS),
             rx.vstack(
                 kind_checkboxes(
                     "What do you like? (none: everything)",
@@ -125,6 +132,15 @@ def _form() -> rx.Component:
                     rx.text("Email me, at most once a day, about notifications I have not seen"),
                     align="center",
                 ),
+            ),
+            rx.vstack(
+                _select("Time zone", "time_zone", TIME_ZONE_OPTIONS),
+                rx.cond(
+                    SettingsState.email_digest,
+                    rx.text(SettingsState.digest_arrives, size="1", color_scheme="gray"),
+                ),
+                spacing="1",
+                width="100%",
             ),
             rx.button("Save", type="submit", size="3"),
             rx.cond(SettingsState.saved, rx.text("Saved.", color_scheme="green", role="status")),

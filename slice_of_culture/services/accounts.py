@@ -30,7 +30,7 @@ from slice_of_culture.models import (
     is_row_id,
     utcnow,
 )
-from slice_of_culture.services import onboarding
+from slice_of_culture.services import onboarding, time_zones
 from slice_of_culture.services.errors import PermissionDenied, RateLimited, ValidationError
 from slice_of_culture.text import clean_text
 
@@ -560,9 +560,10 @@ def update_profile(
     discoverable: bool,
     preferred_kinds: list[str] | None = None,
     email_digest: bool | None = None,
+    time_zone: str | None = None,
 ) -> User:
-    """Change the editable profile fields (`preferred_kinds`, `email_digest` None: unchanged).
-    Raises ValidationError with a message per field."""
+    """Change the editable profile fields (`preferred_kinds`, `email_digest`, `time_zone` None:
+    unchanged). Raises ValidationError with a message per field."""
     errors: dict[str, str] = {}
     try:
         display_name = clean_text(display_name, max_length=60)
@@ -586,6 +587,12 @@ def update_profile(
             kinds = ",".join(onboarding.clean_kinds(preferred_kinds))
         except ValidationError as exc:
             errors.update(exc.errors)
+    zone_name = user.time_zone
+    if time_zone is not None:
+        try:
+            zone_name = time_zones.clean_time_zone(time_zone)
+        except ValidationError as exc:
+            errors.update(exc.errors)
     if errors:
         raise ValidationError(errors)
     user.display_name = display_name
@@ -594,6 +601,7 @@ def update_profile(
     user.default_visibility = default_visibility
     user.discoverable = bool(discoverable)
     user.preferred_kinds = kinds
+    user.time_zone = zone_name
     if email_digest is not None:
         user.email_digest = bool(email_digest)
     session.add(user)

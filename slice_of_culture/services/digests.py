@@ -9,6 +9,11 @@ newest login's last use), after their last digest and within the last week. Noth
 person one mail and then records when (`User.digest_sent_at`); a mail the server refuses is
 not recorded, so the next run tries again; someone who got one within DIGEST_GAP gets none.
 
+When: in the person's morning. The job runs every hour (DIGEST_CRON); a person is due from
+DIGEST_HOUR (08:00) of their own time zone (`User.time_zone`, Settings) on a day of theirs that
+had no digest yet, so a run missed for hours still sends later that day, a DST day moves it by
+nothing but the clock, and someone who changes zone right after a digest waits out DIGEST_GAP.
+
 Every digest carries a link that turns it off without logging in (`/unsubscribe?token=…`, and
 the List-Unsubscribe header for mail programs' one-click button): the token is a keyed hash of
 the account id, so it needs no table and cannot be guessed for someone else.
@@ -37,7 +42,7 @@ from slice_of_culture.db import get_engine, session_scope
 from slice_of_culture.locks import job_lock
 from slice_of_culture.mail import Mail
 from slice_of_culture.models import AuthSession, Notification, User, utcnow
-from slice_of_culture.services import accounts, social
+from slice_of_culture.services import accounts, social, time_zones
 from slice_of_culture.services.errors import ValidationError
 
 log = logging.getLogger(__name__)
@@ -89,18 +94,36 @@ def unsubscribe(*, session: Session, token: object) -> User:
     return user
 
 
+def _their_morning(time_zone: str, sent_at: datetime | None, now: datetime) -> bool:
+    """Whether `now` is DIGEST_HOUR or later in the person's zone, on a day of theirs (in the
+    zone they have now) that has had no digest."""
+    zone = time_zones.zone(time_zone)
+    local = now.astimezone(zone)
+    if local.hour < get_settings().digest_hour:
+        return False
+    return sent_at is None or sent_at.astimezone(zone).date() < local.date()
+
+
+def arrival(time_zone: str) -> str:
+    """When a person's digest comes, as Settings says it."""
+    return f"Your digest comes around {get_settings().digest_hour:02d}:00, {time_zone} time."
+
+
 def _last_here(session: Session, user: User) -> datetime | None:
     return session.exec(select(func.max(AuthSession.last_seen_at)).where(AuthSession.user_id == user.id)).one()
 
 
 def digest_for(*, session: Session, user: User, now: datetime | None = None) -> Mail | None:
     """The digest `user` is due now, or None (digest off, account closed, email not confirmed,
-    one sent within DIGEST_GAP, or nothing new since they were last here or last told)."""
+    not yet DIGEST_HOUR in their zone, one sent today there or within DIGEST_GAP, or nothing new
+    since they were last here or last told)."""
     now = now or utcnow()
     # An unconfirmed address may be a stranger's, typed by someone else at sign-up.
     if not user.is_active or not user.email_digest or user.email_confirmed_at is None:
         return None
     if user.digest_sent_at is not None and user.digest_sent_at > now - DIGEST_GAP:
+        return None
+    if not _their_morning(user.time_zone, user.digest_sent_at, now):
         return None
     since = max(t for t in (user.digest_sent_at, _last_here(session, user), now - LOOKBACK) if t is not None)
     lines, total = social.unread_since(session=session, user=user, since=since, rows=DIGEST_ROWS)
@@ -133,7 +156,9 @@ def digest_for(*, session: Session, user: User, now: datetime | None = None) -> 
 
 def due_user_ids(*, session: Session, now: datetime | None = None) -> list[int]:
     """Accounts that may be due a digest (a cheap first pass; `digest_for` decides): digest on,
-    active, email confirmed, none sent within DIGEST_GAP, and an unread notification newer than the last one."""
+    active, email confirmed, none sent within DIGEST_GAP, an unread notification newer than the
+    last one (in SQL), and their morning (in Python: zoneinfo knows every zone's rules, SQLite
+    none, and the candidates are few)."""
     now = now or utcnow()
     fresh = exists().where(
         Notification.recipient_id == User.id,
@@ -141,19 +166,18 @@ def due_user_ids(*, session: Session, now: datetime | None = None) -> list[int]:
         Notification.created_at > now - LOOKBACK,
         or_(User.digest_sent_at.is_(None), Notification.created_at > User.digest_sent_at),
     )
-    return list(
-        session.exec(
-            select(User.id)
-            .where(
-                User.is_active,
-                User.email_digest,
-                User.email_confirmed_at.is_not(None),
-                or_(User.digest_sent_at.is_(None), User.digest_sent_at <= now - DIGEST_GAP),
-                fresh,
-            )
-            .order_by(User.id)
-        ).all()
-    )
+    candidates = session.exec(
+        select(User.id, User.time_zone, User.digest_sent_at)
+        .where(
+            User.is_active,
+            User.email_digest,
+            User.email_confirmed_at.is_not(None),
+            or_(User.digest_sent_at.is_(None), User.digest_sent_at <= now - DIGEST_GAP),
+            fresh,
+        )
+        .order_by(User.id)
+    ).all()
+    return [user_id for user_id, zone, sent_at in candidates if _their_morning(zone, sent_at, now)]
 
 
 @dataclass

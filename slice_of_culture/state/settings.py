@@ -10,7 +10,7 @@ from reflex.istate.manager import get_state_manager
 from slice_of_culture import mail, routes
 from slice_of_culture.db import session_scope
 from slice_of_culture.models import User
-from slice_of_culture.services import accounts, avatars, blocks, forums, imports, onboarding
+from slice_of_culture.services import accounts, avatars, blocks, digests, forums, imports, onboarding
 from slice_of_culture.services.blocks import BlockedPerson
 from slice_of_culture.services.errors import ValidationError
 from slice_of_culture.state.base import SessionState
@@ -24,6 +24,9 @@ class SettingsState(rx.State):
     default_visibility: str = "public"
     discoverable: bool = True
     email_digest: bool = True
+    # The IANA zone whose morning the digest comes in, and the line saying when (as saved).
+    time_zone: str = "UTC"
+    digest_arrives: str = ""
     preferred_kinds: list[str] = []
     errors: dict[str, str] = {}
     saved: bool = False
@@ -61,6 +64,7 @@ class SettingsState(rx.State):
             self.display_name, self.bio, self.avatar_url = user.display_name, user.bio, user.avatar_url
             self.default_visibility, self.discoverable = user.default_visibility, user.discoverable
             self.email_digest = user.email_digest
+            self._show_time_zone(user.time_zone)
             self.preferred_kinds = onboarding.preferred_kinds(user)
             self.email = user.email
             self.email_confirmed = user.email_confirmed_at is not None
@@ -82,6 +86,13 @@ class SettingsState(rx.State):
     @rx.event
     def set_email_digest(self, value: bool):
         self.email_digest = bool(value)
+
+    @rx.event
+    def set_time_zone(self, value: str):
+        self.time_zone = value
+
+    def _show_time_zone(self, time_zone: str) -> None:
+        self.time_zone, self.digest_arrives = time_zone, digests.arrival(time_zone)
 
     @rx.event
     def choose_kind(self, kind: str, checked: bool):
@@ -108,12 +119,14 @@ class SettingsState(rx.State):
                     discoverable=self.discoverable,
                     preferred_kinds=self.preferred_kinds,
                     email_digest=self.email_digest,
+                    time_zone=self.time_zone,
                 )
         except ValidationError as exc:
             self.errors = exc.errors
             return
         self.display_name = user.display_name
         self.bio, self.avatar_url = user.bio, user.avatar_url
+        self._show_time_zone(user.time_zone)
         self.errors, self.saved = {}, True
         session_state._show(user)
         if user.avatar_url != picture:

@@ -56,6 +56,11 @@ REFUSED = [
     ({"preferred_kinds": "movie"}, "preferred_kinds"),
     ({"bio": 42}, "bio"),
     ({"username": "root"}, "username"),
+    ({"time_zone": "Mars/Olympus_Mons"}, "time_zone"),
+    ({"time_zone": "localtime"}, "time_zone"),
+    ({"time_zone": "Europe/Lisbon" * 1000}, "time_zone"),
+    ({"time_zone": 9}, "time_zone"),
+    ({"time_zone": None}, "time_zone"),
 ]
 
 
@@ -129,3 +134,16 @@ def test_the_digest_is_turned_off_by_patch_or_by_the_one_click_link(api: Api) ->
     )
     assert done.status_code == 204
     assert api.get("/me", as_=ana).json()["email_digest"] is False
+
+
+def test_the_digest_comes_in_the_time_zone_patch_sets(api: Api) -> None:
+    ana = api.person("ana")
+    assert api.get("/me", as_=ana).json()["time_zone"] == "UTC"
+    done = api.patch("/me", as_=ana, json={"time_zone": "Asia/Tokyo"})
+    assert done.status_code == 200 and done.json()["time_zone"] == "Asia/Tokyo", done.text
+    # Spelled as the time zone database spells it, whatever the case sent.
+    assert api.patch("/me", as_=ana, json={"time_zone": "europe/lisbon"}).json()["time_zone"] == "Europe/Lisbon"
+    refused = api.patch("/me", as_=ana, json={"time_zone": "Lisbon"})
+    assert refused.status_code == 400
+    assert refused.json()["fields"] == {"time_zone": "Choose a time zone from the list, like Europe/Lisbon."}
+    assert api.get("/me", as_=ana).json()["time_zone"] == "Europe/Lisbon"

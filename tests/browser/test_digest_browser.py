@@ -1,6 +1,7 @@
 """The notification digest, in Chromium: Settings has it on for a new account; the "stop these
 mails" link from a digest, opened where the mail is read (no login), turns it off after one
-click, Settings shows it off and turns it back on; a forged link changes nothing."""
+click, Settings shows it off and turns it back on; a forged link changes nothing. The time zone
+it comes in is UTC until Settings saves another."""
 
 from __future__ import annotations
 
@@ -55,3 +56,12 @@ def test_the_digest_link_turns_it_off_and_settings_turns_it_back_on(new_page, ap
     expect(page.get_by_role("status").filter(has_text="Saved.")).to_be_visible()
     page.reload()
     expect(page.get_by_role("checkbox", name=DIGEST_LABEL)).to_be_checked()
+
+    zone = page.get_by_label("Time zone")
+    expect(zone).to_have_value("UTC")
+    expect(page.get_by_text("Your digest comes around 08:00, UTC time.")).to_be_visible()
+    zone.select_option("Asia/Tokyo")
+    page.get_by_role("button", name="Save", exact=True).click()
+    expect(page.get_by_text("Your digest comes around 08:00, Asia/Tokyo time.")).to_be_visible()
+    page.reload()
+    expect(page.get_by_label("Time zone")).to_have_value("Asia/Tokyo")

@@ -2,11 +2,13 @@
 last here (grouped as on the notifications page), at most once a day and never twice about the
 same thing; none for people who turned it off, closed accounts, addresses nobody confirmed, read
 or blocked notices, or news older than a week; its link turns it off without a login and cannot
-be forged; a refused mail is tried again; one run at a time."""
+be forged; a refused mail is tried again; one run at a time. It comes in the person's morning,
+in their own time zone (DST days and a change of zone included); unknown zones are refused."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -19,7 +21,7 @@ from slice_of_culture.config import get_settings
 from slice_of_culture.db import session_scope
 from slice_of_culture.locks import job_lock
 from slice_of_culture.models import AuthSession, Notification, User, utcnow
-from slice_of_culture.services import accounts, blocks, digests, social
+from slice_of_culture.services import accounts, blocks, digests, social, time_zones
 from slice_of_culture.services.errors import ValidationError
 from tests.utils.factories import link_token, make_entry, make_item, make_user
 from tests.utils.mailbox import sent_mails
@@ -42,6 +44,25 @@ def _people(session):  # noqa: ANN001, ANN202
     return ana, entry, bo, cy, dee
 
 
+def _digest_hour(monkeypatch: pytest.MonkeyPatch, hour: int) -> None:
+    settings = replace(get_settings(), digest_hour=hour)
+    monkeypatch.setattr(digests, "get_settings", lambda: settings)
+
+
+@pytest.fixture
+def any_hour(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Digests are due from midnight (DIGEST_HOUR 0): for the tests about what and how often, not
+    when, which run at whatever hour the clock says."""
+    _digest_hour(monkeypatch, 0)
+
+
+@pytest.fixture
+def at_eight(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Digests are due from 08:00 local time (the default, whatever the environment says)."""
+    _digest_hour(monkeypatch, 8)
+
+
+@pytest.mark.usefixtures("any_hour")
 def test_a_digest_tells_what_happened_since_the_person_was_last_here(session) -> None:
     ana, *_ = _people(session)
     digest = digests.digest_for(session=session, user=ana)
@@ -60,6 +81,7 @@ def test_a_digest_tells_what_happened_since_the_person_was_last_here(session) ->
     assert digests.digest_for(session=session, user=ana) is None
 
 
+@pytest.mark.usefixtures("any_hour")
 def test_no_digest_when_off_closed_read_blocked_or_old(session) -> None:
     ana, entry, bo, cy, dee = _people(session)
     ana.email_digest = False
@@ -88,6 +110,7 @@ def test_no_digest_when_off_closed_read_blocked_or_old(session) -> None:
     assert digests.due_user_ids(session=session) == []
 
 
+@pytest.mark.usefixtures("any_hour")
 def test_no_digest_goes_to_an_address_nobody_confirmed(engine: Engine, tmp_path, outbox) -> None:
     # Someone signed up with a stranger's address: the stranger gets no daily mail.
     with session_scope(engine) as session:
@@ -111,6 +134,7 @@ def test_no_digest_goes_to_an_address_nobody_confirmed(engine: Engine, tmp_path,
     assert [m["To"] for m in sent_mails(outbox)] == ["ana@example.com"]
 
 
+@pytest.mark.usefixtures("any_hour")
 def test_a_digest_lists_ten_lines_and_counts_the_rest(session) -> None:
     ana = make_user(session, "ana", confirmed=True)
     for n in range(13):
@@ -124,6 +148,7 @@ def test_a_digest_lists_ten_lines_and_counts_the_rest(session) -> None:
     assert digest.body.count("\n- ") == digests.DIGEST_ROWS and "…and 4 more." in digest.body
 
 
+@pytest.mark.usefixtures("any_hour")
 def test_runs_send_once_a_day_and_only_what_is_new(engine: Engine, tmp_path, outbox) -> None:
     with session_scope(engine) as session:
         ana, entry, *_ = _people(session)
@@ -146,6 +171,7 @@ def test_runs_send_once_a_day_and_only_what_is_new(engine: Engine, tmp_path, out
     assert len(sent_mails(outbox)) == 2
 
 
+@pytest.mark.usefixtures("any_hour")
 def test_a_refused_mail_is_tried_again_and_a_held_lock_means_no_run(
     engine: Engine, tmp_path, outbox, monkeypatch
 ) -> None:
@@ -169,6 +195,7 @@ def test_a_refused_mail_is_tried_again_and_a_held_lock_means_no_run(
     assert len(sent_mails(outbox)) == 1
 
 
+@pytest.mark.usefixtures("any_hour")
 def test_the_link_turns_the_digest_off_and_cannot_be_forged(session, subtests) -> None:
     ana, _, bo, *_ = _people(session)
     token = digests.unsubscribe_token(ana.id)
@@ -200,3 +227,166 @@ def test_the_link_turns_the_digest_off_and_cannot_be_forged(session, subtests) -
         email_digest=True,
     )
     assert digests.digest_for(session=session, user=ana) is not None
+
+
+def _utc(text: str) -> datetime:
+    return datetime.fromisoformat(text).replace(tzinfo=UTC)
+
+
+def _move(session, user: User, time_zone: object, **changes) -> None:  # noqa: ANN001, ANN003
+    """Settings saved with the time zone (and `changes`) changed, the rest as it was."""
+    kept = {name: getattr(user, name) for name in ("display_name", "bio", "avatar_url", "default_visibility")}
+    fields = {**kept, "discoverable": user.discoverable, **changes}
+    accounts.update_profile(session=session, user=user, time_zone=time_zone, **fields)
+
+
+def _news(session, user_id: int, at: datetime) -> None:  # noqa: ANN001
+    """The person's notifications unread and dated `at`, their last visit two days before."""
+    session.exec(update(Notification).where(Notification.recipient_id == user_id).values(created_at=at, read_at=None))
+    session.exec(update(AuthSession).where(AuthSession.user_id == user_id).values(last_seen_at=at - timedelta(days=2)))
+
+
+def _hourly(engine: Engine, tmp_path, user_id: int, start: datetime, hours: int) -> list[datetime]:  # noqa: ANN001
+    """Run the job every hour from `start`, with something new for the person before each run:
+    the times a digest went out."""
+    sent = []
+    for hour in range(hours):
+        now = start + timedelta(hours=hour)
+        with session_scope(engine) as session:
+            _news(session, user_id, now - timedelta(minutes=1))
+        if digests.send_digests(engine=engine, data_dir=tmp_path, now=now).sent:
+            sent.append(now)
+    return sent
+
+
+@pytest.mark.usefixtures("at_eight")
+def test_a_person_in_tokyo_gets_it_in_the_tokyo_morning(engine: Engine, tmp_path, outbox) -> None:
+    with session_scope(engine) as session:
+        ana, *_ = _people(session)
+        _move(session, ana, "Asia/Tokyo")
+        uma = make_user(session, "uma", confirmed=True)
+        social.follow(session=session, follower=make_user(session, "fan"), followee_id=uma.id)
+        ana_id, uma_id = ana.id, uma.id
+        # Ana's last digest came at 08:30 on Monday 11 January in Tokyo; news since, for both.
+        session.exec(update(User).where(User.id == ana_id).values(digest_sent_at=_utc("2027-01-10 23:30")))
+        _news(session, ana_id, _utc("2027-01-11 10:00"))
+        _news(session, uma_id, _utc("2027-01-11 10:00"))
+
+    def due(at: str) -> list[int]:
+        with session_scope(engine) as session:
+            return digests.due_user_ids(session=session, now=_utc(at))
+
+    # 12:00 UTC is 21:00 in Tokyo, the day Ana already had hers; Uma's morning in UTC.
+    assert due("2027-01-11 07:59") == [] and due("2027-01-11 12:00") == [uma_id]
+    assert digests.send_digests(engine=engine, data_dir=tmp_path, now=_utc("2027-01-11 12:00")).sent == 1
+    # 22:30 UTC is 07:30 on Tuesday in Tokyo: still night there, though a day has passed.
+    assert due("2027-01-11 22:30") == []
+    # 23:30 UTC is 08:30 in Tokyo; a run missed for hours still sends that day (14:00 there).
+    assert due("2027-01-11 23:30") == [ana_id] and due("2027-01-12 05:00") == [ana_id]
+    with session_scope(engine) as session:
+        ana = session.get(User, ana_id)
+        assert digests.digest_for(session=session, user=ana, now=_utc("2027-01-11 22:30")) is None
+        assert digests.digest_for(session=session, user=ana, now=_utc("2027-01-11 23:30")) is not None
+    assert digests.send_digests(engine=engine, data_dir=tmp_path, now=_utc("2027-01-11 23:30")).sent == 1
+    assert [m["To"] for m in sent_mails(outbox)] == ["uma@example.com", "ana@example.com"]
+
+
+@pytest.mark.usefixtures("at_eight")
+@pytest.mark.parametrize(
+    ("start", "expected"),
+    [
+        # From midnight in New York, hourly for three days. Spring forward (Sunday 14 March 2027):
+        # 08:00 EST is 13:00 UTC, 08:00 EDT 12:00 UTC.
+        ("2027-03-13 05:00", ["2027-03-13 13:00", "2027-03-14 12:00", "2027-03-15 12:00"]),
+        # Fall back (Sunday 7 November 2027): 08:00 EDT is 12:00 UTC, 08:00 EST 13:00 UTC.
+        ("2027-11-06 04:00", ["2027-11-06 12:00", "2027-11-07 13:00", "2027-11-08 13:00"]),
+    ],
+    ids=["spring-forward", "fall-back"],
+)
+def test_new_york_gets_it_at_eight_across_a_dst_change(
+    engine: Engine, tmp_path, outbox, start: str, expected: list[str]
+) -> None:
+    with session_scope(engine) as session:
+        ana, *_ = _people(session)
+        _move(session, ana, "America/New_York")
+        ana_id = ana.id
+    sent = _hourly(engine, tmp_path, ana_id, _utc(start), hours=72)
+    assert sent == [_utc(at) for at in expected]
+    new_york = time_zones.zone("America/New_York")
+    assert {at.astimezone(new_york).strftime("%H:%M") for at in sent} == {"08:00"}
+    assert len(sent_mails(outbox)) == 3
+
+
+@pytest.mark.usefixtures("at_eight")
+@pytest.mark.parametrize(
+    ("before", "first", "after", "expected"),
+    [
+        # 08:00 in Los Angeles is 01:00 the next day in Tokyo: that Tokyo day has had its digest,
+        # even at 21:00 there, 20 hours later; the next comes the Tokyo morning after.
+        ("America/Los_Angeles", "2027-01-11 16:00", "Asia/Tokyo", "2027-01-12 23:00"),
+        # 08:00 in Tokyo is 18:00 the day before in New York: the New York morning comes 14 hours
+        # later, too soon; the digest waits until DIGEST_GAP has passed.
+        ("Asia/Tokyo", "2027-01-10 23:00", "America/New_York", "2027-01-11 19:00"),
+    ],
+    ids=["eastward", "westward"],
+)
+def test_changing_zone_right_after_a_digest_gives_no_second_one_too_soon(
+    engine: Engine, tmp_path, outbox, before: str, first: str, after: str, expected: str
+) -> None:
+    with session_scope(engine) as session:
+        ana, *_ = _people(session)
+        _move(session, ana, before)
+        ana_id = ana.id
+    assert _hourly(engine, tmp_path, ana_id, _utc(first), hours=1) == [_utc(first)]
+    with session_scope(engine) as session:
+        _move(session, session.get(User, ana_id), after)
+    sent = _hourly(engine, tmp_path, ana_id, _utc(first) + timedelta(hours=1), hours=36)
+    assert sent[0] == _utc(expected) and sent[0] - _utc(first) >= digests.DIGEST_GAP
+    assert all(later - earlier >= digests.DIGEST_GAP for earlier, later in zip(sent, sent[1:], strict=False))
+    assert len(sent_mails(outbox)) == 1 + len(sent)
+
+
+@pytest.mark.usefixtures("at_eight")
+def test_a_stored_zone_the_server_no_longer_knows_counts_as_utc(session) -> None:
+    ana, *_ = _people(session)
+    session.exec(update(User).where(User.id == ana.id).values(time_zone="Atlantis/Poseidonia"))
+    _news(session, ana.id, _utc("2027-01-11 01:00"))
+    session.expire_all()
+    assert digests.due_user_ids(session=session, now=_utc("2027-01-11 07:00")) == []
+    assert digests.due_user_ids(session=session, now=_utc("2027-01-11 08:00")) == [ana.id]
+
+
+BAD_ZONES = [
+    "Mars/Olympus_Mons",
+    "Lisbon",
+    "",
+    "   ",
+    "localtime",
+    "Factory",
+    "posix/Europe/Lisbon",
+    "../../etc/passwd",
+    "Europe/Lisbon\x00",
+    "Europe/Lisbon" * 1000,
+    42,
+    b"UTC",
+    ["UTC"],
+]
+
+
+def test_unknown_time_zones_are_refused_and_change_nothing(session, subtests) -> None:
+    ana = make_user(session, "ana", display_name="Ana")
+    assert ana.time_zone == "UTC"
+    _move(session, ana, "Europe/Lisbon")
+    for bad in BAD_ZONES:
+        with subtests.test(time_zone=bad if len(str(bad)) < 50 else "very long"):
+            with pytest.raises(ValidationError) as refused:
+                _move(session, ana, bad, display_name="Someone", bio="changed", default_visibility="private")
+            assert refused.value.errors == {"time_zone": time_zones.UNKNOWN}
+            stored = select(User.display_name, User.bio, User.default_visibility, User.time_zone)
+            assert session.exec(stored.where(User.id == ana.id)).one() == ("Ana", "", "public", "Europe/Lisbon")
+    # Any case and spaces around: stored as the time zone database spells it; None: unchanged.
+    _move(session, ana, " asia/TOKYO ")
+    assert ana.time_zone == "Asia/Tokyo"
+    _move(session, ana, None)
+    assert ana.time_zone == "Asia/Tokyo"
+    assert time_zones.time_zone_names()[0] == "UTC" and "Europe/Lisbon" in time_zones.time_zone_names()

@@ -1,0 +1,48 @@
+"""Time zones a person can choose (Settings, `PATCH /me`): the IANA names of the standard
+library's `zoneinfo` ("Europe/Lisbon"), read from the system's time zone database or, where there
+is none (slim containers, Windows), from the pinned `tzdata` package. The digest comes in the
+chosen zone's morning (services/digests.py)."""
+
+from __future__ import annotations
+
+import zoneinfo
+from functools import lru_cache
+
+from slice_of_culture.services.errors import ValidationError
+
+DEFAULT = "UTC"
+# Longer than any IANA name (the longest has 32 characters); the column's length.
+MAX_LENGTH = 64
+# Files of the system's database that are no zone of their own: "localtime" is the machine's
+# setting, "Factory" a placeholder.
+_NOT_ZONES = frozenset({"localtime", "Factory", "posixrules"})
+UNKNOWN = "Choose a time zone from the list, like Europe/Lisbon."
+
+
+@lru_cache(maxsize=1)
+def _by_lower_name() -> dict[str, str]:
+    return {name.lower(): name for name in zoneinfo.available_timezones() - _NOT_ZONES}
+
+
+@lru_cache(maxsize=1)
+def time_zone_names() -> tuple[str, ...]:
+    """Every zone a person can choose, UTC first, then by name."""
+    return (DEFAULT, *sorted(set(_by_lower_name().values()) - {DEFAULT}))
+
+
+def clean_time_zone(value: object) -> str:
+    """The zone's name as the database spells it ("europe/lisbon" -> "Europe/Lisbon"). Raises
+    ValidationError at "time_zone" for anything else (not text, too long, unknown)."""
+    name = _by_lower_name().get(value.strip().lower()) if isinstance(value, str) and len(value) <= MAX_LENGTH else None
+    if name is None:
+        raise ValidationError({"time_zone": UNKNOWN})
+    return name
+
+
+def zone(name: str) -> zoneinfo.ZoneInfo:
+    """The zone of a stored name; UTC for one the server's database no longer knows (a renamed
+    zone after a tzdata update), so that a digest still comes."""
+    try:
+        return zoneinfo.ZoneInfo(name)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        return zoneinfo.ZoneInfo(DEFAULT)
