@@ -13,15 +13,20 @@ from slice_of_culture.services.errors import ValidationError
 DEFAULT = "UTC"
 # Longer than any IANA name (the longest has 32 characters); the column's length.
 MAX_LENGTH = 64
-# Files of the system's database that are no zone of their own: "localtime" is the machine's
-# setting, "Factory" a placeholder.
-_NOT_ZONES = frozenset({"localtime", "Factory", "posixrules"})
+# The regions of the names people pick from ("Europe/Lisbon"). Left out: the database's old
+# aliases ("US/Eastern", "Japan", "GB"), POSIX-style "Etc/GMT+5" (whose sign is the reverse of
+# what it says) and files that are no zone ("localtime", "Factory"): a list of ~600 names where
+# the same place appears twice is harder to choose from, and UTC is there on its own.
+_REGIONS = frozenset(
+    {"Africa", "America", "Antarctica", "Arctic", "Asia", "Atlantic", "Australia", "Europe", "Indian", "Pacific"}
+)
 UNKNOWN = "Choose a time zone from the list, like Europe/Lisbon."
 
 
 @lru_cache(maxsize=1)
 def _by_lower_name() -> dict[str, str]:
-    return {name.lower(): name for name in zoneinfo.available_timezones() - _NOT_ZONES}
+    names = {name for name in zoneinfo.available_timezones() if name.split("/", 1)[0] in _REGIONS}
+    return {name.lower(): name for name in names | {DEFAULT}}
 
 
 @lru_cache(maxsize=1)
