@@ -221,3 +221,27 @@ def test_people_to_follow_start_with_your_taste_and_skip_who_you_follow(engine, 
         fallback = serve.people_to_follow(session=session, user=newcomer, n=4, store=store)
         assert fallback and all(p.reason.startswith(("Followed by", "Posting lately")) for p in fallback)
         assert hidden.id not in {p.user_id for p in fallback}
+
+
+def test_step_two_sums_evidence_excludes_what_you_met_and_names_the_closest_lover() -> None:
+    """The NumPy sums behind For you, on numbers worked out by hand."""
+    import numpy as np
+
+    # Person 7 is closer (0.8) than person 9 (0.4); item 100 is loved by both, 200 by 9 only,
+    # 300 by 7 only (but you met it), 400 by both of them at once, like 100, with the same sums.
+    loves = serve.Loves(
+        user_ids=np.array([7, 9, 9, 7, 7, 9, 9]),
+        item_ids=np.array([100, 100, 200, 300, 400, 400, 400]),
+        ratings=np.array([10, 8, 10, 10, 10, 4, 4]),
+    )
+    ranked, evidence, closest = serve._evidence(loves, {7: 0.8, 9: 0.4}, met={300})
+    # 100: 0.8 * 1.0 + 0.4 * 0.8 = 1.12; 400: 0.8 + 0.4 * 0.4 * 2 = 1.12 (a tie: lower id first);
+    # 200: 0.4 * 1.0 = 0.4. 300 is never a candidate.
+    assert ranked.tolist() == [100, 400, 200]
+    assert np.allclose(evidence, [1.12, 1.12, 0.4])
+    assert closest == {100: 7, 200: 9, 400: 7}
+    assert loves.of_items({200, 300}) == {9: [(10, 200)], 7: [(10, 300)]}
+    # Nobody loved anything: nothing to rank.
+    empty = serve.Loves(*(np.zeros(0, np.int64) for _ in range(3)))
+    ranked, evidence, closest = serve._evidence(empty, {7: 0.8}, met=set())
+    assert ranked.size == 0 and evidence.size == 0 and closest == {}
