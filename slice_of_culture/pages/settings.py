@@ -155,6 +155,16 @@ def _form() -> rx.Component:
     )
 
 
+def _download(label: str, on_click: rx.EventHandler, what: str) -> rx.Component:
+    """A button that downloads one of the person's CSV exports, and a line on what is in it."""
+    return rx.hstack(
+        rx.button(rx.icon("download", size=16), label, on_click=on_click, variant="soft", type="button"),
+        rx.text(what, size="2", color_scheme="gray"),
+        align="center",
+        wrap="wrap",
+    )
+
+
 def _import_export() -> rx.Component:
     return rx.vstack(
         rx.heading("Import and export", size="5", as_="h2"),
@@ -162,17 +172,15 @@ def _import_export() -> rx.Component:
             rx.link("Import from Goodreads, Letterboxd or a CSV", href=routes.IMPORT),
             ": what you read and watched there becomes your postcards here.",
         ),
-        rx.hstack(
-            rx.button(
-                rx.icon("download", size=16),
-                "Download your entries (CSV)",
-                on_click=SettingsState.download_export,
-                variant="soft",
-                type="button",
-            ),
-            rx.text("Everything you logged; it imports back here as it was.", size="2", color_scheme="gray"),
-            align="center",
-            wrap="wrap",
+        _download(
+            "Download your entries (CSV)",
+            SettingsState.download_export,
+            "Everything you logged; it imports back here as it was.",
+        ),
+        _download(
+            "Download your lists (CSV)",
+            SettingsState.download_lists,
+            "All your lists, private ones too, each item in order with its note.",
         ),
         spacing="3",
         width="100%",
@@ -385,7 +393,7 @@ def _delete_form() -> rx.Component:
         "delete-heading",
         rx.text(
             "This removes your profile, everything you logged, your likes, comments, follows and "
-            "forum messages, for good. Download your entries first if you want to keep them.",
+            "forum messages, for good. Download your entries and lists first if you want to keep them.",
             size="2",
         ),
         form_error(errors.get("form", "")),

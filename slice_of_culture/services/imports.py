@@ -17,8 +17,6 @@ Two steps, so a person sees what will happen before anything changes:
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -28,6 +26,7 @@ from slice_of_culture import importers
 from slice_of_culture.importers import MAX_ROWS, ImportFile, ImportRow
 from slice_of_culture.models import VISIBILITIES, Entry, Item, User
 from slice_of_culture.services import catalog, entries
+from slice_of_culture.services.csv_export import write_csv
 from slice_of_culture.services.errors import ValidationError
 from slice_of_culture.text import normalize_for_key
 
@@ -137,28 +136,26 @@ EXPORT_COLUMNS = ("kind", "title", "creator", "year", "status", "rating", "date"
 def export_csv(*, session: Session, user: User) -> str:
     """Every entry of `user`, oldest first, as our CSV: the columns `read_file` takes (plus the
     visibility), so an export imports back as it was. Ratings in stars ("4.5")."""
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(EXPORT_COLUMNS)
     rows = session.exec(
         select(Entry, Item)
         .join(Item, Item.id == Entry.item_id)
         .where(Entry.user_id == user.id)
         .order_by(Entry.created_at, Entry.id)
     ).all()
-    for entry, item in rows:
-        stars = "" if entry.rating is None else f"{entry.rating / 2:g}"
-        writer.writerow(
+    return write_csv(
+        EXPORT_COLUMNS,
+        (
             (
                 item.kind,
                 item.title,
                 item.creator,
                 item.year or "",
                 entry.status,
-                stars,
+                "" if entry.rating is None else f"{entry.rating / 2:g}",
                 entry.consumed_on.isoformat() if entry.consumed_on else "",
                 entry.review,
                 entry.visibility,
             )
-        )
-    return out.getvalue()
+            for entry, item in rows
+        ),
+    )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 
 import reflex as rx
 from reflex.istate.manager import get_state_manager
@@ -10,7 +11,7 @@ from reflex.istate.manager import get_state_manager
 from slice_of_culture import mail, routes
 from slice_of_culture.db import session_scope
 from slice_of_culture.models import User
-from slice_of_culture.services import accounts, avatars, blocks, digests, forums, imports, onboarding
+from slice_of_culture.services import accounts, avatars, blocks, digests, forums, imports, lists, onboarding
 from slice_of_culture.services.blocks import BlockedPerson
 from slice_of_culture.services.errors import ValidationError
 from slice_of_culture.state.base import SessionState
@@ -304,18 +305,27 @@ class SettingsState(rx.State):
         self._show_pending(None)
         self.email_notice = f"Your email stays {self.email}."
 
-    @rx.event
-    async def download_export(self):
-        """Every entry of the signed-in person as our CSV (services/imports.py)."""
+    async def _download_csv(self, export: Callable[..., str], name: str):
+        """`export(session=, user=)` for the signed-in person, offered as `<name>-<username>.csv`."""
         session_state = await self.get_state(SessionState)
         with session_scope() as session:
             user = session_state.current_user(session)
             if user is None:
                 self.errors = {"form": "Your session has ended. Log in again."}
                 return None
-            data = imports.export_csv(session=session, user=user)
-            filename = f"slice-of-culture-{user.username}.csv"
+            data = export(session=session, user=user)
+            filename = f"{name}-{user.username}.csv"
         return rx.download(data=data, filename=filename, mime_type="text/csv")
+
+    @rx.event
+    async def download_export(self):
+        """Every entry of the signed-in person as our CSV (services/imports.py)."""
+        return await self._download_csv(imports.export_csv, "slice-of-culture")
+
+    @rx.event
+    async def download_lists(self):
+        """Every list of the signed-in person, items in order, as CSV (services/lists.py)."""
+        return await self._download_csv(lists.export_lists_csv, "slice-of-culture-lists")
 
     @rx.event
     async def delete_account(self, form_data: dict):

@@ -1,4 +1,5 @@
-"""Importing a Goodreads export in the browser: check the file, import it, see the postcards, export them."""
+"""Importing a Goodreads export in the browser: check the file, import it, see the postcards, export them
+(and the lists)."""
 
 from __future__ import annotations
 
@@ -57,6 +58,12 @@ def test_import_a_goodreads_export_and_see_it_on_the_profile(new_page, tmp_path)
     assert exported.startswith("kind,title,creator,year,status,rating,date,review,visibility\n")
     assert "book,The Hunger Games,Suzanne Collins,2008,finished,5,2024-03-14," in exported
     assert exported.count(",followers\n") == 3
+    # And the lists beside it: none yet, so the header alone.
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Download your lists (CSV)").click()
+    assert download.value.suggested_filename == f"slice-of-culture-lists-{name}.csv"
+    lists_csv = open(download.value.path(), encoding="utf-8").read()
+    assert lists_csv == "list,description,visibility,numbered,position,kind,title,creator,year,note,added\n"
 
     # The same file again changes nothing.
     page.goto(_origin(page) + "/import")

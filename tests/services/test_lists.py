@@ -4,7 +4,11 @@ included; only the owner changes one; bad input changes nothing; limits."""
 
 from __future__ import annotations
 
+import csv
+import io
+
 import pytest
+from sqlalchemy import event
 from sqlmodel import select
 
 from slice_of_culture.models import ItemList, ItemListEntry
@@ -194,3 +198,88 @@ def test_limits(session, monkeypatch) -> None:
     with pytest.raises(ValidationError) as exc:
         lists.add_item(session=session, user=ana, list_id=first.id, item_id=make_item(session).id)
     assert "at most 2 items" in exc.value.errors["item"]
+
+
+def _exported(session, user) -> list[dict[str, str]]:  # noqa: ANN001
+    """The lists export of `user`, read back with csv (one SELECT, checked here)."""
+    selects: list[str] = []
+
+    def capture(conn, cursor, statement, parameters, context, executemany) -> None:  # noqa: ANN001
+        if statement.lstrip().upper().startswith("SELECT"):
+            selects.append(statement)
+
+    connection = session.connection()
+    event.listen(connection, "before_cursor_execute", capture)
+    try:
+        text = lists.export_lists_csv(session=session, user=user)
+    finally:
+        event.remove(connection, "before_cursor_execute", capture)
+    assert len(selects) == 1, selects
+    reader = csv.reader(io.StringIO(text))
+    assert next(reader) == list(lists.EXPORT_COLUMNS)
+    return [dict(zip(lists.EXPORT_COLUMNS, line, strict=True)) for line in reader]
+
+
+def test_the_lists_export_holds_every_list_of_the_person_in_order_and_nothing_else(session) -> None:
+    ana, bea = make_user(session, "ana"), make_user(session, "bea")
+    odd_title = 'Amélie, "Le Fabuleux Destin"\n<script>alert(1)</script> 🎬'
+    amelie = make_item(session, odd_title, kind="movie", creator="Jeunet, J.-P.", year=2001)
+    dune, solaris = make_item(session, "Dune", year=1965), make_item(session, "Solaris", kind="movie")
+    ranked = lists.create_list(
+        session=session, user=ana, title='Best, "ever"', description="Line one\nline <b>two</b>", ranked=True
+    )
+    secret = lists.create_list(session=session, user=ana, title="Secret 🤫", visibility="private")
+    lists.create_list(session=session, user=ana, title="Empty for now", visibility="followers")
+    added = {
+        item.id: lists.add_item(session=session, user=ana, list_id=ranked.id, item_id=item.id, note=note)
+        for item, note in ((dune, 'Spice, "must flow"\nreally'), (amelie, ""), (solaris, "<i>ocean</i> ü"))
+    }
+    lists.move_item(session=session, user=ana, list_id=ranked.id, item_id=solaris.id, position=0)
+    lists.add_item(session=session, user=ana, list_id=secret.id, item_id=dune.id, note="mine only")
+    theirs = lists.create_list(session=session, user=bea, title="Bea's picks")
+    lists.add_item(session=session, user=bea, list_id=theirs.id, item_id=dune.id, note="bea's note")
+    session.commit()
+
+    rows = _exported(session, ana)
+    # As ana's profile orders them: most recently changed first ("Secret" got an item last).
+    assert [(r["list"], r["position"], r["title"]) for r in rows] == [
+        ("Secret 🤫", "1", "Dune"),
+        ('Best, "ever"', "1", "Solaris"),
+        ('Best, "ever"', "2", "Dune"),
+        ('Best, "ever"', "3", odd_title),
+        ("Empty for now", "", ""),
+    ]
+    assert [(r["visibility"], r["numbered"]) for r in rows] == [
+        ("private", "no"),
+        ("public", "yes"),
+        ("public", "yes"),
+        ("public", "yes"),
+        ("followers", "no"),
+    ]
+    assert rows[1]["description"] == "Line one\nline <b>two</b>"
+    assert [r["note"] for r in rows] == ["mine only", "<i>ocean</i> ü", 'Spice, "must flow"\nreally', "", ""]
+    assert rows[3] | {"added": ""} == {
+        "list": 'Best, "ever"',
+        "description": "Line one\nline <b>two</b>",
+        "visibility": "public",
+        "numbered": "yes",
+        "position": "3",
+        "kind": "movie",
+        "title": odd_title,
+        "creator": "Jeunet, J.-P.",
+        "year": "2001",
+        "note": "",
+        "added": "",
+    }
+    assert [r["added"] for r in rows[1:4]] == [
+        added[i].added_at.date().isoformat() for i in (solaris.id, dune.id, amelie.id)
+    ]
+    assert rows[4] == {
+        "list": "Empty for now",
+        "description": "",
+        "visibility": "followers",
+        "numbered": "no",
+        **{column: "" for column in lists.EXPORT_COLUMNS[4:]},
+    }
+    assert [(r["list"], r["note"]) for r in _exported(session, bea)] == [("Bea's picks", "bea's note")]
+    assert _exported(session, make_user(session, "listless")) == []
