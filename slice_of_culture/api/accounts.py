@@ -190,6 +190,11 @@ def change_email(call: Call) -> dict | Response:
         # Returned, not raised: a wrong password's failure must be committed for the rate limit.
         return error_response(400, exc.message, exc.errors)
     call.mails.append(message)
+    # A link that never went out leaves no change waiting for it (as the Settings page does).
+    user_id = user.id
+    call.unless_mailed.append(
+        lambda session: accounts.cancel_email_change(session=session, user=session.get(User, user_id))
+    )
     pending = accounts.pending_email(session=call.session, user=user)
     return {
         "message": f"We sent a link to {pending.email}. Open it to make that your email.",

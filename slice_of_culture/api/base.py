@@ -134,6 +134,9 @@ class Call:
     notices: list[Mail] = dataclasses.field(default_factory=list)
     # Work that must wait for the commit (e.g. deleting a replaced picture's file); failures are logged.
     after_commit: list[Callable[[], None]] = dataclasses.field(default_factory=list)
+    # What to undo, in a transaction of its own, when one of `mails` could not be sent (e.g. a
+    # pending email change whose link never went out); failures are logged.
+    unless_mailed: list[Callable[[Session], None]] = dataclasses.field(default_factory=list)
     # The raw body of endpoints that take a file (`endpoint(body="file")`).
     raw: bytes = b""
 
@@ -267,6 +270,16 @@ async def _read_json(request: Request) -> dict[str, Any]:
     return data
 
 
+def _undo(call: Call, request: Request, engine: Engine | None) -> None:
+    """Run `call.unless_mailed` after its mail failed: what waited for the mail is not left behind."""
+    for undo in call.unless_mailed:
+        try:
+            with session_scope(engine) as session:
+                undo(session)
+        except Exception:
+            log.exception("API %s %s: undoing after a mail not sent failed", request.method, request.url.path)
+
+
 def _run(
     handler: Callable[[Call], Any],
     request: Request,
@@ -295,8 +308,12 @@ def _run(
             result = handler(call)
             if not isinstance(result, Response) and result is not None:
                 result = to_json(result)
-        for message in call.mails:
-            mail.send(message)
+        try:
+            for message in call.mails:
+                mail.send(message)
+        except mail.MailNotSent:
+            _undo(call, request, engine)
+            raise
         for notice in call.notices:
             try:
                 mail.send(notice)

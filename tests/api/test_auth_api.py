@@ -246,6 +246,8 @@ def test_an_unsent_confirmation_link_is_a_503_and_a_change_stands_when_the_old_a
     ana = api.person("ana", real_password=True)
     refused = api.put("/me/email", as_=ana, json={"email": "new@example.com", "password": PASSWORD})
     assert refused.status_code == 503 and "could not send" in refused.json()["error"]
+    # The link never went out: no change is left waiting for it.
+    assert api.get("/me", as_=ana).json()["pending_email"] is None
     monkeypatch.setattr(mail, "get_settings", lambda: outbox)
     api.put("/me/email", as_=ana, json={"email": "new@example.com", "password": PASSWORD})
     (link_mail,) = _sent(outbox.outbox_path)
