@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict
+
 from starlette.routing import Route
 
 from slice_of_culture.api.base import Call, endpoint, read_fields
@@ -16,7 +18,9 @@ LIST_FIELDS = {"title": "text", "description": "text", "visibility": "text", "ra
 def lists_of(call: Call) -> dict:
     """A person's lists the caller may see, most recently changed first."""
     found = lists.lists_of(session=call.session, username=call.path("username"), viewer_id=call.viewer_id)
-    return {"lists": found}
+    # `has_item` is the "Add to list" dialog's (whether a list holds the item it is about): no
+    # item here, so it would always say False.
+    return {"lists": [{key: value for key, value in asdict(s).items() if key != "has_item"} for s in found]}
 
 
 @endpoint(auth="required", body=True, status=201)

@@ -101,6 +101,7 @@ def test_build_a_list_reorder_it_annotate_it_and_take_items_off(api: Api) -> Non
 
     summary = api.get("/users/ana/lists").json()["lists"]
     assert [(s["list_id"], s["title"], s["item_count"]) for s in summary] == [(list_id, "Best of 1965", 3)]
+    assert set(summary[0]) == {"list_id", "title", "visibility", "item_count"}
 
 
 def test_a_profiles_lists_come_most_recently_changed_first(api: Api) -> None:
