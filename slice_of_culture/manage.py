@@ -76,7 +76,7 @@ def main(argv: list[str] | None = None) -> int:
         print(
             "Another run is sending digests; nothing done."
             if not run.ran
-            else f"{run.sent} digests sent, {run.failed} not sent."
+            else f"{run.sent} digests sent, {run.reminded} confirmation links to older accounts, {run.failed} not sent."
         )
         return 0 if run.failed == 0 else 1
     url = get_settings().database_url

@@ -426,25 +426,43 @@ def _confirmation_signature(user_id: int, email: str, expires: int) -> str:
     return keyed_hash(f"email-confirmation:{user_id}:{expires}:{email}")[:32]
 
 
+def _confirmation_link(user: User, now: datetime) -> str:
+    expires = int((now + EMAIL_CONFIRMATION_TTL).timestamp())
+    token = f"{user.id}.{expires}.{_confirmation_signature(user.id, user.email, expires)}"
+    return f"{get_settings().site_url}{routes.verify_email(token)}"
+
+
 def email_confirmation_mail(*, session: Session, user: User, now: datetime | None = None) -> Mail:
     """The mail with the link that confirms the account's email (sent at sign-up, and by
     `resend_confirmation`); records when, for the resend limit. The caller sends it after the
     commit."""
     now = now or utcnow()
-    expires = int((now + EMAIL_CONFIRMATION_TTL).timestamp())
-    token = f"{user.id}.{expires}.{_confirmation_signature(user.id, user.email, expires)}"
     user.confirmation_sent_at = now
     session.add(user)
     session.flush()
-    link = f"{get_settings().site_url}{routes.verify_email(token)}"
     body = (
         f"Hi {user.display_name or user.username},\n\n"
         f"Welcome to Slice of Culture! To confirm that this address is the email of @{user.username},\n"
-        f"open this link within {EMAIL_CONFIRMATION_TTL.days} days:\n\n{link}\n\n"
+        f"open this link within {EMAIL_CONFIRMATION_TTL.days} days:\n\n{_confirmation_link(user, now)}\n\n"
         "Until then it gets no digest of what happens on the site.\n"
         "If you did not sign up, ignore this mail: nothing more will come.\n"
     )
     return Mail(to=user.email, subject="Confirm your Slice of Culture email", body=body)
+
+
+def confirmation_reminder(*, user: User, now: datetime) -> Mail:
+    """The one mail an account from before sign-ups were confirmed (no link ever sent) gets when
+    a digest would have been due: the link, and why it needs one now. Changes nothing: the caller
+    records `confirmation_sent_at` once it went, so it is sent once (services/digests.py)."""
+    body = (
+        f"Hi {user.display_name or user.username},\n\n"
+        "You have notifications on Slice of Culture you have not seen. We now send the daily digest\n"
+        f"of them only to addresses their owner confirmed. To confirm that this is the email of\n"
+        f"@{user.username}, open this link within {EMAIL_CONFIRMATION_TTL.days} days:\n\n"
+        f"{_confirmation_link(user, now)}\n\n"
+        "If you would rather not get the digest, ignore this mail: we will not ask again.\n"
+    )
+    return Mail(to=user.email, subject="Confirm your email to get your Slice of Culture digest", body=body)
 
 
 def resend_confirmation(*, session: Session, user: User) -> Mail:

@@ -5,9 +5,12 @@ not on the site every day hear of replies, mentions and new followers.
 Who gets one: active accounts with the digest on (Settings; on by default) and a confirmed email
 (the link mailed at sign-up: nobody gets daily mail for an account a stranger opened with their
 address) that have unread notifications created after the last time they were here (their
-newest login's last use), after their last digest and within the last week. Nothing new, no mail. A run sends each due
-person one mail and then records when (`User.digest_sent_at`); a mail the server refuses is
-not recorded, so the next run tries again; someone who got one within DIGEST_GAP gets none.
+newest login's last use), after their last digest and within the last week. Nothing new, no
+mail. A run sends each due person one mail and then records when (`User.digest_sent_at`); a mail
+the server refuses is not recorded, so the next run tries again; someone who got one within
+DIGEST_GAP gets none. An account from before sign-ups were confirmed (never sent a link), when
+a digest would be due, gets the confirmation link instead, once (`accounts.confirmation_reminder`,
+recorded as `User.confirmation_sent_at`).
 
 When: in the person's morning. The job runs every hour (DIGEST_CRON); a person is due from
 DIGEST_HOUR (08:00) of their own time zone (`User.time_zone`, Settings) on a day of theirs that
@@ -32,7 +35,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from sqlalchemy import exists, func, or_, update
+from sqlalchemy import Row, exists, func, or_, update
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
@@ -154,30 +157,35 @@ def digest_for(*, session: Session, user: User, now: datetime | None = None) -> 
     )
 
 
-def due_user_ids(*, session: Session, now: datetime | None = None) -> list[int]:
-    """Accounts that may be due a digest (a cheap first pass; `digest_for` decides): digest on,
-    active, email confirmed, none sent within DIGEST_GAP, an unread notification newer than the
-    last one (in SQL), and their morning (in Python: zoneinfo knows every zone's rules, SQLite
-    none, and the candidates are few)."""
-    now = now or utcnow()
+def _waiting(session: Session, now: datetime) -> list[Row]:
+    """Accounts with news for a digest in their morning (a cheap first pass): digest on, active,
+    none sent within DIGEST_GAP, an unread notification newer than the last one (in SQL), and
+    their morning (in Python: zoneinfo knows every zone's rules, SQLite none, and they are few);
+    confirmed, or never sent a confirmation link (accounts from before sign-ups were confirmed)."""
     fresh = exists().where(
         Notification.recipient_id == User.id,
         Notification.read_at.is_(None),
         Notification.created_at > now - LOOKBACK,
         or_(User.digest_sent_at.is_(None), Notification.created_at > User.digest_sent_at),
     )
-    candidates = session.exec(
-        select(User.id, User.time_zone, User.digest_sent_at)
+    rows = session.exec(
+        select(User.id, User.time_zone, User.digest_sent_at, User.email_confirmed_at)
         .where(
             User.is_active,
             User.email_digest,
-            User.email_confirmed_at.is_not(None),
+            or_(User.email_confirmed_at.is_not(None), User.confirmation_sent_at.is_(None)),
             or_(User.digest_sent_at.is_(None), User.digest_sent_at <= now - DIGEST_GAP),
             fresh,
         )
         .order_by(User.id)
     ).all()
-    return [user_id for user_id, zone, sent_at in candidates if _their_morning(zone, sent_at, now)]
+    return [row for row in rows if _their_morning(row.time_zone, row.digest_sent_at, now)]
+
+
+def due_user_ids(*, session: Session, now: datetime | None = None) -> list[int]:
+    """Accounts that may be due a digest (`digest_for` decides): `_waiting`, email confirmed.
+    The others `_waiting` finds were never sent a link: each gets `accounts.confirmation_reminder`."""
+    return [row.id for row in _waiting(session, now or utcnow()) if row.email_confirmed_at is not None]
 
 
 @dataclass
@@ -188,12 +196,42 @@ class DigestRun:
     ran: bool
     sent: int = 0
     failed: int = 0
+    # Accounts from before sign-ups were confirmed, sent the link instead of a digest (once).
+    reminded: int = 0
+
+
+def _reminder(user: User, now: datetime) -> Mail | None:
+    """The confirmation reminder, if the account still needs one (it may have changed since the
+    first pass)."""
+    if not user.is_active or user.email_confirmed_at is not None or user.confirmation_sent_at is not None:
+        return None
+    return accounts.confirmation_reminder(user=user, now=now)
+
+
+def _send_one(engine: Engine, user_id: int, build, record: dict[str, datetime]) -> bool | None:  # noqa: ANN001
+    """Build one person's mail (`build(session, user)`) in a transaction, send it, then write
+    `record` on their row in another: True when it went, False when the server refused it
+    (nothing recorded: the next run tries again), None when there was none to send."""
+    with session_scope(engine) as session:
+        user = session.get(User, user_id)
+        message = build(session, user) if user else None
+    if message is None:
+        return None
+    try:
+        mail.send(message)
+    except mail.MailNotSent:
+        log.exception("digests: the mail to account %s (%s) was not sent", user_id, ", ".join(record))
+        return False
+    with session_scope(engine) as session:
+        session.exec(update(User).where(User.id == user_id).values(**record))
+    return True
 
 
 def send_digests(
     *, engine: Engine | None = None, data_dir: Path | None = None, now: datetime | None = None
 ) -> DigestRun:
-    """One run of the digest job: each due person's digest, one transaction per person."""
+    """One run of the digest job: each due person's digest, one transaction per person; and to
+    accounts from before sign-ups were confirmed that would be due one, the link instead, once."""
     engine = engine or get_engine()
     now = now or utcnow()
     with job_lock(engine, data_dir or get_settings().data_dir, "digests") as held:
@@ -202,21 +240,18 @@ def send_digests(
             return DigestRun(ran=False)
         run = DigestRun(ran=True)
         with session_scope(engine) as session:
-            user_ids = due_user_ids(session=session, now=now)
-        for user_id in user_ids:
-            with session_scope(engine) as session:
-                user = session.get(User, user_id)
-                message = digest_for(session=session, user=user, now=now) if user else None
-            if message is None:
-                continue
-            try:
-                mail.send(message)
-            except mail.MailNotSent:
-                log.exception("digests: the mail to account %s was not sent", user_id)
-                run.failed += 1
-                continue
-            with session_scope(engine) as session:
-                session.exec(update(User).where(User.id == user_id).values(digest_sent_at=now))
-            run.sent += 1
-        log.info("digests: %s sent, %s not sent", run.sent, run.failed)
+            waiting = _waiting(session, now)
+        due = [row.id for row in waiting if row.email_confirmed_at is not None]
+        unconfirmed = [row.id for row in waiting if row.email_confirmed_at is None]
+        for user_id in due:
+            outcome = _send_one(
+                engine, user_id, lambda s, user: digest_for(session=s, user=user, now=now), {"digest_sent_at": now}
+            )
+            run.sent += outcome is True
+            run.failed += outcome is False
+        for user_id in unconfirmed:
+            outcome = _send_one(engine, user_id, lambda _, user: _reminder(user, now), {"confirmation_sent_at": now})
+            run.reminded += outcome is True
+            run.failed += outcome is False
+        log.info("digests: %s sent, %s confirmation reminders, %s not sent", run.sent, run.reminded, run.failed)
         return run

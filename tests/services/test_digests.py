@@ -117,6 +117,7 @@ def test_no_digest_goes_to_an_address_nobody_confirmed(engine: Engine, tmp_path,
         ana, *_ = _people(session)
         ana.email_confirmed_at = None
         stranger = make_user(session, "stranger")
+        accounts.email_confirmation_mail(session=session, user=stranger)  # as sign-up does
         social.follow(session=session, follower=ana, followee_id=stranger.id)
         assert digests.digest_for(session=session, user=ana) is None
         assert digests.digest_for(session=session, user=stranger) is None
@@ -146,6 +147,43 @@ def test_a_digest_lists_ten_lines_and_counts_the_rest(session) -> None:
     # 13 follows group into one line, 13 likes on 13 postcards are 13 lines.
     assert digest.subject.startswith("14 new notifications")
     assert digest.body.count("\n- ") == digests.DIGEST_ROWS and "…and 4 more." in digest.body
+
+
+@pytest.mark.usefixtures("any_hour")
+def test_an_account_from_before_confirmation_gets_the_link_once_instead_of_a_digest(
+    engine: Engine, tmp_path, outbox, monkeypatch
+) -> None:
+    """Accounts made before sign-ups were confirmed were never sent a link: when a digest would be
+    due, they get one (why, and the link) instead, once; a refused one is tried again."""
+    with session_scope(engine) as session:
+        old = make_user(session, "oldtimer", display_name="Old")  # no link ever sent
+        other = make_user(session, "follower")
+        social.follow(session=session, follower=other, followee_id=old.id)
+        quiet = make_user(session, "quiet")  # nothing new for them: nothing at all
+    assert quiet.confirmation_sent_at is None
+
+    def refuse(message):  # noqa: ANN001, ANN202
+        raise mail.MailNotSent("connection refused")
+
+    with monkeypatch.context() as patch:
+        patch.setattr(mail, "send", refuse)
+        run = digests.send_digests(engine=engine, data_dir=tmp_path)
+    assert (run.sent, run.reminded, run.failed) == (0, 0, 1)
+    run = digests.send_digests(engine=engine, data_dir=tmp_path)
+    assert (run.sent, run.reminded, run.failed) == (0, 1, 0)
+    (reminder,) = sent_mails(outbox)
+    assert reminder["To"] == "oldtimer@example.com" and "digest" in reminder["Subject"]
+    assert "started following" not in reminder.get_content()  # no news before the address is proven
+    # Once: later runs, days later too, send nothing more while the address stays unconfirmed.
+    for days in (0, 1, 3):
+        assert digests.send_digests(engine=engine, data_dir=tmp_path, now=utcnow() + timedelta(days=days)).reminded == 0
+    assert len(sent_mails(outbox)) == 1
+    # The link in it confirms the address; then the digest comes.
+    with session_scope(engine) as session:
+        accounts.confirm_email(session=session, token=link_token(reminder.get_content()))
+    run = digests.send_digests(engine=engine, data_dir=tmp_path)
+    assert (run.sent, run.reminded) == (1, 0)
+    assert "follower started following you" in sent_mails(outbox)[-1].get_content()
 
 
 @pytest.mark.usefixtures("any_hour")
