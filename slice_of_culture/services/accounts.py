@@ -457,7 +457,7 @@ def confirmation_reminder(*, user: User, now: datetime) -> Mail:
     body = (
         f"Hi {user.display_name or user.username},\n\n"
         "You have notifications on Slice of Culture you have not seen. We now send the daily digest\n"
-        f"of them only to addresses their owner confirmed. To confirm that this is the email of\n"
+        "of them only to addresses their owner confirmed. To confirm that this is the email of\n"
         f"@{user.username}, open this link within {EMAIL_CONFIRMATION_TTL.days} days:\n\n"
         f"{_confirmation_link(user, now)}\n\n"
         "If you would rather not get the digest, ignore this mail: we will not ask again.\n"
