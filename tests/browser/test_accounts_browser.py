@@ -27,13 +27,27 @@ def _origin(page: Page) -> str:
     return f"{scheme}//{host}"
 
 
-def signup(page: Page, username: str, password: str = PASSWORD, email: str | None = None) -> None:
+def submit_signup(page: Page, username: str, password: str = PASSWORD, email: str | None = None) -> None:
+    """Fill in and send the sign-up form (it may be refused: see `signup` for one that lands)."""
     page.goto(_origin(page) + "/signup")
     expect(nav(page).get_by_role("link", name="Log in", exact=True)).to_be_visible()
     page.get_by_label("Username").fill(username)
     page.get_by_label("Email").fill(email or f"{username}@example.com")
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Sign up").click()
+
+
+def signup(page: Page, username: str, password: str = PASSWORD, email: str | None = None) -> None:
+    """Sign up and wait until the welcome step has loaded, signed in.
+
+    Whatever a test does next must not race the move from /signup to /welcome: that move mounts
+    the page afresh, and CI caught it dropping a search typed into the "Log something" dialog
+    while the quarter-second debounce was still waiting."""
+    submit_signup(page, username, password, email)
+    expect(page).to_have_url(re.compile(r"/welcome/?$"))
+    expect(page.get_by_role("heading", name="What do you like?", level=1)).to_be_visible()
+    # Signed in, at any width (on a phone "Log out" sits in the menu; the bell is in the bar).
+    expect(nav(page).get_by_role("link", name=re.compile(r"^Notifications"))).to_be_visible()
 
 
 def login(page: Page, username: str, password: str = PASSWORD) -> None:
@@ -76,10 +90,10 @@ def test_duplicate_username_and_bad_fields_show_messages_next_to_the_fields(new_
     expect(first.get_by_role("button", name="Log out")).to_be_visible()
 
     page = new_page("/")
-    signup(page, name.upper(), email=f"other_{name}@example.com")
+    submit_signup(page, name.upper(), email=f"other_{name}@example.com")
     expect(page.locator("#username-error")).to_have_text("That username is taken.")
     expect(page.get_by_label("Username")).to_have_attribute("aria-describedby", "username-error")
-    signup(page, "x!", password="short", email="nope")
+    submit_signup(page, "x!", password="short", email="nope")
     expect(page.locator("#username-error")).to_contain_text("3–30 characters")
     expect(page.locator("#email-error")).to_contain_text("valid email")
     expect(page.locator("#password-error")).to_contain_text("at least 8 characters")
