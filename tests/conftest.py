@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import shutil
 from collections.abc import Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import replace
 from pathlib import Path
 
@@ -37,6 +38,34 @@ def sqlite_template(tmp_path_factory: pytest.TempPathFactory):
     return path
 
 
+class PgDatabases:
+    """Fresh databases from the migrated template, for one test each.
+
+    Creating one from the template and dropping it cost 0.2–0.4 s a test, on the server's side.
+    One background thread does both: it makes the next database while the current test runs, and
+    drops the used ones behind (one thread, so the server never copies the template twice at once)."""
+
+    def __init__(self, template: str) -> None:
+        self.template = template
+        self._worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="pg-test-databases")
+        self._next = self._worker.submit(create_pg_database, template=template)
+        self._drops: list[Future] = []
+
+    def take(self) -> str:
+        name = self._next.result()
+        self._next = self._worker.submit(create_pg_database, template=self.template)
+        return name
+
+    def give_back(self, name: str) -> None:
+        self._drops.append(self._worker.submit(drop_pg_database, name))
+
+    def close(self) -> None:
+        self.give_back(self._next.result())
+        self._worker.shutdown(wait=True)
+        for dropped in self._drops:
+            dropped.result()  # a database left behind fails the run here, not silently
+
+
 @pytest.fixture(scope="session")
 def pg_template() -> Iterator[str]:
     if not pg_available():
@@ -47,6 +76,13 @@ def pg_template() -> Iterator[str]:
     migrate(pg_url(name))
     yield name
     drop_pg_database(name)
+
+
+@pytest.fixture(scope="session")
+def pg_databases(pg_template: str) -> Iterator[PgDatabases]:
+    databases = PgDatabases(pg_template)
+    yield databases
+    databases.close()
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
@@ -60,12 +96,12 @@ def engine(request: pytest.FixtureRequest, tmp_path) -> Iterator[Engine]:
         yield eng
         eng.dispose()
     else:
-        template = request.getfixturevalue("pg_template")
-        name = create_pg_database(template=template)
+        databases = request.getfixturevalue("pg_databases")
+        name = databases.take()
         eng = make_engine(pg_url(name))
         yield eng
         eng.dispose()
-        drop_pg_database(name)
+        databases.give_back(name)
 
 
 @pytest.fixture
