@@ -88,6 +88,11 @@ Times are ISO 8601 strings; text comes back exactly as stored (HTML is text).
                                          to position (0 = first) -> the list
     DELETE /lists/{id}/items/{item_id}   [auth] take an item off your list (those after it move up) -> 204
     GET    /recommendations?kind=        For you, explained (kind: movie, book, music, all; none = your kinds)
+    GET    /me/dismissed-items           [auth] what you said "Not interested" to, most recently first -> {"items":
+                                         [{"item_id", "kind", "title", "creator", "year", "dismissed_at"}]}
+    PUT    /me/dismissed-items/{item_id} [auth] never recommend this item to you again (again: no change) -> 204;
+                                         404 for an unknown item; at most 5,000 hidden (then 400)
+    DELETE /me/dismissed-items/{item_id} [auth] recommend it again (not hidden: no change) -> 204
     GET    /forums                       the forum rooms (read-only; the live rooms are on the website)
 
 Entry fields: `status` want | in_progress | finished | dropped; `rating` half stars 1-10 or
@@ -108,7 +113,18 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Mount
 
-from slice_of_culture.api import accounts, catalog, entries, feed, forums, lists, notifications, people, reports
+from slice_of_culture.api import (
+    accounts,
+    catalog,
+    dismissals,
+    entries,
+    feed,
+    forums,
+    lists,
+    notifications,
+    people,
+    reports,
+)
 from slice_of_culture.api.base import API_PREFIX, error_response, log
 
 __all__ = ["API_PREFIX", "backend_app", "create_api"]
@@ -141,6 +157,7 @@ def create_api(engine: Engine | None = None) -> Starlette:
             *feed.routes,
             *people.routes,
             *catalog.routes,
+            *dismissals.routes,
             *entries.routes,
             *lists.routes,
             *notifications.routes,

@@ -16,7 +16,7 @@ from slice_of_culture.models.entry import Entry
 from slice_of_culture.models.forum import Forum, ForumMembership, Message
 from slice_of_culture.models.item import Item
 from slice_of_culture.models.lists import ItemList, ItemListEntry
-from slice_of_culture.models.recs import MODEL_STATUSES, RecsModelVersion
+from slice_of_culture.models.recs import MODEL_STATUSES, ItemDismissal, RecsModelVersion
 from slice_of_culture.models.report import REPORT_RESOLUTIONS, Report
 from slice_of_culture.models.social import Block, Comment, Edit, Follow, Like, Notification
 from slice_of_culture.models.user import AuthSession, EmailChange, LoginFailure, PasswordReset, User
@@ -40,6 +40,7 @@ __all__ = [
     "Forum",
     "ForumMembership",
     "Item",
+    "ItemDismissal",
     "ItemList",
     "ItemListEntry",
     "Like",

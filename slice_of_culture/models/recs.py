@@ -1,6 +1,7 @@
-"""Recommender model versions: what was trained, how well it scored, and which one serves.
+"""The recommender's tables: model versions (what was trained, how well it scored, and which one
+serves) and the items people asked never to be recommended again.
 
-Exactly one row has `is_current` set; switching versions is one UPDATE, so readers see either
+Exactly one version has `is_current` set; switching versions is one UPDATE, so readers see either
 the old version or the new one, never a mix.
 """
 
@@ -9,7 +10,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, CheckConstraint, Column
+from sqlalchemy import JSON, CheckConstraint, Column, Index
 from sqlmodel import Field, SQLModel
 
 from slice_of_culture.models.common import sql_in, utcnow
@@ -38,3 +39,16 @@ class RecsModelVersion(SQLModel, table=True):
     params: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     metrics: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     error: str = Field(default="", max_length=2000)
+
+
+class ItemDismissal(SQLModel, table=True):
+    """`user` pressed "Not interested" on a recommendation of `item`: it is not recommended to
+    them again until they bring it back (services/dismissals.py; serving counts it as met)."""
+
+    __tablename__ = "item_dismissal"
+    # Deleting an item finds its dismissals by an index (the primary key leads with the person).
+    __table_args__ = (Index("ix_item_dismissal_item", "item_id"),)
+
+    user_id: int = Field(foreign_key="user.id", primary_key=True, ondelete="CASCADE")
+    item_id: int = Field(foreign_key="item.id", primary_key=True, ondelete="CASCADE")
+    created_at: datetime = Field(default_factory=utcnow)

@@ -34,9 +34,43 @@ def _card(rec) -> rx.Component:  # noqa: ANN001
                     variant="ghost",
                     aria_label="Want " + rec.title,
                 ),
+                rx.button(
+                    "Not interested",
+                    on_click=ForYouState.not_interested(rec.item_id),
+                    size="1",
+                    variant="ghost",
+                    color_scheme="gray",
+                    aria_label="Not interested in " + rec.title,
+                ),
                 spacing="3",
             ),
         ),
+    )
+
+
+def _hidden_note() -> rx.Component:
+    """What "Not interested" did, with the way back."""
+    return rx.hstack(
+        rx.text(
+            "Hidden ",
+            rx.text.strong(ForYouState.hidden_title),
+            ". It will not be recommended to you again (",
+            rx.link("Settings", href=routes.SETTINGS),
+            " lists what you hid).",
+            size="2",
+            role="status",
+        ),
+        rx.button(
+            "Show again",
+            on_click=ForYouState.show_hidden_again,
+            size="1",
+            variant="soft",
+            type="button",
+            aria_label="Show again " + ForYouState.hidden_title,
+        ),
+        align="center",
+        wrap="wrap",
+        spacing="3",
     )
 
 
@@ -68,6 +102,7 @@ def for_you_page() -> rx.Component:
             ),
         ),
         rx.cond(ForYouState.notice != "", rx.callout(ForYouState.notice, icon="info", role="status")),
+        rx.cond(ForYouState.hidden_id != 0, _hidden_note()),
         rx.cond(
             ForYouState.status == "popular",
             rx.callout(

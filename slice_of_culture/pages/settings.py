@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import reflex as rx
 
 from slice_of_culture import routes
 from slice_of_culture.components import field, layout
 from slice_of_culture.components.forms import VISIBILITY_OPTIONS, form_error, kind_checkboxes, select_field
 from slice_of_culture.components.layout import avatar
+from slice_of_culture.components.postcard import kind_tile
 from slice_of_culture.services import avatars, time_zones
 from slice_of_culture.services.blocks import BlockedPerson
+from slice_of_culture.services.dismissals import DismissedItem
 from slice_of_culture.state.base import SessionState
 from slice_of_culture.state.settings import SettingsState
 
@@ -208,26 +212,72 @@ def _blocked_person(person: BlockedPerson) -> rx.Component:
     )
 
 
-def _blocked_people() -> rx.Component:
+def _listed(heading: str, heading_id: str, rows: rx.Var, row: Callable, empty: str) -> rx.Component:
+    """A section of its own under a rule: a heading, then `row(each)` for each of `rows`, or `empty`."""
     return rx.el.section(
         rx.vstack(
-            rx.heading("Blocked people", size="5", as_="h2", id="blocked-heading"),
+            rx.heading(heading, size="5", as_="h2", id=heading_id),
             rx.cond(
-                SettingsState.blocked.length() > 0,
-                rx.vstack(rx.foreach(SettingsState.blocked, _blocked_person), spacing="2", width="100%"),
-                rx.text(
-                    "Nobody. Block someone from their profile: you stop seeing each other's postcards and "
-                    "comments, and their forum messages are folded away.",
-                    size="2",
-                    color_scheme="gray",
-                ),
+                rows.length() > 0,
+                rx.vstack(rx.foreach(rows, row), spacing="2", width="100%"),
+                rx.text(empty, size="2", color_scheme="gray"),
             ),
             spacing="3",
             width="100%",
             align="start",
         ),
-        aria_labelledby="blocked-heading",
+        aria_labelledby=heading_id,
         style={"width": "100%", "padding_top": "1.5rem", "border_top": "1px solid var(--gray-a5)"},
+    )
+
+
+def _blocked_people() -> rx.Component:
+    return _listed(
+        "Blocked people",
+        "blocked-heading",
+        SettingsState.blocked,
+        _blocked_person,
+        "Nobody. Block someone from their profile: you stop seeing each other's postcards and "
+        "comments, and their forum messages are folded away.",
+    )
+
+
+def _hidden_item(item: DismissedItem) -> rx.Component:
+    return rx.hstack(
+        kind_tile(item.kind, width="32px", height="40px", icon_size=16),
+        rx.vstack(
+            rx.link(item.title, href="/item/" + item.item_id.to_string()),
+            rx.text(
+                item.creator,
+                rx.cond(item.year, " · " + item.year.to_string(), ""),
+                size="1",
+                color_scheme="gray",
+            ),
+            spacing="0",
+        ),
+        rx.spacer(),
+        rx.button(
+            "Show again",
+            on_click=SettingsState.show_again(item.item_id),
+            variant="soft",
+            size="1",
+            type="button",
+            aria_label="Show again " + item.title,
+        ),
+        align="center",
+        width="100%",
+        data_testid="hidden-item",
+    )
+
+
+def _hidden_items() -> rx.Component:
+    return _listed(
+        "Hidden from For you",
+        "hidden-heading",
+        SettingsState.hidden_items,
+        _hidden_item,
+        "Nothing. Press “Not interested” on a recommendation in For you and it is not suggested "
+        "to you again; it shows here, to bring back when you like.",
     )
 
 
@@ -419,6 +469,7 @@ def settings_page() -> rx.Component:
                 _form(),
                 _import_export(),
                 _blocked_people(),
+                _hidden_items(),
                 _email_form(),
                 _password_form(),
                 _delete_form(),

@@ -11,9 +11,10 @@ from reflex.istate.manager import get_state_manager
 from slice_of_culture import mail, routes
 from slice_of_culture.db import session_scope
 from slice_of_culture.models import User
-from slice_of_culture.services import accounts, avatars, blocks, digests, forums, imports, lists, onboarding
+from slice_of_culture.services import accounts, avatars, blocks, digests, dismissals, forums, imports, lists, onboarding
 from slice_of_culture.services.blocks import BlockedPerson
-from slice_of_culture.services.errors import ValidationError
+from slice_of_culture.services.dismissals import DismissedItem
+from slice_of_culture.services.errors import ServiceError, ValidationError
 from slice_of_culture.state.base import SessionState
 from slice_of_culture.state.forum_room import forget_account, refold_for
 
@@ -54,6 +55,8 @@ class SettingsState(rx.State):
     pending_email: str = ""
     pending_until: str = ""
     blocked: list[BlockedPerson] = []
+    # What the person said "Not interested" to on For you, most recently first.
+    hidden_items: list[DismissedItem] = []
 
     @rx.event
     async def load(self):
@@ -71,6 +74,7 @@ class SettingsState(rx.State):
             self.email_confirmed = user.email_confirmed_at is not None
             self._show_pending(accounts.pending_email(session=session, user=user))
             self.blocked = blocks.blocked_people(session=session, user=user)
+            self.hidden_items = dismissals.dismissed_items(session=session, user=user)
         self.errors, self.saved = {}, False
         self.password_errors, self.password_notice, self.delete_errors = {}, "", {}
         self.email_errors, self.email_notice, self.avatar_error = {}, "", ""
@@ -198,6 +202,20 @@ class SettingsState(rx.State):
             self.blocked = blocks.blocked_people(session=session, user=user)
             blocker_id = user.id
         refold_for(blocker_id)
+
+    @rx.event
+    async def show_again(self, item_id: int):
+        """Let a hidden item be recommended again (the service checks the item exists)."""
+        session_state = await self.get_state(SessionState)
+        with session_scope() as session:
+            user = session_state.current_user(session)
+            if user is None:
+                return
+            try:
+                dismissals.bring_back(session=session, user=user, item_id=item_id)
+            except ServiceError:
+                pass  # gone from the catalog, and its dismissal with it: the list below shows that
+            self.hidden_items = dismissals.dismissed_items(session=session, user=user)
 
     @rx.event
     async def change_password(self, form_data: dict):

@@ -1,0 +1,34 @@
+"""Dismissed items: what the caller said "Not interested" to, never recommended to them again
+until they bring it back (services/dismissals.py)."""
+
+from __future__ import annotations
+
+from starlette.routing import Route
+
+from slice_of_culture.api.base import Call, endpoint
+from slice_of_culture.services import dismissals
+
+
+@endpoint(auth="required")
+def list_dismissed(call: Call) -> dict:
+    """The items the caller hid, most recently hidden first."""
+    return {"items": dismissals.dismissed_items(session=call.session, user=call.require_user())}
+
+
+@endpoint(auth="required")
+def dismiss(call: Call) -> None:
+    """Hide an item from the caller's recommendations (again: no change); 404 for an unknown item."""
+    dismissals.dismiss(session=call.session, user=call.require_user(), item_id=call.path_id("item_id"))
+
+
+@endpoint(auth="required")
+def bring_back(call: Call) -> None:
+    """Let a hidden item be recommended again (not hidden: no change); 404 for an unknown item."""
+    dismissals.bring_back(session=call.session, user=call.require_user(), item_id=call.path_id("item_id"))
+
+
+routes = [
+    Route("/me/dismissed-items", list_dismissed, methods=["GET"]),
+    Route("/me/dismissed-items/{item_id:int}", dismiss, methods=["PUT"]),
+    Route("/me/dismissed-items/{item_id:int}", bring_back, methods=["DELETE"]),
+]
