@@ -270,10 +270,15 @@ def _loved_by(session: Session, user_ids: list[int], viewer_id: int | None) -> L
     # The threshold goes into the SQL as a literal, so that every plan (also a prepared, generic
     # one) can use the partial index `ix_entry_user_loved`, which is built for this very value.
     loved = bindparam("loved_rating", LOVED_RATING, literal_execute=True)
-    stmt = select(Entry.user_id, Entry.item_id, Entry.rating).where(
-        Entry.user_id.in_(user_ids), Entry.rating >= loved, entry_visible_to(viewer_id)
-    )
-    rows = _rows(session, stmt)
+    where = (Entry.user_id.in_(user_ids), Entry.rating >= loved, entry_visible_to(viewer_id))
+    if session.get_bind().dialect.name == "postgresql":
+        # Three arrays in one row, not thousands of rows: SQLAlchemy's per-row work cost more
+        # than the query (bench/RESULTS.md). The aggregates of one query level see the rows in
+        # the same order, so position k of each array is one entry.
+        columns = (func.array_agg(Entry.user_id), func.array_agg(Entry.item_id), func.array_agg(Entry.rating))
+        arrays = _rows(session, select(*columns).where(*where))[0]
+        return Loves(*(np.asarray(values or [], np.int64) for values in arrays))
+    rows = _rows(session, select(Entry.user_id, Entry.item_id, Entry.rating).where(*where))
     flat = np.fromiter(chain.from_iterable(rows), np.int64, 3 * len(rows)).reshape(-1, 3)
     return Loves(flat[:, 0], flat[:, 1], flat[:, 2])
 
@@ -298,31 +303,42 @@ def _evidence(loves: Loves, closeness: dict[int, float], met: set[int]) -> tuple
     return unique[best], evidence[best], closest
 
 
-def _best_candidates(session: Session, ranked: list[int], kinds: set[str]) -> dict[int, Item]:
+def _best_candidates(
+    session: Session, ranked: list[int], kinds: set[str], also: set[int]
+) -> tuple[dict[int, Row], dict[int, Row]]:
     """The first MAX_CANDIDATES of `ranked` (best first) whose kind is in `kinds` (empty: any),
     looked up a slice at a time: one query without a filter or for a common kind, and never
     beyond the best 10 slices for a rare one (further down, the support is thin anyway). Slices
-    stay small: an IN list of 400 ids cost ~7 ms, mostly building and parsing the statement."""
-    out: dict[int, Item] = {}
+    stay small: an IN list of 400 ids cost ~7 ms, mostly building and parsing the statement.
+
+    The first slice's query also reads the rows of `also` (the loves in common that the
+    explanations name; returned second): one round trip for both."""
+    out: dict[int, Row] = {}
+    named: dict[int, Row] = {}
     step = MAX_CANDIDATES
     for start in range(0, min(len(ranked), 10 * step), step):
         chunk = ranked[start : start + step]
-        found = _items(session, chunk, kinds=kinds)
+        if start == 0:
+            found = _items(session, also.union(chunk))
+            named = {i: found[i] for i in also if i in found}
+            found = {i: row for i, row in found.items() if not kinds or row.kind in kinds}
+        else:
+            found = _items(session, chunk, kinds=kinds)
         out |= {i: found[i] for i in chunk if i in found}
         if len(out) >= MAX_CANDIDATES:
             break
-    return dict(list(out.items())[:MAX_CANDIDATES])
+    return dict(list(out.items())[:MAX_CANDIDATES]), named
 
 
-def _items(session: Session, ids, *, kinds: set[str] | None = None) -> dict[int, Item]:  # noqa: ANN001
-    """Just the columns a recommendation shows (full ORM rows cost more than the query)."""
+def _items(session: Session, ids, *, kinds: set[str] | None = None) -> dict[int, Row]:  # noqa: ANN001
+    """Just the columns a recommendation shows, as plain rows (ORM rows cost more than the query)."""
     ids = list(ids)
     if not ids:
         return {}
     stmt = select(Item.id, Item.kind, Item.title, Item.creator, Item.year).where(Item.id.in_(ids))
     if kinds:
         stmt = stmt.where(Item.kind.in_(sorted(kinds)))
-    return {r.id: r for r in session.exec(stmt).all()}
+    return {r.id: r for r in _rows(session, stmt)}
 
 
 def _join_titles(titles: list[str]) -> str:
@@ -360,8 +376,9 @@ def for_you(
     loves = _loved_by(session, list(closeness), user.id)
     shared = loves.of_items(past.loved)
     ranked, support, closest = _evidence(loves, closeness, past.met)
-    # Only the best-supported candidates (of the kinds shown) are worth loading and a vector lookup.
-    candidates = _best_candidates(session, ranked.tolist(), only)
+    # Only the best-supported candidates (of the kinds shown) are worth loading and a vector
+    # lookup; the same query reads the titles the explanations name.
+    candidates, titles = _best_candidates(session, ranked.tolist(), only, _shared_ids(shared))
     if not candidates:
         return ForYou(
             status="personal",
@@ -386,7 +403,6 @@ def for_you(
             )
         ),
     )[:n]
-    titles = _shared_titles(session, shared)
     users = {u.id: u for u, _ in neighbours}
     recs = []
     for item_id in scored:
@@ -426,10 +442,15 @@ def for_you(
 SHARED_SHOWN = 3
 
 
+def _shared_ids(shared: dict[int, list[tuple[int, int]]]) -> set[int]:
+    """The loves in common that explanations name: each person's SHARED_SHOWN best, not all of
+    them (a heavy neighbour shares hundreds; a long IN list cost ~7 ms)."""
+    return {i for rows in shared.values() for _, i in sorted(rows, reverse=True)[:SHARED_SHOWN]}
+
+
 def _shared_titles(session: Session, shared: dict[int, list[tuple[int, int]]]) -> dict[int, Row]:
-    """Titles of the loves in common that explanations name: each person's SHARED_SHOWN best,
-    not all of them (a heavy neighbour shares hundreds; a long IN list cost ~7 ms)."""
-    return _items(session, {i for rows in shared.values() for _, i in sorted(rows, reverse=True)[:SHARED_SHOWN]})
+    """Rows of the loves in common that explanations name (`_shared_ids`)."""
+    return _items(session, _shared_ids(shared))
 
 
 def _people(  # noqa: ANN001
