@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import reflex as rx
 
 from slice_of_culture.services import display
@@ -119,8 +121,10 @@ def select_field(
     default_value: str | None = None,
     error: rx.Var | str = "",
     inline: bool = False,
+    groups: Sequence[tuple[str, Sequence[tuple[str, str]]]] = (),
 ) -> rx.Component:
     """A native select with a real label: controlled (value + on_change) or a plain form field (name).
+    `groups` follow `options` as labelled option groups ((label, ((value, text), ...)), ...).
 
     A controlled select is named after its id too: Reflex 0.11 submits only named controls, and
     an unnamed control inside a form is deprecated. Its value is still read from state.
@@ -128,6 +132,7 @@ def select_field(
     props = {"value": value, "on_change": on_change} if value is not None else {"default_value": default_value}
     select = rx.el.select(
         *[rx.el.option(text, value=v) for v, text in options],
+        *[rx.el.optgroup(*[rx.el.option(text, value=v) for v, text in group], label=label) for label, group in groups],
         id=id,
         name=name or id,
         style=_SELECT_STYLE | ({} if inline else {"width": "100%"}),

@@ -18,8 +18,6 @@ from slice_of_culture.state.base import SessionState
 from slice_of_culture.state.settings import SettingsState
 
 AVATAR_UPLOAD = "avatar-upload"
-# Every zone by its IANA name (UTC first, then A to Z); the select jumps to what is typed.
-TIME_ZONE_OPTIONS = [(name, name) for name in time_zones.time_zone_names()]
 
 
 def _picture() -> rx.Component:
@@ -68,8 +66,9 @@ def _picture() -> rx.Component:
     )
 
 
-def _select(label: str, name: str, options: list[tuple[str, str]]) -> rx.Component:
-    """A select of the profile form, showing SettingsState's var `name`, which `set_<name>` sets."""
+def _select(label: str, name: str, options: list[tuple[str, str]], *, groups: tuple = ()) -> rx.Component:
+    """A select of the profile form, showing SettingsState's var `name`, which `set_<name>` sets
+    (`groups`: labelled option groups after `options`)."""
     return select_field(
         label,
         name,
@@ -77,6 +76,7 @@ def _select(label: str, name: str, options: list[tuple[str, str]]) -> rx.Compone
         value=getattr(SettingsState, name),
         on_change=getattr(SettingsState, f"set_{name}"),
         error=SettingsState.errors.get(name, ""),
+        groups=groups,
     )
 
 
@@ -138,7 +138,12 @@ def _form() -> rx.Component:
                 ),
             ),
             rx.vstack(
-                _select("Time zone", "time_zone", TIME_ZONE_OPTIONS),
+                _select(
+                    "Time zone",
+                    "time_zone",
+                    [(time_zones.DEFAULT, time_zones.DEFAULT)],
+                    groups=time_zones.time_zone_groups(),
+                ),
                 rx.cond(
                     SettingsState.email_digest,
                     rx.text(SettingsState.digest_arrives, size="1", color_scheme="gray"),

@@ -665,7 +665,10 @@ def starter_items(
     if out:
         stmt = stmt.where(Item.id.not_in([r.item_id for r in out]))
     if user is not None:
-        stmt = stmt.where(Item.id.not_in(select(Entry.item_id).where(Entry.user_id == user.id)))
+        stmt = stmt.where(
+            Item.id.not_in(select(Entry.item_id).where(Entry.user_id == user.id)),
+            Item.id.not_in(select(ItemDismissal.item_id).where(ItemDismissal.user_id == user.id)),
+        )
     for it in session.exec(stmt).all():
         reason = f"Logged by {it.logs} {'person' if it.logs == 1 else 'people'}." if it.logs else "From the catalog."
         out.append(

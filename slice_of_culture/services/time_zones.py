@@ -35,6 +35,28 @@ def time_zone_names() -> tuple[str, ...]:
     return (DEFAULT, *sorted(set(_by_lower_name().values()) - {DEFAULT}))
 
 
+def place(name: str) -> str:
+    """How a list shows a zone within its region: "America/Argentina/Buenos_Aires" -> "Buenos
+    Aires (Argentina)", "Europe/Lisbon" -> "Lisbon"; the city first, so typing its first letters
+    in the select finds it."""
+    *within, city = name.split("/")[1:] or [name]
+    text = city.replace("_", " ")
+    return f"{text} ({' / '.join(part.replace('_', ' ') for part in within)})" if within else text
+
+
+@lru_cache(maxsize=1)
+def time_zone_groups() -> tuple[tuple[str, tuple[tuple[str, str], ...]], ...]:
+    """The zones by region for a select: (region, ((name, place), ...)), regions and places in
+    alphabetical order. UTC is in no region (`time_zone_names` has it first)."""
+    regions: dict[str, list[tuple[str, str]]] = {}
+    for name in time_zone_names()[1:]:
+        regions.setdefault(name.split("/", 1)[0], []).append((name, place(name)))
+    return tuple(
+        (region, tuple(sorted(zones, key=lambda zone: (zone[1].casefold(), zone[0]))))
+        for region, zones in sorted(regions.items())
+    )
+
+
 def clean_time_zone(value: object) -> str:
     """The zone's name as the database spells it ("europe/lisbon" -> "Europe/Lisbon"). Raises
     ValidationError at "time_zone" for anything else (not text, too long, unknown)."""

@@ -6,6 +6,7 @@ from __future__ import annotations
 from sqlalchemy import text
 
 from slice_of_culture.recs import serve
+from slice_of_culture.services import dismissals
 from tests.utils.factories import make_entry, make_item, make_user
 
 
@@ -68,6 +69,15 @@ def test_starter_items_leave_out_what_you_logged(session) -> None:
     make_entry(session, newcomer, album, status="finished", rating=6)
     starters = serve.starter_items(session=session, user=newcomer, kinds=["book", "music"], n=5)
     assert [r.item_id for r in starters] == [quiet.id]
+
+
+def test_starter_items_leave_out_what_you_said_no_to(session) -> None:
+    movie, book, album, quiet = _community(session)
+    newcomer = make_user(session, "newbie")
+    dismissals.dismiss(session=session, user=newcomer, item_id=book.id)  # popular: loved lately
+    dismissals.dismiss(session=session, user=newcomer, item_id=quiet.id)  # from the catalog
+    starters = serve.starter_items(session=session, user=newcomer, kinds=["book", "music"], n=5)
+    assert [r.item_id for r in starters] == [album.id]
 
 
 def test_a_failing_recommender_falls_back_to_popular_items(session, monkeypatch) -> None:

@@ -432,3 +432,19 @@ def test_unknown_time_zones_are_refused_and_change_nothing(session, subtests) ->
     _move(session, ana, None)
     assert ana.time_zone == "Asia/Tokyo"
     assert time_zones.time_zone_names()[0] == "UTC" and "Europe/Lisbon" in time_zones.time_zone_names()
+
+
+def test_the_time_zone_select_has_every_zone_once_by_region_city_first() -> None:
+    groups = time_zones.time_zone_groups()
+    regions = [region for region, _ in groups]
+    assert regions == sorted(regions) and "Europe" in regions and "UTC" not in regions
+    names = [name for _, zones in groups for name, _ in zones]
+    # Every zone but UTC (which stands alone at the top), each exactly once.
+    assert len(names) == len(set(names)) and set(names) == set(time_zones.time_zone_names()) - {"UTC"}
+    by_region = dict(groups)
+    assert all(name.startswith(f"{region}/") for region, zones in groups for name, _ in zones)
+    assert ("Europe/Lisbon", "Lisbon") in by_region["Europe"]
+    assert ("America/New_York", "New York") in by_region["America"]
+    assert ("America/Argentina/Buenos_Aires", "Buenos Aires (Argentina)") in by_region["America"]
+    places = [place for _, place in by_region["America"]]
+    assert places == sorted(places, key=str.casefold)
