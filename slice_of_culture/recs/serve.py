@@ -615,17 +615,18 @@ def popular_items(
     Restricted to `kind`, else to `kinds`, else to the kinds the person chose at sign-up (none: all).
     """
     since = utcnow() - POPULAR_WINDOW
+    met = history(session, user.id).met if user else set()
     stmt = (
         select(Entry.item_id, func.count().label("fans"))
         .where(Entry.visibility == "public", Entry.rating >= LOVED_RATING, Entry.created_at >= since)
         .group_by(Entry.item_id)
         .order_by(func.count().desc(), Entry.item_id)
-        .limit(n * 4)
+        # However many of the most loved the person met (logged, listed, hid), n are left.
+        .limit(n + len(met))
     )
     if only := _shown_kinds(user, kind, kinds):
         stmt = stmt.join(Item, Item.id == Entry.item_id).where(Item.kind.in_(only))
-    rows = session.exec(stmt).all()
-    met = history(session, user.id).met if user else set()
+    rows = [(item_id, fans) for item_id, fans in session.exec(stmt).all() if item_id not in met][:n]
     items = _items(session, [i for i, _ in rows])
     out = []
     for item_id, fans in rows:

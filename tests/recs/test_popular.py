@@ -6,7 +6,7 @@ from __future__ import annotations
 from sqlalchemy import text
 
 from slice_of_culture.recs import serve
-from slice_of_culture.services import dismissals
+from slice_of_culture.services import dismissals, lists
 from tests.utils.factories import make_entry, make_item, make_user
 
 
@@ -38,6 +38,24 @@ def test_popular_items_follow_the_kinds_the_person_chose(session) -> None:
     assert [r.item_id for r in serve.popular_items(session=session, user=newcomer, kinds=["movie"])] == [movie.id]
     # Logged out: everything, as before.
     assert {r.item_id for r in serve.popular_items(session=session, user=None)} == {movie.id, book.id}
+
+
+def test_popular_items_are_not_used_up_by_what_you_met(session) -> None:
+    fans = [make_user(session, f"fan{n}") for n in range(3)]
+    # Twelve loved books, the first most loved: 3 fans, then 2, then 1.
+    books = [make_item(session, f"Book {n}", kind="book") for n in range(12)]
+    for n, book in enumerate(books):
+        for fan in fans[: 3 if n == 0 else 2 if n < 6 else 1]:
+            make_entry(session, fan, book, status="finished", rating=10)
+    reader = make_user(session, "reader")
+    # They logged, listed or hid the nine most loved: the next two are still there for them.
+    for book in books[:7]:
+        make_entry(session, reader, book, status="finished", rating=6)
+    later = lists.create_list(session=session, user=reader, title="Later")
+    lists.add_item(session=session, user=reader, list_id=later.id, item_id=books[7].id)
+    dismissals.dismiss(session=session, user=reader, item_id=books[8].id)
+    shown = serve.popular_items(session=session, user=reader, n=2)
+    assert [r.item_id for r in shown] == [b.id for b in books[9:11]]
 
 
 def test_for_you_cold_start_is_limited_to_the_chosen_kinds(session) -> None:
