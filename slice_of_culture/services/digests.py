@@ -108,8 +108,8 @@ def _their_morning(time_zone: str, sent_at: datetime | None, now: datetime) -> b
 
 
 def arrival(time_zone: str) -> str:
-    """When a person's digest comes, as Settings says it."""
-    return f"Your digest comes around {get_settings().digest_hour:02d}:00, {time_zone} time."
+    """When a person's digest comes, as Settings says it ("…08:00, Tokyo time.")."""
+    return f"Your digest comes around {get_settings().digest_hour:02d}:00, {time_zones.place(time_zone)} time."
 
 
 def _last_here(session: Session, user: User) -> datetime | None:

@@ -448,3 +448,6 @@ def test_the_time_zone_select_has_every_zone_once_by_region_city_first() -> None
     assert ("America/Argentina/Buenos_Aires", "Buenos Aires (Argentina)") in by_region["America"]
     places = [place for _, place in by_region["America"]]
     assert places == sorted(places, key=str.casefold)
+    # Settings says when the digest comes by the same words.
+    assert digests.arrival("UTC").endswith("08:00, UTC time.")
+    assert digests.arrival("America/Argentina/Buenos_Aires").endswith("08:00, Buenos Aires (Argentina) time.")
