@@ -7,6 +7,8 @@ VENV := .venv
 PY := $(VENV)/bin/python
 BUN_VERSION := 1.4.5
 BUN := .tools/node_modules/.bin/bun
+AXE_VERSION := 4.14.1
+AXE := .tools/node_modules/axe-core/axe.min.js
 
 # Reflex uses our project-local bun (the machine's Node is too old for Reflex 0.10).
 export PATH := $(CURDIR)/.tools/node_modules/.bin:$(CURDIR)/$(VENV)/bin:$(PATH)
@@ -32,6 +34,11 @@ $(BUN):
 
 install: $(VENV)/.installed $(BUN)
 
+# axe-core checks contrast in the browser tests (tests/browser/test_accessibility_browser.py).
+$(AXE):
+	@echo "==> axe-core $(AXE_VERSION) from the npm registry into .tools/"
+	@npm install --silent --no-fund --no-audit --prefix .tools axe-core@$(AXE_VERSION)
+
 chromium:
 	@command -v chromium >/dev/null || { echo "==> Chromium from apt"; \
 		(apt-get update -qq || sudo apt-get update -qq) && \
@@ -43,7 +50,7 @@ run: install
 	@echo "==> Serving on http://localhost:$${PORT:-3000}  (demo login: maria / culture-demo)"
 	@$(VENV)/bin/reflex run --env prod
 
-test: install chromium
+test: install chromium $(AXE)
 	@echo "==> Tests (SQLite, PostgreSQL, Chromium)"
 	@$(VENV)/bin/pytest
 

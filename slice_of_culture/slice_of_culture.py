@@ -61,7 +61,8 @@ from slice_of_culture.state.search import SearchState
 from slice_of_culture.state.settings import SettingsState
 from slice_of_culture.state.welcome import WelcomeState
 
-app = rx.App(api_transformer=backend_app())
+# assets/theme.css: the accent's text and button colours darkened to meet WCAG AA contrast.
+app = rx.App(api_transformer=backend_app(), stylesheets=["/theme.css"])
 
 app.add_page(
     home_page, route=routes.HOME, title="Postcards · Slice of Culture", on_load=[SessionState.sync_user, HomeState.load]

@@ -142,7 +142,7 @@ def message_row(m: MessageView) -> rx.Component:
                     color_scheme="gray",
                     high_contrast=True,
                 ),
-                rx.moment(m.created_at, from_now=True, font_size="0.75rem", color="var(--gray-10)"),
+                rx.moment(m.created_at, from_now=True, font_size="0.75rem", color="var(--gray-11)"),
                 rx.cond(m.edited, rx.text("(edited)", size="1", color_scheme="gray")),
                 align="baseline",
                 spacing="2",

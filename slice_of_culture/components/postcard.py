@@ -103,7 +103,7 @@ def _meta(card, on_like: Callable | None) -> rx.Component:  # noqa: ANN001
             SessionState.logged_in & (card.username != SessionState.username) & (card.group_count == 0),
             report_button("entry:" + card.entry_id.to_string(), "this postcard", style=_ABOVE),
         ),
-        color="var(--gray-10)",
+        color="var(--gray-11)",
         spacing="3",
         align="center",
     )
@@ -154,7 +154,7 @@ def postcard(card, on_like: Callable | None = None, extra: Callable | None = Non
                     card.created_at,
                     from_now=True,
                     font_size="0.8rem",
-                    color="var(--gray-10)",
+                    color="var(--gray-11)",
                     white_space="nowrap",
                     flex_shrink="0",
                 ),

@@ -49,7 +49,7 @@ def _reported(thing: ReportedThing) -> rx.Component:
                 rx.badge(thing.kind, color_scheme="gray"),
                 rx.link("@" + thing.owner, href="/u/" + thing.owner, weight="bold"),
                 rx.spacer(),
-                rx.moment(thing.first_reported, from_now=True, font_size="0.8rem", color="var(--gray-10)"),
+                rx.moment(thing.first_reported, from_now=True, font_size="0.8rem", color="var(--gray-11)"),
                 width="100%",
                 align="center",
             ),

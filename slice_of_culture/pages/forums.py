@@ -126,7 +126,7 @@ def _row(forum: LobbyRoom | ForumSummary, archived: bool = False) -> rx.Componen
                         last_at,
                         from_now=True,
                         font_size="0.75rem",
-                        color="var(--gray-10)",
+                        color="var(--gray-11)",
                         white_space="nowrap",
                         flex_shrink="0",
                     ),

@@ -141,7 +141,7 @@ def _comment(c) -> rx.Component:  # noqa: ANN001
         rx.vstack(
             rx.hstack(
                 rx.link(c.display_name, href="/u/" + c.username, weight="bold", size="2"),
-                rx.moment(c.created_at, from_now=True, font_size="0.75rem", color="var(--gray-10)"),
+                rx.moment(c.created_at, from_now=True, font_size="0.75rem", color="var(--gray-11)"),
                 rx.cond(c.edited, rx.text("edited", size="1", color_scheme="gray")),
                 align="center",
             ),
