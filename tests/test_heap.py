@@ -14,7 +14,10 @@ def test_freezing_moves_what_exists_out_of_the_collectors_sight() -> None:
     survivor = [object() for _ in range(1000)]
     try:
         frozen = freeze_startup_heap()
-        assert frozen == gc.get_freeze_count() >= len(survivor)
+        # Everything alive is frozen, and the count says so. Not `frozen == gc.get_freeze_count()`:
+        # the test run's other threads (the PostgreSQL databases' worker, Playwright's) go on
+        # between two reads; CI saw the count 3 higher a moment later (891,363 vs 891,360).
+        assert frozen >= len(survivor) and gc.get_freeze_count() >= len(survivor)
         # Later garbage is still collected: a new cycle goes at the next collection.
         cycle: list = []
         cycle.append(cycle)
