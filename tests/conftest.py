@@ -120,6 +120,14 @@ def outbox(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
     return settings.outbox_path
 
 
+@pytest.fixture
+def refusing_smtp(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Mail goes over SMTP to a local port nothing listens on: every send is refused for real
+    (MailNotSent), as when the mail server is down."""
+    settings = replace(get_settings(), smtp_url="smtp://127.0.0.1:9")
+    monkeypatch.setattr(mail, "get_settings", lambda: settings)
+
+
 def pytest_terminal_summary(terminalreporter, exitstatus, config) -> None:  # noqa: ANN001, ARG001
     """Say how many tests ran on each real backend, so a silent skip cannot pass unnoticed."""
     groups = {"PostgreSQL": "postgresql", "SQLite": "sqlite", "browser (Chromium)": "tests/browser/"}

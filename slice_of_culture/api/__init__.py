@@ -88,8 +88,9 @@ Times are ISO 8601 strings; text comes back exactly as stored (HTML is text).
                                          to position (0 = first) -> the list
     DELETE /lists/{id}/items/{item_id}   [auth] take an item off your list (those after it move up) -> 204
     GET    /recommendations?kind=        For you, explained (kind: movie, book, music, all; none = your kinds)
-    GET    /me/dismissed-items           [auth] what you said "Not interested" to, most recently first -> {"items":
-                                         [{"item_id", "kind", "title", "creator", "year", "dismissed_at"}]}
+    GET    /me/dismissed-items?cursor=&limit=   [auth] what you said "Not interested" to, most recently
+                                         first, 20 a page (limit up to 100) -> {"items": [{"item_id", "kind",
+                                         "title", "creator", "year", "dismissed_at"}], "total", "next_cursor"}
     PUT    /me/dismissed-items/{item_id} [auth] never recommend this item to you again (again: no change) -> 204;
                                          404 for an unknown item; at most 5,000 hidden (then 400)
     DELETE /me/dismissed-items/{item_id} [auth] recommend it again (not hidden: no change) -> 204

@@ -93,6 +93,8 @@ def request_password_reset(call: Call) -> dict:
     message = accounts.request_password_reset(session=call.session, who=fields["who"], client=call.client)
     if message is not None:
         call.mails.append(message)
+        # Not sent (503): the link is forgotten, and counts against no limit.
+        call.unless_mailed.append(message.not_sent)
     return {"message": accounts.RESET_SENT}
 
 
@@ -191,10 +193,7 @@ def change_email(call: Call) -> dict | Response:
         return error_response(400, exc.message, exc.errors)
     call.mails.append(message)
     # A link that never went out leaves no change waiting for it (as the Settings page does).
-    user_id = user.id
-    call.unless_mailed.append(
-        lambda session: accounts.cancel_email_change(session=session, user=session.get(User, user_id))
-    )
+    call.unless_mailed.append(message.not_sent)
     pending = accounts.pending_email(session=call.session, user=user)
     return {
         "message": f"We sent a link to {pending.email}. Open it to make that your email.",
@@ -224,6 +223,8 @@ def resend_confirmation(call: Call) -> dict:
     """Mail the link that confirms your email again (at most one per two minutes: 429)."""
     message = accounts.resend_confirmation(session=call.session, user=call.require_user())
     call.mails.append(message)
+    # Not sent (503): it does not count against the two minutes between links.
+    call.unless_mailed.append(message.not_sent)
     return {"message": f"We sent a new link to {message.to}.", "email": message.to}
 
 

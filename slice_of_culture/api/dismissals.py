@@ -7,12 +7,19 @@ from starlette.routing import Route
 
 from slice_of_culture.api.base import Call, endpoint
 from slice_of_culture.services import dismissals
+from slice_of_culture.services.dismissals import DismissedPage
 
 
 @endpoint(auth="required")
-def list_dismissed(call: Call) -> dict:
-    """The items the caller hid, most recently hidden first."""
-    return {"items": dismissals.dismissed_items(session=call.session, user=call.require_user())}
+def list_dismissed(call: Call) -> DismissedPage:
+    """The items the caller hid, most recently hidden first, a page at a time (`cursor`, `limit`),
+    and how many are hidden in all."""
+    return dismissals.dismissed_page(
+        session=call.session,
+        user=call.require_user(),
+        cursor=call.cursor(),
+        limit=call.query_int("limit", dismissals.HIDDEN_PAGE),
+    )
 
 
 @endpoint(auth="required")

@@ -189,7 +189,7 @@ def _import_export() -> rx.Component:
         _download(
             "Download your lists (CSV)",
             SettingsState.download_lists,
-            "All your lists, private ones too, each item in order with its note.",
+            "All your lists, private ones too, each item in order with its note; it imports back here.",
         ),
         spacing="3",
         width="100%",
@@ -217,14 +217,25 @@ def _blocked_person(person: BlockedPerson) -> rx.Component:
     )
 
 
-def _listed(heading: str, heading_id: str, rows: rx.Var, row: Callable, empty: str) -> rx.Component:
-    """A section of its own under a rule: a heading, then `row(each)` for each of `rows`, or `empty`."""
+def _listed(
+    heading: str,
+    heading_id: str,
+    rows: rx.Var,
+    row: Callable,
+    empty: str,
+    *,
+    summary: rx.Component | None = None,
+    more: rx.Component | None = None,
+) -> rx.Component:
+    """A section of its own under a rule: a heading, then `row(each)` for each of `rows`, or `empty`;
+    when there are rows, `summary` above them and `more` below."""
+    shown = [part for part in (summary, rx.foreach(rows, row), more) if part is not None]
     return rx.el.section(
         rx.vstack(
             rx.heading(heading, size="5", as_="h2", id=heading_id),
             rx.cond(
                 rows.length() > 0,
-                rx.vstack(rx.foreach(rows, row), spacing="2", width="100%"),
+                rx.vstack(*shown, spacing="2", width="100%"),
                 rx.text(empty, size="2", color_scheme="gray"),
             ),
             spacing="3",
@@ -283,6 +294,18 @@ def _hidden_items() -> rx.Component:
         _hidden_item,
         "Nothing. Press “Not interested” on a recommendation in For you and it is not suggested "
         "to you again; it shows here, to bring back when you like.",
+        summary=rx.text(SettingsState.hidden_total.to_string() + " hidden", size="2", color_scheme="gray"),
+        more=rx.cond(
+            SettingsState.hidden_cursor != "",
+            rx.button(
+                "Show more",
+                on_click=SettingsState.more_hidden,
+                variant="soft",
+                size="2",
+                type="button",
+                aria_label="Show more hidden items",
+            ),
+        ),
     )
 
 

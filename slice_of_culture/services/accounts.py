@@ -9,8 +9,10 @@ import hmac
 import math
 import re
 import secrets
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from functools import partial
 
 from email_validator import EmailNotValidError, validate_email
 from passlib.context import CryptContext
@@ -47,6 +49,21 @@ _DUMMY_HASH = _pwd.hash("not-a-real-password")
 
 # Don't write last_seen on every request; once a minute is precise enough.
 _LAST_SEEN_GRANULARITY = timedelta(minutes=1)
+
+
+@dataclass(frozen=True)
+class LinkMail(Mail):
+    """A mail with a link, whose asking recorded something a limit counts (the link's row, the
+    time a link went). The caller sends it after the commit; when the server refuses it, the
+    caller runs `not_sent(session)` in a transaction of its own, which takes that back: a link
+    that never went out neither works nor uses up the person's allowance."""
+
+    # `undo(session=...)`: one of the `*_not_sent` functions below, with what to take back.
+    undo: Callable[..., None] = field(default=lambda session: None, compare=False, repr=False)
+
+    def not_sent(self, session: Session) -> None:
+        """Take back what asking for this mail recorded (it was not sent)."""
+        self.undo(session=session)
 
 
 def hash_password(password: str) -> str:
@@ -297,13 +314,14 @@ class PendingEmail:
     expires_at: datetime
 
 
-def request_email_change(*, session: Session, user: User, password: object, email: object) -> Mail:
+def request_email_change(*, session: Session, user: User, password: object, email: object) -> LinkMail:
     """Ask to change the account's email, after checking its password (guesses count against the
     login limit, as for the password). Nothing changes yet: the returned mail, which the caller
     sends after the commit, carries a link to the *new* address, and opening it makes the change
     (`confirm_email_change`), so a typo cannot send later reset links nowhere. Only the newest
-    request's link works. Raises ValidationError at "email_password" or "email"; changes nothing
-    then (but a wrong password's failed-login record, which the caller commits).
+    request's link works (`email_change_not_sent` when the mail does not go). Raises
+    ValidationError at "email_password" or "email"; changes nothing then (but a wrong password's
+    failed-login record, which the caller commits).
     """
     if not isinstance(email, str):
         raise ValidationError({"form": "Every field must be text."})
@@ -323,15 +341,10 @@ def request_email_change(*, session: Session, user: User, password: object, emai
         raise ValidationError({"email": problem})
     _spend_email_links(session, user.id, now)
     token = secrets.token_urlsafe(32)
-    session.add(
-        EmailChange(
-            token_hash=keyed_hash(token),
-            user_id=user.id,
-            new_email=new,
-            created_at=now,
-            expires_at=now + EMAIL_CHANGE_TTL,
-        )
+    change = EmailChange(
+        token_hash=keyed_hash(token), user_id=user.id, new_email=new, created_at=now, expires_at=now + EMAIL_CHANGE_TTL
     )
+    session.add(change)
     session.flush()
     link = f"{get_settings().site_url}{routes.confirm_email(token)}"
     body = (
@@ -340,7 +353,29 @@ def request_email_change(*, session: Session, user: User, password: object, emai
         f"within a day:\n\n{link}\n\n"
         "Until then your email stays as it was. If you did not ask for this, ignore this mail.\n"
     )
-    return Mail(to=new, subject="Confirm your new Slice of Culture email", body=body)
+    return LinkMail(
+        to=new,
+        subject="Confirm your new Slice of Culture email",
+        body=body,
+        undo=partial(email_change_not_sent, change_id=change.id, spent_at=now),
+    )
+
+
+def email_change_not_sent(*, session: Session, change_id: int, spent_at: datetime) -> None:
+    """Take back an email change whose link the mail server refused: the change is forgotten
+    (no link of it works, and it does not count against EMAIL_CHANGES_PER_HOUR), and the change
+    it replaced, whose link did go out, waits again, as if nothing had been asked."""
+    change = session.get(EmailChange, change_id)
+    if change is None:
+        return
+    session.delete(change)
+    # `_spend_email_links` stamped what this request replaced with its own time.
+    session.exec(
+        update(EmailChange)
+        .where(EmailChange.user_id == change.user_id, EmailChange.used_at == spent_at)
+        .values(used_at=None)
+    )
+    session.flush()
 
 
 def _spend_email_links(session: Session, user_id: int, now: datetime) -> None:
@@ -432,12 +467,12 @@ def _confirmation_link(user: User, now: datetime) -> str:
     return f"{get_settings().site_url}{routes.verify_email(token)}"
 
 
-def email_confirmation_mail(*, session: Session, user: User, now: datetime | None = None) -> Mail:
+def email_confirmation_mail(*, session: Session, user: User, now: datetime | None = None) -> LinkMail:
     """The mail with the link that confirms the account's email (sent at sign-up, and by
     `resend_confirmation`); records when, for the resend limit. The caller sends it after the
-    commit."""
+    commit (`confirmation_not_sent` when it does not go)."""
     now = now or utcnow()
-    user.confirmation_sent_at = now
+    previous, user.confirmation_sent_at = user.confirmation_sent_at, now
     session.add(user)
     session.flush()
     body = (
@@ -447,7 +482,24 @@ def email_confirmation_mail(*, session: Session, user: User, now: datetime | Non
         "Until then it gets no digest of what happens on the site.\n"
         "If you did not sign up, ignore this mail: nothing more will come.\n"
     )
-    return Mail(to=user.email, subject="Confirm your Slice of Culture email", body=body)
+    return LinkMail(
+        to=user.email,
+        subject="Confirm your Slice of Culture email",
+        body=body,
+        undo=partial(confirmation_not_sent, user_id=user.id, sent_at=now, previous=previous),
+    )
+
+
+def confirmation_not_sent(*, session: Session, user_id: int, sent_at: datetime, previous: datetime | None) -> None:
+    """Take back a confirmation link the mail server refused: `confirmation_sent_at` goes back to
+    `previous`, so "Send the link again" works at once, and an account never sent a link stays
+    one (a digest due sends it the link then). Unless a later link was recorded meanwhile."""
+    session.exec(
+        update(User)
+        .where(User.id == user_id, User.confirmation_sent_at == sent_at)
+        .values(confirmation_sent_at=previous)
+    )
+    session.flush()
 
 
 def confirmation_reminder(*, user: User, now: datetime) -> Mail:
@@ -465,7 +517,7 @@ def confirmation_reminder(*, user: User, now: datetime) -> Mail:
     return Mail(to=user.email, subject="Confirm your email to get your Slice of Culture digest", body=body)
 
 
-def resend_confirmation(*, session: Session, user: User) -> Mail:
+def resend_confirmation(*, session: Session, user: User) -> LinkMail:
     """A new confirmation link for the account's email ("Send the link again" in Settings), at
     most one per CONFIRMATION_RESEND_GAP. Raises ValidationError at "email" when the address is
     already confirmed, RateLimited when a link went out too recently; changes nothing then."""
@@ -639,10 +691,11 @@ RESET_LINK_GONE = "This link has expired or was already used. Ask for a new one 
 RESET_SENT = "If an account matches, we have sent a link to its email address. It works once, within the hour."
 
 
-def request_password_reset(*, session: Session, who: str, client: str = "unknown") -> Mail | None:
+def request_password_reset(*, session: Session, who: str, client: str = "unknown") -> LinkMail | None:
     """ "Forgot your password?": the mail with a one-time link for the active account `who` names
     (username or email), or None when there is none to send. The page says the same either way,
-    so nobody learns from it whether an account exists. The caller commits, then sends the mail.
+    so nobody learns from it whether an account exists. The caller commits, then sends the mail
+    (`reset_not_sent` when it does not go).
 
     Raises ValidationError at "who" for empty or non-text input, and RateLimited when this
     client asked for RESETS_PER_CLIENT links within the hour.
@@ -664,9 +717,10 @@ def request_password_reset(*, session: Session, who: str, client: str = "unknown
     token = secrets.token_urlsafe(32)
     now = utcnow()
     expires = now + RESET_LINK_TTL
-    session.add(
-        PasswordReset(token_hash=keyed_hash(token), user_id=user.id, client=client, created_at=now, expires_at=expires)
+    reset = PasswordReset(
+        token_hash=keyed_hash(token), user_id=user.id, client=client, created_at=now, expires_at=expires
     )
+    session.add(reset)
     session.flush()
     link = f"{get_settings().site_url}{routes.reset_password(token)}"
     body = (
@@ -675,7 +729,19 @@ def request_password_reset(*, session: Session, who: str, client: str = "unknown
         f"Open this link within the hour to choose a new one:\n\n{link}\n\n"
         "It works once. If you did not ask, ignore this mail: your password stays as it is.\n"
     )
-    return Mail(to=user.email, subject="Reset your Slice of Culture password", body=body)
+    return LinkMail(
+        to=user.email,
+        subject="Reset your Slice of Culture password",
+        body=body,
+        undo=partial(reset_not_sent, reset_id=reset.id),
+    )
+
+
+def reset_not_sent(*, session: Session, reset_id: int) -> None:
+    """Take back a reset link the mail server refused: it reached nobody, so it neither works nor
+    counts against the account's or the client's limit (RESETS_PER_ACCOUNT, RESETS_PER_CLIENT)."""
+    session.exec(delete(PasswordReset).where(PasswordReset.id == reset_id))
+    session.flush()
 
 
 def reset_link_works(*, session: Session, token: object) -> bool:

@@ -8,9 +8,10 @@ address) that have unread notifications created after the last time they were he
 newest login's last use), after their last digest and within the last week. Nothing new, no
 mail. A run sends each due person one mail and then records when (`User.digest_sent_at`); a mail
 the server refuses is not recorded, so the next run tries again; someone who got one within
-DIGEST_GAP gets none. An account from before sign-ups were confirmed (never sent a link), when
-a digest would be due, gets the confirmation link instead, once (`accounts.confirmation_reminder`,
-recorded as `User.confirmation_sent_at`).
+DIGEST_GAP gets none. An account from before sign-ups were confirmed (never sent a link; or
+whose sign-up link the server refused, `accounts.confirmation_not_sent`), when a digest would be
+due, gets the confirmation link instead, once (`accounts.confirmation_reminder`, recorded as
+`User.confirmation_sent_at` once it went, like a digest).
 
 When: in the person's morning. The job runs every hour (DIGEST_CRON); a person is due from
 DIGEST_HOUR (08:00) of their own time zone (`User.time_zone`, Settings) on a day of theirs that

@@ -5,6 +5,9 @@ their nearest-items fallback and the popular cold start: `recs.serve.history` co
 until they bring it back, from Settings or the API. Dismissing twice or bringing back what is not
 hidden changes nothing. Every For you request reads the person's dismissals, so a person hides at
 most MAX_DISMISSED items.
+
+Settings and the API list them a page at a time, newest hidden first, by keyset on (hidden at,
+item id): bringing an item back between two pages moves nothing on the next one.
 """
 
 from __future__ import annotations
@@ -12,15 +15,20 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import delete, func
+from sqlalchemy import delete, func, tuple_
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from slice_of_culture.models import Item, ItemDismissal, User, is_row_id
 from slice_of_culture.services.errors import NotFound, ValidationError
+from slice_of_culture.services.paging import decode_cursor, encode_cursor
 
 MAX_DISMISSED = 5_000
+# Hidden items a page shows (Settings' "Show more" and the API's `limit` default), and at most.
+HIDDEN_PAGE = 20
+MAX_HIDDEN_PAGE = 100
 NO_SUCH_ITEM = "No such item in the catalog."
+BAD_CURSOR = "Not a place in your hidden items: pass the next_cursor of the previous page, or none."
 
 
 @dataclass
@@ -33,6 +41,16 @@ class DismissedItem:
     creator: str
     year: int | None
     dismissed_at: datetime
+
+
+@dataclass
+class DismissedPage:
+    """A page of hidden items, how many are hidden in all, and the cursor for the next page
+    ("" = no more)."""
+
+    items: list[DismissedItem]
+    total: int
+    next_cursor: str
 
 
 def _catalog_item(session: Session, item_id: object) -> int:
@@ -48,8 +66,7 @@ def dismiss(*, session: Session, user: User, item_id: object) -> bool:
     item_id = _catalog_item(session, item_id)
     if session.get(ItemDismissal, (user.id, item_id)) is not None:
         return False
-    hidden = session.exec(select(func.count()).select_from(ItemDismissal).where(ItemDismissal.user_id == user.id))
-    if hidden.one() >= MAX_DISMISSED:
+    if count_dismissed(session, user.id) >= MAX_DISMISSED:
         raise ValidationError(
             {"item": f"You have hidden {MAX_DISMISSED:,} items, the most one person can. Show some again first."}
         )
@@ -76,13 +93,32 @@ def dismissed_item_ids(session: Session, user_id: int) -> set[int]:
     return set(session.exec(select(ItemDismissal.item_id).where(ItemDismissal.user_id == user_id)).all())
 
 
-def dismissed_items(*, session: Session, user: User) -> list[DismissedItem]:
-    """What the user hid, most recently hidden first (Settings, the API)."""
-    rows = session.exec(
+def count_dismissed(session: Session, user_id: int) -> int:
+    """How many items `user_id` hid."""
+    return session.exec(select(func.count()).select_from(ItemDismissal).where(ItemDismissal.user_id == user_id)).one()
+
+
+def dismissed_page(*, session: Session, user: User, cursor: str = "", limit: int = HIDDEN_PAGE) -> DismissedPage:
+    """What the user hid, most recently hidden first (Settings, the API): `limit` items (1 to
+    MAX_HIDDEN_PAGE) after `cursor` ("" = from the newest; else a `next_cursor` of this list),
+    and how many are hidden now. Raises ValidationError at "cursor" for anything else."""
+    after = decode_cursor(cursor) if cursor else None
+    if cursor and after is None:
+        raise ValidationError({"cursor": BAD_CURSOR})
+    limit = max(1, min(int(limit), MAX_HIDDEN_PAGE))
+    query = (
         select(Item.id, Item.kind, Item.title, Item.creator, Item.year, ItemDismissal.created_at)
         .join(ItemDismissal, ItemDismissal.item_id == Item.id)
         .where(ItemDismissal.user_id == user.id)
-        .order_by(ItemDismissal.created_at.desc(), ItemDismissal.item_id.desc())
-        .limit(MAX_DISMISSED)
+    )
+    if after is not None:
+        query = query.where(tuple_(ItemDismissal.created_at, ItemDismissal.item_id) < tuple_(*after))
+    rows = session.exec(
+        query.order_by(ItemDismissal.created_at.desc(), ItemDismissal.item_id.desc()).limit(limit + 1)
     ).all()
-    return [DismissedItem(*row) for row in rows]
+    items = [DismissedItem(*row) for row in rows[:limit]]
+    return DismissedPage(
+        items=items,
+        total=count_dismissed(session, user.id),
+        next_cursor=encode_cursor(items[-1].dismissed_at, items[-1].item_id) if len(rows) > limit else "",
+    )

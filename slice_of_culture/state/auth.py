@@ -8,7 +8,7 @@ from slice_of_culture import mail, routes
 from slice_of_culture.db import session_scope
 from slice_of_culture.services import accounts, digests
 from slice_of_culture.services.errors import ValidationError
-from slice_of_culture.state.base import SessionState
+from slice_of_culture.state.base import SessionState, send_link
 
 
 class SignupState(rx.State):
@@ -52,8 +52,8 @@ class SignupState(rx.State):
             return None
         (await self.get_state(SessionState)).sign_in(token, user)
         self.username = self.email = ""
-        # Not sent: the account stands; Settings shows the email unconfirmed and sends it again.
-        await mail.send_async(confirmation, what="a sign-up confirmation mail")
+        # Not sent: the account stands; Settings shows the email unconfirmed and sends it again at once.
+        await send_link(confirmation, what="a sign-up confirmation mail")
         return rx.redirect(routes.WELCOME)
 
 
@@ -116,7 +116,8 @@ class ForgotPasswordState(rx.State):
         except ValidationError as exc:
             self.who_error = exc.message
             return
-        if message is not None and not await mail.send_async(message, what="a password reset mail"):
+        # Not sent: the link is forgotten, and counts against no limit.
+        if message is not None and not await send_link(message, what="a password reset mail"):
             self.who_error = mail.NOT_SENT
             return
         # The same words whether or not an account matched: the page tells nobody who has one.

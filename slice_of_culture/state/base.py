@@ -6,19 +6,22 @@ permissions never trust them: handlers call `current_user()` which asks the data
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 
 import reflex as rx
 from reflex.event import EventSpec
 from sqlmodel import Session
 
-from slice_of_culture import routes
+from slice_of_culture import mail, routes
 from slice_of_culture.config import get_settings
 from slice_of_culture.db import session_scope
 from slice_of_culture.models import User
 from slice_of_culture.services import accounts, reports, social
 from slice_of_culture.services.display import initials
 from slice_of_culture.services.errors import ServiceError
+
+log = logging.getLogger(__name__)
 
 
 class SessionState(rx.State):
@@ -112,3 +115,18 @@ async def act_as_viewer(state: rx.State, act: Callable[[Session, User], object],
         state.notice = exc.message
         return False
     return True
+
+
+async def send_link(message: accounts.LinkMail, *, what: str) -> bool:
+    """Send a mail with a link after the commit (`mail.send_async`). When the server refuses it,
+    what asking for it recorded is taken back in a transaction of its own (`message.not_sent`),
+    so that a link that never went out uses up no limit. Whether it went."""
+    if await mail.send_async(message, what=what):
+        return True
+    try:
+        with session_scope() as session:
+            message.not_sent(session)
+    except Exception:
+        # The person still hears it was not sent; at worst they wait out the limit.
+        log.exception("taking back %s, which was not sent, failed", what)
+    return False

@@ -7,15 +7,16 @@ from collections.abc import Callable
 
 import reflex as rx
 from reflex.istate.manager import get_state_manager
+from sqlmodel import Session
 
 from slice_of_culture import mail, routes
 from slice_of_culture.db import session_scope
 from slice_of_culture.models import User
 from slice_of_culture.services import accounts, avatars, blocks, digests, dismissals, forums, imports, lists, onboarding
 from slice_of_culture.services.blocks import BlockedPerson
-from slice_of_culture.services.dismissals import DismissedItem
+from slice_of_culture.services.dismissals import DismissedItem, DismissedPage
 from slice_of_culture.services.errors import ServiceError, ValidationError
-from slice_of_culture.state.base import SessionState
+from slice_of_culture.state.base import SessionState, send_link
 from slice_of_culture.state.forum_room import forget_account, refold_for
 
 
@@ -55,8 +56,11 @@ class SettingsState(rx.State):
     pending_email: str = ""
     pending_until: str = ""
     blocked: list[BlockedPerson] = []
-    # What the person said "Not interested" to on For you, most recently first.
+    # What the person said "Not interested" to on For you, most recently first, a page at a time:
+    # the pages shown so far, how many are hidden in all, and where "Show more" goes on ("" = no more).
     hidden_items: list[DismissedItem] = []
+    hidden_total: int = 0
+    hidden_cursor: str = ""
 
     @rx.event
     async def load(self):
@@ -74,7 +78,7 @@ class SettingsState(rx.State):
             self.email_confirmed = user.email_confirmed_at is not None
             self._show_pending(accounts.pending_email(session=session, user=user))
             self.blocked = blocks.blocked_people(session=session, user=user)
-            self.hidden_items = dismissals.dismissed_items(session=session, user=user)
+            self._show_hidden(dismissals.dismissed_page(session=session, user=user), more=False)
         self.errors, self.saved = {}, False
         self.password_errors, self.password_notice, self.delete_errors = {}, "", {}
         self.email_errors, self.email_notice, self.avatar_error = {}, "", ""
@@ -203,9 +207,33 @@ class SettingsState(rx.State):
             blocker_id = user.id
         refold_for(blocker_id)
 
+    def _show_hidden(self, page: DismissedPage, *, more: bool) -> None:
+        """List a page of hidden items: after those shown (`more`), or instead of them."""
+        self.hidden_items = (self.hidden_items if more else []) + page.items
+        self.hidden_total, self.hidden_cursor = page.total, page.next_cursor
+
+    def _next_hidden(self, session: Session, user: User) -> None:
+        try:
+            page = dismissals.dismissed_page(session=session, user=user, cursor=self.hidden_cursor)
+        except ValidationError:
+            # Not a cursor the service gave: start again from the newest.
+            self._show_hidden(dismissals.dismissed_page(session=session, user=user), more=False)
+            return
+        self._show_hidden(page, more=True)
+
+    @rx.event
+    async def more_hidden(self):
+        """ "Show more" under the hidden items: the next page."""
+        session_state = await self.get_state(SessionState)
+        with session_scope() as session:
+            user = session_state.current_user(session)
+            if user is not None and self.hidden_cursor:
+                self._next_hidden(session, user)
+
     @rx.event
     async def show_again(self, item_id: int):
-        """Let a hidden item be recommended again (the service checks the item exists)."""
+        """Let a hidden item be recommended again (the service checks the item exists). It leaves
+        the list in place; the pages after it do not move (the cursor is a keyset)."""
         session_state = await self.get_state(SessionState)
         with session_scope() as session:
             user = session_state.current_user(session)
@@ -214,8 +242,12 @@ class SettingsState(rx.State):
             try:
                 dismissals.bring_back(session=session, user=user, item_id=item_id)
             except ServiceError:
-                pass  # gone from the catalog, and its dismissal with it: the list below shows that
-            self.hidden_items = dismissals.dismissed_items(session=session, user=user)
+                pass  # gone from the catalog, and its dismissal with it: it leaves the list all the same
+            self.hidden_items = [item for item in self.hidden_items if item.item_id != item_id]
+            self.hidden_total = dismissals.count_dismissed(session, user.id)
+            # The last one shown went back while more are hidden: show the next ones.
+            if not self.hidden_items and self.hidden_cursor:
+                self._next_hidden(session, user)
 
     @rx.event
     async def change_password(self, form_data: dict):
@@ -274,12 +306,8 @@ class SettingsState(rx.State):
             pending = accounts.pending_email(session=session, user=user)
         self.email_errors = {}
         self.email_form_key += 1
-        if not await mail.send_async(message, what="an email change's link"):
-            # Nothing waits for a link that never went out.
-            with session_scope() as session:
-                user = session_state.current_user(session)
-                if user is not None:
-                    accounts.cancel_email_change(session=session, user=user)
+        # Not sent: nothing waits for that link, and the change it replaced waits again.
+        if not await send_link(message, what="an email change's link"):
             self.email_errors = {"form": mail.NOT_SENT}
             return
         self._show_pending(pending)
@@ -302,7 +330,8 @@ class SettingsState(rx.State):
                 self.confirmation_error = exc.message
                 self.email_confirmed = user.email_confirmed_at is not None
                 return
-        if not await mail.send_async(message, what="a sign-up confirmation mail, sent again,"):
+        # Not sent: it does not count against the two minutes between links.
+        if not await send_link(message, what="a sign-up confirmation mail, sent again,"):
             self.confirmation_error = mail.NOT_SENT
             return
         self.confirmation_notice = (

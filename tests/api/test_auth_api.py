@@ -188,6 +188,17 @@ def test_a_mail_server_that_fails_is_a_503_and_the_link_stays_unsent(api: Api, m
     assert response.status_code == 503 and "could not send" in response.json()["error"]
 
 
+def test_a_reset_link_the_mail_server_refused_uses_up_no_limit(api: Api, refusing_smtp, request) -> None:
+    api.person("ana")
+    for _ in range(accounts.RESETS_PER_ACCOUNT + 1):
+        refused = api.post("/password-resets", json={"who": "ana"})
+        assert refused.status_code == 503 and "could not send" in refused.json()["error"]
+    outbox = request.getfixturevalue("outbox")  # the server is back
+    assert api.post("/password-resets", json={"who": "ana"}).status_code == 202
+    (link_mail,) = _sent(outbox)
+    assert link_mail["To"] == "ana@example.com"
+
+
 def _sent(outbox) -> list:  # noqa: ANN001
     return [email.message_from_bytes(f.read_bytes(), policy=policy.default) for f in sorted(outbox.glob("*.eml"))]
 

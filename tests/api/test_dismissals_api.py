@@ -1,5 +1,6 @@
-"""Dismissed items through the API: hide a recommendation, list what you hid, bring it back;
-each person's own, idempotent, a login needed, unknown items a 404 that changes nothing."""
+"""Dismissed items through the API: hide a recommendation, list what you hid (a page at a time,
+with the total), bring it back; each person's own, idempotent, a login needed, unknown items a
+404 that changes nothing, a bad cursor or limit a 400."""
 
 from __future__ import annotations
 
@@ -80,3 +81,34 @@ def test_an_unknown_item_is_a_404_and_changes_nothing(api: Api) -> None:
     assert api.put("/me/dismissed-items/dune", ana).status_code == 404
     assert _hidden(api, ana) == [dune]
     assert _stored(api) == 1
+
+
+def test_hidden_items_come_a_page_at_a_time_with_the_total(api: Api) -> None:
+    ana = api.person("ana")
+    items = [api.item(f"Book {n}") for n in range(5)]
+    for item_id in items:
+        assert api.put(f"/me/dismissed-items/{item_id}", ana).status_code == 204
+    first = api.get("/me/dismissed-items", ana, params={"limit": 2}).json()
+    assert first["total"] == 5 and len(first["items"]) == 2 and first["next_cursor"]
+    # Bringing back one already listed moves nothing on the next pages.
+    assert api.delete(f"/me/dismissed-items/{first['items'][1]['item_id']}", ana).status_code == 204
+    listed, cursor = [i["item_id"] for i in first["items"]], first["next_cursor"]
+    while cursor:
+        page = api.get("/me/dismissed-items", ana, params={"limit": 2, "cursor": cursor}).json()
+        assert page["total"] == 4
+        listed += [i["item_id"] for i in page["items"]]
+        cursor = page["next_cursor"]
+    # Newest hidden first, each once.
+    assert listed == items[::-1]
+    whole = api.get("/me/dismissed-items", ana).json()
+    assert whole == {"items": whole["items"], "total": 4, "next_cursor": ""} and len(whole["items"]) == 4
+    assert len(api.get("/me/dismissed-items", ana, params={"limit": 1000}).json()["items"]) == 4
+
+
+def test_a_bad_cursor_or_limit_is_a_400(api: Api) -> None:
+    ana = api.person("ana")
+    api.put(f"/me/dismissed-items/{api.item('Dune')}", ana)
+    for params in ({"cursor": "not-a-cursor"}, {"cursor": "2024-01-01T00:00:00|0"}, {"limit": "ten"}):
+        response = api.get("/me/dismissed-items", ana, params=params)
+        assert response.status_code == 400, (params, response.text)
+        assert list(response.json()["fields"]) == list(params)

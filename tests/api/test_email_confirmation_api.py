@@ -1,7 +1,8 @@
 """Confirming the sign-up email through the API: GET /me says whether it is confirmed, POST
 /me/email/confirmation mails the link again (202; 429 within two minutes; 400 once confirmed),
 POST /email-confirmations/confirm takes the link's token without a login; bad tokens are a 400
-at "token" and change nothing."""
+at "token" and change nothing; a link the mail server refused is a 503 and does not count
+against the two minutes."""
 
 from __future__ import annotations
 
@@ -35,6 +36,20 @@ def test_the_link_is_sent_again_and_confirms_the_email_without_a_login(api: Api,
     already = api.post("/me/email/confirmation", as_=ana)
     assert already.status_code == 400 and already.json()["fields"] == {"email": "Your email is already confirmed."}
     assert len(sent_mails(outbox)) == 1
+
+
+def test_a_link_the_mail_server_refused_is_a_503_and_the_next_goes_at_once(api: Api, refusing_smtp, request) -> None:
+    ana = api.person("ana")
+    for _ in range(2):
+        refused = api.post("/me/email/confirmation", as_=ana)
+        assert refused.status_code == 503 and "could not send" in refused.json()["error"]
+    outbox = request.getfixturevalue("outbox")  # the server is back
+    sent = api.post("/me/email/confirmation", as_=ana)
+    assert sent.status_code == 202, sent.text
+    (link_mail,) = sent_mails(outbox)
+    assert link_mail["To"] == "ana@example.com"
+    # The one that went counts.
+    assert api.post("/me/email/confirmation", as_=ana).status_code == 429
 
 
 def test_bad_confirmation_tokens_are_refused_and_change_nothing(api: Api, outbox, subtests) -> None:

@@ -1,15 +1,18 @@
 """Dismissals ("Not interested") on SQLite and PostgreSQL: a dismissed item leaves the person's recommendations
 (popular items, For you's personal results and its nearest-items fallback) and comes back when
 they bring it back; both are idempotent; unknown items are refused and change nothing; one
-person's dismissals are theirs alone; Settings lists them newest first."""
+person's dismissals are theirs alone; Settings lists them newest first, a page at a time by a
+keyset cursor that bringing items back does not move; a bad cursor is refused."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
-from sqlalchemy import func
+from sqlalchemy import func, update
 from sqlmodel import Session, select
 
-from slice_of_culture.models import ItemDismissal, User
+from slice_of_culture.models import Item, ItemDismissal, User, utcnow
 from slice_of_culture.recs import serve
 from slice_of_culture.services import dismissals
 from slice_of_culture.services.errors import NotFound, ValidationError
@@ -88,7 +91,7 @@ def test_one_persons_dismissals_do_not_touch_anyone_elses(session: Session) -> N
     assert _popular(session, bob) == [dune.id, emma.id]
     assert _popular(session, None) == [dune.id, emma.id]
     assert dismissals.dismissed_item_ids(session, bob.id) == set()
-    assert dismissals.dismissed_items(session=session, user=bob) == []
+    assert dismissals.dismissed_page(session=session, user=bob) == dismissals.DismissedPage([], 0, "")
     # Bob bringing Dune back (it was never his to hide) leaves Ana's dismissal alone.
     assert dismissals.bring_back(session=session, user=bob, item_id=dune.id) is False
     assert _popular(session, ana) == [emma.id]
@@ -108,7 +111,7 @@ def test_settings_lists_what_was_hidden_newest_first(session: Session) -> None:
     for item in (blue, dune, solaris):
         dismissals.dismiss(session=session, user=ana, item_id=item.id)
     session.commit()
-    listed = dismissals.dismissed_items(session=session, user=ana)
+    listed = dismissals.dismissed_page(session=session, user=ana).items
     assert [(d.item_id, d.kind, d.title, d.creator, d.year) for d in listed] == [
         (solaris.id, "movie", "Solaris", "Andrei Tarkovsky", 1972),
         (dune.id, "book", "Dune", "Frank Herbert", 1965),
@@ -119,8 +122,79 @@ def test_settings_lists_what_was_hidden_newest_first(session: Session) -> None:
     dismissals.bring_back(session=session, user=ana, item_id=blue.id)
     dismissals.dismiss(session=session, user=ana, item_id=blue.id)
     session.commit()
-    listed = dismissals.dismissed_items(session=session, user=ana)
+    listed = dismissals.dismissed_page(session=session, user=ana).items
     assert [d.title for d in listed] == ["Kind of Blue", "Solaris", "Dune"]
+
+
+def _hidden_in_order(session: Session, user: User, titles: list[str]) -> list[Item]:
+    """`titles` hidden a minute apart, the first the oldest; the last two at the same instant
+    (their ids break the tie)."""
+    items = [make_item(session, title) for title in titles]
+    start = utcnow() - timedelta(hours=1)
+    for n, item in enumerate(items):
+        dismissals.dismiss(session=session, user=user, item_id=item.id)
+        at = start + timedelta(minutes=min(n, len(items) - 2))
+        session.exec(
+            update(ItemDismissal)
+            .where(ItemDismissal.user_id == user.id, ItemDismissal.item_id == item.id)
+            .values(created_at=at)
+        )
+    session.commit()
+    return items
+
+
+def _pages(session: Session, user: User, limit: int) -> list[list[str]]:
+    pages, cursor = [], ""
+    while True:
+        page = dismissals.dismissed_page(session=session, user=user, cursor=cursor, limit=limit)
+        pages.append([d.title for d in page.items])
+        if not page.next_cursor:
+            return pages
+        cursor = page.next_cursor
+
+
+def test_hidden_items_page_newest_first_with_the_total(session: Session) -> None:
+    ana, bob = make_user(session, "ana"), make_user(session, "bob")
+    _hidden_in_order(session, ana, ["a", "b", "c", "d", "e"])
+    dismissals.dismiss(session=session, user=bob, item_id=make_item(session, "bob's").id)
+    session.commit()
+    # "d" and "e" share their time: the higher id ("e", made later) first.
+    assert _pages(session, ana, 2) == [["e", "d"], ["c", "b"], ["a"]]
+    assert _pages(session, ana, 5) == [["e", "d", "c", "b", "a"]]
+    first = dismissals.dismissed_page(session=session, user=ana, limit=2)
+    assert first.total == 5 and first.next_cursor
+    # The page size is kept between 1 and MAX_HIDDEN_PAGE; the default is HIDDEN_PAGE.
+    assert len(dismissals.dismissed_page(session=session, user=ana, limit=0).items) == 1
+    assert dismissals.dismissed_page(session=session, user=bob, limit=10**9).total == 1
+    assert dismissals.HIDDEN_PAGE == 20 and dismissals.MAX_HIDDEN_PAGE == 100
+
+
+def test_bringing_items_back_between_pages_moves_nothing_on_the_next(session: Session) -> None:
+    ana = make_user(session, "ana")
+    a, b, c, d, e, f = _hidden_in_order(session, ana, ["a", "b", "c", "d", "e", "f"])
+    first = dismissals.dismissed_page(session=session, user=ana, limit=2)
+    assert [i.title for i in first.items] == ["f", "e"]
+    # Back: one shown on the first page (the very one the cursor names), and one of the next page.
+    for item in (e, c):
+        dismissals.bring_back(session=session, user=ana, item_id=item.id)
+    session.commit()
+    second = dismissals.dismissed_page(session=session, user=ana, cursor=first.next_cursor, limit=2)
+    assert [i.title for i in second.items] == ["d", "b"] and second.total == 4
+    # Hidden again, one comes first: not again further down.
+    dismissals.dismiss(session=session, user=ana, item_id=e.id)
+    session.commit()
+    last = dismissals.dismissed_page(session=session, user=ana, cursor=second.next_cursor, limit=2)
+    assert [i.title for i in last.items] == ["a"] and last.next_cursor == "" and last.total == 5
+    assert [i.title for i in dismissals.dismissed_page(session=session, user=ana, limit=1).items] == ["e"]
+
+
+@pytest.mark.parametrize("cursor", ["garbage", "2024-05-01T10:00:00+00:00", "x|1", "2024-05-01T10:00:00|0", "|"])
+def test_a_bad_cursor_is_refused(session: Session, cursor: str) -> None:
+    ana = make_user(session, "ana")
+    _hidden_in_order(session, ana, ["a", "b"])
+    with pytest.raises(ValidationError) as refused:
+        dismissals.dismissed_page(session=session, user=ana, cursor=cursor)
+    assert refused.value.errors == {"cursor": dismissals.BAD_CURSOR}
 
 
 def test_a_dismissed_item_leaves_for_you_until_it_is_brought_back(engine, served) -> None:  # noqa: F811

@@ -1,7 +1,8 @@
 """Changing the email (where reset links go) on SQLite and PostgreSQL: it needs the password, the
 new address gets a link and nothing changes until it is opened; the link works once, for a day,
 only the newest one works, and a new password kills it; the old address is told when the change
-takes effect; bad input changes nothing."""
+takes effect; bad input changes nothing; a link the mail server refused leaves things as they
+were (the change before it waiting, no hourly allowance used)."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from slice_of_culture.models import EmailChange, User
 from slice_of_culture.services import accounts
 from slice_of_culture.services.errors import ValidationError
 from tests.utils.factories import PASSWORD, make_user
+from tests.utils.mailbox import refused_by_the_server
 
 
 def _token(mail) -> str:  # noqa: ANN001
@@ -132,6 +134,28 @@ def test_asking_is_limited_per_hour(session) -> None:
     assert (
         accounts.pending_email(session=session, user=ana).email == f"n{accounts.EMAIL_CHANGES_PER_HOUR - 1}@example.com"
     )
+
+
+def test_a_link_the_mail_server_refused_leaves_the_change_before_it_waiting(engine, session, refusing_smtp) -> None:
+    ana = make_user(session, "ana")
+    # One that went out (sent before the server went down).
+    sent = accounts.request_email_change(session=session, user=ana, password=PASSWORD, email="one@example.com")
+    waiting = _token(sent)
+    session.commit()
+    for n in range(accounts.EMAIL_CHANGES_PER_HOUR):
+        new = f"n{n}@example.com"
+        link_mail = accounts.request_email_change(session=session, user=ana, password=PASSWORD, email=new)
+        session.commit()
+        refused_by_the_server(engine, link_mail)
+        assert accounts.email_change_for_link(session=session, token=_token(link_mail)) is None
+        assert accounts.pending_email(session=session, user=ana).email == "one@example.com"
+    # The refused ones used up none of the hour's allowance.
+    assert len(session.exec(select(EmailChange).where(EmailChange.user_id == ana.id)).all()) == 1
+    accounts.request_email_change(session=session, user=ana, password=PASSWORD, email="two@example.com")
+    session.rollback()
+    # The one that went out still works.
+    accounts.confirm_email_change(session=session, token=waiting)
+    assert _email(session, ana) == "one@example.com"
 
 
 REFUSED_EMAIL_CHANGES = [

@@ -1,8 +1,8 @@
 """Confirming the sign-up email on SQLite and PostgreSQL: the mailed link (signed, no table)
 confirms the account's address, for 7 days, only while the account still has that address;
 forged, tampered, another account's and malformed links confirm nothing; the link can be sent
-again at most every two minutes and not once confirmed; an email change's link and a password
-reset prove the address too."""
+again at most every two minutes and not once confirmed (a link the mail server refused does not
+count); an email change's link and a password reset prove the address too."""
 
 from __future__ import annotations
 
@@ -11,10 +11,12 @@ from urllib.parse import urlsplit
 
 import pytest
 
+from slice_of_culture.db import session_scope
 from slice_of_culture.models import User, utcnow
 from slice_of_culture.services import accounts
 from slice_of_culture.services.errors import RateLimited, ValidationError
 from tests.utils.factories import PASSWORD, link_token, make_user
+from tests.utils.mailbox import refused_by_the_server
 
 
 def _confirmed_at(session, user):  # noqa: ANN001, ANN202
@@ -151,6 +153,55 @@ def test_the_link_is_sent_again_at_most_every_two_minutes_and_not_once_confirmed
         accounts.resend_confirmation(session=session, user=ana)
     assert exc.value.errors == {"email": "Your email is already confirmed."}
     assert ana.confirmation_sent_at is None
+
+
+def _sent_at(session, user):  # noqa: ANN001, ANN202
+    session.expire_all()
+    return session.get(User, user.id).confirmation_sent_at
+
+
+def test_a_link_the_mail_server_refused_does_not_count_against_the_two_minutes(engine, session, refusing_smtp) -> None:
+    ana = make_user(session, "ana")
+    earlier = utcnow() - accounts.CONFIRMATION_RESEND_GAP - timedelta(minutes=5)
+    ana.confirmation_sent_at = earlier
+    session.commit()
+    for _ in range(3):
+        link_mail = accounts.resend_confirmation(session=session, user=ana)
+        session.commit()
+        assert _sent_at(session, ana) > earlier
+        refused_by_the_server(engine, link_mail)
+        # Back to the last link that did go: asking again works at once.
+        assert _sent_at(session, ana) == earlier
+    # The limit still holds for a link that went.
+    accounts.resend_confirmation(session=session, user=ana)
+    session.commit()
+    with pytest.raises(RateLimited):
+        accounts.resend_confirmation(session=session, user=ana)
+
+
+def test_a_refused_sign_up_link_leaves_the_account_never_sent_one(engine, session, refusing_smtp) -> None:
+    ana = make_user(session, "ana")
+    link_mail = accounts.email_confirmation_mail(session=session, user=ana)
+    session.commit()
+    refused_by_the_server(engine, link_mail)
+    # As before sign-ups were confirmed: "Send the link again" works at once, and a due digest
+    # sends the link instead (services/digests.py).
+    assert _sent_at(session, ana) is None
+    accounts.resend_confirmation(session=session, user=session.get(User, ana.id))
+
+
+def test_taking_back_a_refused_link_leaves_a_later_one_alone(engine, session) -> None:
+    ana = make_user(session, "ana")
+    first_at, later_at = utcnow() - timedelta(minutes=5), utcnow()
+    refused = accounts.email_confirmation_mail(session=session, user=ana, now=first_at)
+    later = accounts.email_confirmation_mail(session=session, user=ana, now=later_at)
+    session.commit()
+    with session_scope(engine) as own:
+        refused.not_sent(own)
+    assert _sent_at(session, ana) == later_at
+    with session_scope(engine) as own:
+        later.not_sent(own)
+    assert _sent_at(session, ana) == first_at
 
 
 def test_a_password_reset_proves_the_address(session) -> None:

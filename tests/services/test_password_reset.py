@@ -1,7 +1,8 @@
 """ "Forgot your password?" on SQLite and PostgreSQL: a link that works once, for an hour, for
 active accounts only; asking tells nobody whether an account exists; limits per account and
-per client; a reset ends every login and lifts the failed-login lock. (Changing the email the
-links go to: test_email_change.py.)"""
+per client (a link the mail server refused counts against neither, and does not work); a reset
+ends every login and lifts the failed-login lock. (Changing the email the links go to:
+test_email_change.py.)"""
 
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ from slice_of_culture.models import AuthSession, LoginFailure, PasswordReset, Us
 from slice_of_culture.services import accounts
 from slice_of_culture.services.errors import ValidationError
 from tests.utils.factories import PASSWORD, make_user
+from tests.utils.mailbox import refused_by_the_server
 
 NEW_PASSWORD = "a brand new passphrase"
 
@@ -143,6 +145,21 @@ def test_asking_is_limited_per_account_silently_and_per_client_with_a_message(se
     assert "Too many" in exc.value.errors["who"]
     # Another client is not held back by this one.
     assert accounts.request_password_reset(session=session, who="late", client="b") is not None
+
+
+def test_a_link_the_mail_server_refused_counts_against_no_limit_and_does_not_work(
+    engine, session, refusing_smtp
+) -> None:
+    make_user(session, "ana")
+    session.commit()
+    for _ in range(accounts.RESETS_PER_CLIENT + 1):
+        link_mail = accounts.request_password_reset(session=session, who="ana", client="a")
+        session.commit()
+        refused_by_the_server(engine, link_mail)
+        assert accounts.reset_link_works(session=session, token=_token(link_mail)) is False
+    assert session.exec(select(func.count()).select_from(PasswordReset)).one() == 0
+    # Neither the account's limit nor the client's was used up.
+    assert accounts.request_password_reset(session=session, who="ana", client="a") is not None
 
 
 def test_a_reset_lifts_the_lock_that_wrong_guesses_put_on_the_account(session) -> None:
