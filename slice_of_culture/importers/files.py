@@ -1,5 +1,5 @@
 """Reading a file as chosen: recognise the export from its content (a zip, JSON, or CSV) and hand
-it to its reader."""
+it to its reader. A Letterboxd export zip gives its diary's rows and its lists together."""
 
 from __future__ import annotations
 
@@ -9,8 +9,9 @@ import zipfile
 from collections.abc import Iterator
 
 from slice_of_culture.importers.listening import read_history
+from slice_of_culture.importers.lists import read_letterboxd_lists
 from slice_of_culture.importers.rows import FormatError, ImportFile
-from slice_of_culture.importers.shelves import read_csv
+from slice_of_culture.importers.shelves import LETTERBOXD, read_csv
 
 MAX_BYTES = 5 * 1024 * 1024
 # Listening histories are JSON, 0.7-1.2 KB a play: 100k plays are 70-125 MB and read in about a
@@ -35,11 +36,63 @@ def _is_history_member(name: str) -> bool:
     return listenbrainz or spotify
 
 
+def _is_letterboxd_list(name: str) -> bool:
+    """A list of a Letterboxd export zip: lists/<name>.csv."""
+    parts = name.split("/")
+    return len(parts) >= 2 and parts[-2] == "lists" and parts[-1].endswith(".csv")
+
+
+def _member_text(archive: zipfile.ZipFile, info: zipfile.ZipInfo, *, export_as: str = "CSV (UTF-8)") -> str:
+    try:
+        # Read no more than declared: a member that unpacks to more is not what it says.
+        with archive.open(info) as member:
+            raw = member.read(info.file_size + 1)
+    except (zipfile.BadZipFile, OSError, RuntimeError, NotImplementedError):
+        raise FormatError(f"{info.filename} in the zip cannot be read.") from None
+    if len(raw) > info.file_size:
+        raise FormatError(f"{info.filename} in the zip is not the size it says.")
+    return decode(raw, export_as=export_as)
+
+
+def _read_letterboxd_zip(archive: zipfile.ZipFile) -> ImportFile | None:
+    """Letterboxd's export zip: its diary (dates and ratings; its other files can be chosen one by
+    one) and its lists, each at most MAX_BYTES unpacked (the lists together); None when it holds
+    neither. An empty or unreadable diary beside lists is a problem, and the lists still come."""
+    # Not what the person deleted on Letterboxd (deleted/diary.csv, deleted/lists/…).
+    infos = [info for info in archive.infolist() if not info.is_dir() and "/deleted/" not in f"/{info.filename}"]
+    diary = next((info for info in infos if info.filename.rsplit("/", 1)[-1] == "diary.csv"), None)
+    members = sorted((info for info in infos if _is_letterboxd_list(info.filename)), key=lambda info: info.filename)
+    if diary is None and not members:
+        return None
+    file = ImportFile(format=LETTERBOXD, rows=[], problems=[], lines=0)
+    if diary is not None:
+        try:
+            if diary.file_size > MAX_BYTES:
+                raise FormatError(f"The diary is larger than {MAX_BYTES // (1024 * 1024)} MB.")
+            file = read_csv("diary.csv", _member_text(archive, diary))
+        except FormatError as exc:
+            if not members:
+                raise
+            file.problems.append(f"diary.csv: {exc}")
+    if not members:
+        return file
+    texts: list[tuple[str, str]] = []
+    unpacked = 0
+    for info in members:
+        unpacked += info.file_size
+        if unpacked > MAX_BYTES:
+            break
+        texts.append((info.filename, _member_text(archive, info)))
+    lists, problems, lines = read_letterboxd_lists(texts, left_out=len(members) - len(texts))
+    file.lists, file.problems, file.lines = lists, file.problems + problems, file.lines + lines
+    return file
+
+
 def _read_zip(data: bytes) -> ImportFile:
     """A whole export archive as downloaded (ListenBrainz's export zip, Spotify's my_spotify_data
-    zip): its play files are read one after another into one history, so albums are grouped
-    across months. Sizes are checked before anything is unpacked (a small zip can unpack to
-    gigabytes): at most MAX_ZIP_UNPACKED in all."""
+    zip, Letterboxd's export): a listening history's play files are read one after another into
+    one history, so albums are grouped across months. Sizes are checked before anything is
+    unpacked (a small zip can unpack to gigabytes): at most MAX_ZIP_UNPACKED in all."""
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
         members = sorted(
@@ -49,12 +102,9 @@ def _read_zip(data: bytes) -> ImportFile:
     except (zipfile.BadZipFile, ValueError):
         raise FormatError("That zip file cannot be opened.") from None
     if not members:
-        diary = next((i for i in archive.infolist() if i.filename.rsplit("/", 1)[-1] == "diary.csv"), None)
-        if diary is not None and diary.file_size <= MAX_BYTES:
-            # Letterboxd's export zip: its diary (dates and ratings); its other files can be
-            # chosen one by one.
-            with archive.open(diary) as member:
-                return read_csv("diary.csv", decode(member.read(MAX_BYTES + 1)))
+        letterboxd = _read_letterboxd_zip(archive)
+        if letterboxd is not None:
+            return letterboxd
         raise FormatError(
             "This zip holds nothing we can import: choose a ListenBrainz listens export, "
             "Spotify's extended streaming history (my_spotify_data.zip), a Letterboxd export, or "
@@ -68,15 +118,7 @@ def _read_zip(data: bytes) -> ImportFile:
 
     def texts() -> Iterator[tuple[str, str]]:
         for info in members:
-            try:
-                # Read no more than declared: a member that unpacks to more is not what it says.
-                with archive.open(info) as member:
-                    raw = member.read(info.file_size + 1)
-            except (zipfile.BadZipFile, OSError, RuntimeError, NotImplementedError):
-                raise FormatError(f"{info.filename} in the zip cannot be read.") from None
-            if len(raw) > info.file_size:
-                raise FormatError(f"{info.filename} in the zip is not the size it says.")
-            yield info.filename, decode(raw, export_as="JSON (UTF-8)")
+            yield info.filename, _member_text(archive, info, export_as="JSON (UTF-8)")
 
     return read_history(texts())
 

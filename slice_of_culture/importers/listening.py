@@ -30,6 +30,7 @@ from slice_of_culture.importers.rows import (
     FormatError,
     ImportFile,
     ImportRow,
+    short,
 )
 from slice_of_culture.models import MAX_CREATOR, MAX_TITLE
 from slice_of_culture.text import clean_text, normalize_for_key
@@ -59,11 +60,6 @@ _SPOTIFY_SHORT = (
 def _name(value: object) -> str:
     """A name from a JSON play: text, trimmed; anything else (null, a number) counts as missing."""
     return value.strip() if isinstance(value, str) else ""
-
-
-def _short(text: str, length: int = 60) -> str:
-    """Text quoted in a message, cut so a huge value never floods the page."""
-    return text if len(text) <= length else text[: length - 1] + "…"
 
 
 def _unix_day(value: object) -> date:
@@ -179,7 +175,7 @@ class _Plays:
                     status="finished",
                     consumed_on=album.last_played,
                     external_ids={MUSICBRAINZ: release[0][0]} if release else {},
-                    label=f"“{_short(title)}” by {_short(artist)}",
+                    label=f"“{short(title)}” by {short(artist)}",
                 )
             )
 

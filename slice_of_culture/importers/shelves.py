@@ -1,6 +1,7 @@
 """Shelves exported as CSV: a Goodreads library export, a Letterboxd export file (diary,
 reviews, ratings, watched or watchlist) and our own CSV (`kind,title,creator,year,status,rating,
-date,review[,visibility]`, rating in stars from 0.5 to 5), told apart by their header."""
+date,review[,visibility]`, rating in stars from 0.5 to 5), told apart by their header. Lists
+(ours, a Letterboxd list) are recognised here too and read by `importers.lists`."""
 
 from __future__ import annotations
 
@@ -8,19 +9,21 @@ import csv
 import io
 import re
 
+from slice_of_culture.importers import lists
 from slice_of_culture.importers.rows import (
-    MAX_ROWS,
     UNKNOWN_FILE,
     FormatError,
     ImportFile,
     ImportRow,
     cell,
+    csv_records,
+    is_blank,
     parse_date,
     parse_stars,
     parse_year,
+    unguarded,
 )
 from slice_of_culture.models import ENTRY_STATUSES, ITEM_KINDS, VISIBILITIES
-from slice_of_culture.text import from_spreadsheet_safe
 
 GOODREADS = "Goodreads library"
 LETTERBOXD = "Letterboxd"
@@ -96,8 +99,7 @@ def _letterboxd(record: dict[str, str], line: int, *, watchlist: bool) -> Import
 
 
 def _ours(record: dict[str, str], line: int) -> ImportRow:
-    # Our export guards cells a spreadsheet would run (text.spreadsheet_safe): read them as written.
-    record = {key: from_spreadsheet_safe(value) if isinstance(value, str) else value for key, value in record.items()}
+    record = unguarded(record)
     kind = cell(record.get("kind")).lower()
     if kind not in ITEM_KINDS:
         raise ValueError("kind must be movie, book or music")
@@ -125,6 +127,8 @@ def _ours(record: dict[str, str], line: int) -> ImportRow:
 def read_csv(name: str, text: str) -> ImportFile:
     if "\x00" in text:
         raise FormatError("That is not a CSV file.")
+    if lists.is_letterboxd_list(text):
+        return lists.read_letterboxd_list(text)
     try:
         reader = csv.DictReader(io.StringIO(text, newline=""))
         header = [h.strip() for h in (reader.fieldnames or [])]
@@ -133,6 +137,9 @@ def read_csv(name: str, text: str) -> ImportFile:
     reader.fieldnames = header
     lowered = {h.lower() for h in header}
     watchlist = "watchlist" in (name or "").lower()
+    if lists.OUR_COLUMNS <= lowered:
+        reader.fieldnames = [h.lower() for h in header]
+        return lists.read_our_lists(reader)
     if {"Title", "Author", "Exclusive Shelf"} <= set(header):
         fmt, convert = GOODREADS, _goodreads
     elif {"Name", "Year", "Letterboxd URI"} <= set(header):
@@ -144,25 +151,19 @@ def read_csv(name: str, text: str) -> ImportFile:
         raise FormatError(UNKNOWN_FILE)
     rows: list[ImportRow] = []
     problems: list[str] = []
-    count = 0
-    try:
-        for count, record in enumerate(reader, start=1):
-            line = count + 1  # the header is line 1
-            if count > MAX_ROWS:
-                raise FormatError(f"The file has more than {MAX_ROWS:,} lines; split it.")
-            if not any(cell(v) for v in record.values() if isinstance(v, str)):
-                continue
-            try:
-                row = convert(record, line)
-            except ValueError as exc:
-                problems.append(f"Line {line}: {exc}.")
-                continue
-            if not row.title:
-                problems.append(f"Line {line}: no title.")
-                continue
-            rows.append(row)
-    except csv.Error as exc:
-        raise FormatError(f"The file is not valid CSV near line {count + 1} ({exc}).") from None
+    line = 1
+    for line, record in csv_records(reader):
+        if is_blank(record):
+            continue
+        try:
+            row = convert(record, line)
+        except ValueError as exc:
+            problems.append(f"Line {line}: {exc}.")
+            continue
+        if not row.title:
+            problems.append(f"Line {line}: no title.")
+            continue
+        rows.append(row)
     if not rows and not problems:
         raise FormatError("The file has no rows to import.")
-    return ImportFile(format=fmt, rows=rows, problems=problems, lines=count)
+    return ImportFile(format=fmt, rows=rows, problems=problems, lines=line - 1)

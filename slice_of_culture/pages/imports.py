@@ -1,4 +1,5 @@
-"""/import: bring your history from Goodreads, Letterboxd, ListenBrainz, Spotify or a CSV. Needs a login."""
+"""/import: bring your history from Goodreads, Letterboxd, ListenBrainz, Spotify or a CSV, and your
+lists (Letterboxd's, or ours as Settings downloads them). Needs a login."""
 
 from __future__ import annotations
 
@@ -15,14 +16,18 @@ _SOURCES = [
     ("Goodreads", "My Books → Import and export → Export library, then choose the file here."),
     (
         "Letterboxd",
-        "Settings → Data → Export your data, then choose the zip (its diary is imported) or one of its "
-        "files: diary, reviews, ratings, watched or watchlist.",
+        "Settings → Data → Export your data, then choose the zip (its diary and its lists are imported) "
+        "or one of its files: diary, reviews, ratings, watched, watchlist, or a list from its lists folder.",
     ),
     ("ListenBrainz", "Settings → Export listens, then choose the zip as it arrives (or one month's file from it)."),
     (
         "Spotify",
         "Account privacy → Download your data → Extended streaming history; when it arrives, choose "
         "my_spotify_data.zip (or a Streaming_History_Audio file from it).",
+    ),
+    (
+        "Your lists from here",
+        "Settings → Download your lists (CSV), then choose the file here (on this account or another).",
     ),
     (
         "Anything else",
@@ -45,6 +50,12 @@ def _how() -> rx.Component:
             f"Up to {importers.MAX_ROWS:,} lines and {importers.MAX_BYTES // (1024 * 1024)} MB (listening "
             f"histories: {importers.MAX_HISTORY_BYTES // (1024 * 1024)} MB). Lines you already "
             "logged the same way are skipped, so importing a file twice is safe.",
+            size="2",
+            color_scheme="gray",
+        ),
+        rx.text(
+            "A list with the title of one you have already adds only the items yours lacks, at its end; "
+            "yours keeps its description and who sees it.",
             size="2",
             color_scheme="gray",
         ),
@@ -101,23 +112,23 @@ def _preview() -> rx.Component:
                 rx.text(ImportState.summary),
                 _problems(ImportState.problems, ImportState.problem_count, "What will be left out, and why"),
                 rx.text(
-                    "Lines from a Slice of Culture export keep their own visibility when it is stricter.",
+                    "Lines and lists from a Slice of Culture export keep their own visibility when it is "
+                    "stricter; Letterboxd's lists get the one chosen here.",
                     size="1",
                     color_scheme="gray",
                 ),
                 select_field(
-                    "Who sees these entries",
+                    # A lists export has no entries: the choice is about its lists then.
+                    rx.cond(ImportState.ready > 0, "Who sees these entries", "Who sees these lists"),
                     "import-visibility",
                     VISIBILITY_OPTIONS,
                     value=ImportState.visibility,
                     on_change=ImportState.set_visibility,
                 ),
                 rx.cond(
-                    ImportState.ready > 0,
+                    ImportState.import_label != "",
                     rx.button(
-                        "Import ",
-                        ImportState.ready,
-                        rx.cond(ImportState.ready == 1, " entry", " entries"),
+                        ImportState.import_label,
                         on_click=ImportState.start,
                         loading=ImportState.importing,
                         size="3",
@@ -148,7 +159,14 @@ def _done() -> rx.Component:
         rx.vstack(
             rx.callout(ImportState.done, icon="circle_check", color_scheme="green", role="status", width="100%"),
             _problems(ImportState.done_problems, ImportState.done_problem_count, "What was left out, and why"),
-            rx.link("See them on your profile", href="/u/" + SessionState.username),
+            rx.hstack(
+                rx.cond(
+                    ImportState.done_entries,
+                    rx.link("See them on your profile", href="/u/" + SessionState.username),
+                ),
+                rx.cond(ImportState.done_lists_url != "", rx.link("See your lists", href=ImportState.done_lists_url)),
+                spacing="4",
+            ),
             spacing="3",
             width="100%",
         ),

@@ -7,12 +7,14 @@ without gaps: adding appends, moving shifts the items between, removing closes t
 change of a list's items or details bumps its `updated_at` (profiles show recently changed
 lists first).
 
-`export_lists_csv` writes all of a person's lists, items in order, as CSV (Settings' download).
+`export_lists_csv` writes all of a person's lists, items in order, as CSV (Settings' download);
+`list_for_import` is where a list read from such a file, or from Letterboxd, goes on import
+(`services.imports`): a list of the same title the person has already, or a new one.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from sqlalchemy import func, update
@@ -32,6 +34,13 @@ MAX_NOTE = 500
 MAX_ITEMS = 500
 MAX_LISTS = 200
 LIST_GONE = "This list does not exist, or you cannot see it."
+
+
+class TooManyLists(ValidationError):
+    """The person has MAX_LISTS lists already (at "title", as create_list's other errors)."""
+
+    def __init__(self) -> None:
+        super().__init__({"title": f"You have {MAX_LISTS} lists, the most one person can have. Delete one first."})
 
 
 @dataclass
@@ -138,13 +147,51 @@ def create_list(
     title, description, visibility = _details(title, description, visibility)
     count = session.exec(select(func.count()).select_from(ItemList).where(ItemList.user_id == user.id)).one()
     if count >= MAX_LISTS:
-        raise ValidationError({"title": f"You have {MAX_LISTS} lists, the most one person can have. Delete one first."})
+        raise TooManyLists()
     item_list = ItemList(
         user_id=user.id, title=title, description=description, visibility=visibility, ranked=bool(ranked)
     )
     session.add(item_list)
     session.flush()
     return item_list
+
+
+@dataclass
+class ImportTarget:
+    """Where an imported list goes: the list, whether it is new, and the items on it already."""
+
+    item_list: ItemList
+    created: bool
+    item_ids: set[int] = field(default_factory=set)
+
+    @property
+    def room(self) -> int:
+        """How many more items it takes."""
+        return max(0, MAX_ITEMS - len(self.item_ids))
+
+
+def list_for_import(
+    *, session: Session, user: User, title: object, description: object, visibility: object, ranked: object
+) -> ImportTarget:
+    """Where a list brought from elsewhere goes, so that importing it again adds no second list:
+    the user's list of the same title (as create_list would store it; the oldest if several),
+    which keeps its own description, visibility and numbering and takes the items it lacks
+    (`add_item`), or else a new list with these details (`create_list`, its rules and limits)."""
+    clean_title, _, _ = _details(title, description, visibility)
+    found = session.exec(
+        select(ItemList)
+        .where(ItemList.user_id == user.id, ItemList.title == clean_title)
+        .order_by(ItemList.id)
+        .limit(1)
+        .with_for_update()
+    ).first()
+    if found is None:
+        created = create_list(
+            session=session, user=user, title=title, description=description, visibility=visibility, ranked=ranked
+        )
+        return ImportTarget(item_list=created, created=True)
+    on_list = session.exec(select(ItemListEntry.item_id).where(ItemListEntry.list_id == found.id)).all()
+    return ImportTarget(item_list=found, created=False, item_ids=set(on_list))
 
 
 def update_list(

@@ -1,4 +1,5 @@
-"""Import page: check an export file, show what it holds, then log it with a progress bar.
+"""Import page: check an export file, show what it holds (entries, and lists when it has some),
+then log it with a progress bar.
 
 The rules are in services/imports.py. The import itself runs in a thread (one transaction), so
 the worker keeps serving everyone else; a background event reports its progress twice a second.
@@ -12,8 +13,9 @@ import time
 
 import reflex as rx
 
+from slice_of_culture import routes
 from slice_of_culture.db import session_scope
-from slice_of_culture.importers import MAX_BYTES, MAX_HISTORY_BYTES, ImportRow
+from slice_of_culture.importers import MAX_BYTES, MAX_HISTORY_BYTES, ImportList, ImportRow
 from slice_of_culture.models import VISIBILITIES
 from slice_of_culture.services import accounts, imports
 from slice_of_culture.services.display import count_of
@@ -36,6 +38,8 @@ class ImportState(rx.State):
     file_error: str = ""
     summary: str = ""
     ready: int = 0
+    # The import button's words ("Import 3 entries and 2 lists"; the summary counts the lists' items).
+    import_label: str = ""
     problems: list[str] = []
     problem_count: int = 0
     visibility: str = "public"
@@ -44,14 +48,21 @@ class ImportState(rx.State):
     done: str = ""
     done_problems: list[str] = []
     done_problem_count: int = 0
-    # The rows of the checked file, kept on the server until "Import" is pressed.
+    # Where "See your lists" leads after an import that brought lists ("" when it brought none).
+    done_lists_url: str = ""
+    # Whether it logged entries from the file's rows (a lists export has none).
+    done_entries: bool = False
+    # The rows and lists of the checked file, kept on the server until "Import" is pressed.
     _rows: list[ImportRow] = []
+    _lists: list[ImportList] = []
     _started_at: float = 0.0
 
     def _clear(self) -> None:
         self.file_name, self.file_error, self.summary, self.ready = "", "", "", 0
         self.problems, self.problem_count, self._rows = [], 0, []
+        self.import_label, self._lists = "", []
         self.done, self.done_problems, self.done_problem_count, self.progress = "", [], 0, 0
+        self.done_lists_url, self.done_entries = "", False
 
     @rx.event
     async def load(self):
@@ -94,21 +105,23 @@ class ImportState(rx.State):
         except ValidationError as exc:
             self.file_error = exc.errors.get("file", exc.message)
             return
-        self._rows = checked.rows
+        self._rows, self._lists = checked.rows, checked.lists
         self.summary, self.ready = checked.summary(), len(checked.rows)
+        self.import_label = _import_label(self.ready, len(checked.lists))
         self.problems, self.problem_count = checked.problems[:PROBLEMS_SHOWN], len(checked.problems)
 
     @rx.event(background=True)
     async def start(self):
         """Log the checked rows for the signed-in person, reporting progress as it goes."""
         async with self:
-            if self.importing or not self._rows:
+            if self.importing or not (self._rows or self._lists):
                 return
-            token = (await self.get_state(SessionState)).auth_token
-            rows, visibility = list(self._rows), self.visibility
+            session_state = await self.get_state(SessionState)
+            token, username = session_state.auth_token, session_state.username
+            rows, item_lists, visibility = list(self._rows), list(self._lists), self.visibility
             self.importing, self.progress, self.done = True, 0, ""
             self._started_at = time.time()
-        state = {"done": 0}
+        state = {"done": 0, "total": 1}
 
         def work() -> ImportResult:
             with session_scope() as session:
@@ -120,14 +133,15 @@ class ImportState(rx.State):
                     user=user,
                     rows=rows,
                     visibility=visibility,
-                    progress=lambda done, _total: state.update(done=done),
+                    progress=lambda done, total: state.update(done=done, total=total),
+                    lists=item_lists,
                 )
 
         task = asyncio.create_task(asyncio.to_thread(work))
         while not task.done():
             await asyncio.wait([task], timeout=0.5)
             async with self:
-                self.progress = int(100 * state["done"] / max(len(rows), 1))
+                self.progress = int(100 * state["done"] / max(state["total"], 1))
         async with self:
             self.importing = False
             try:
@@ -140,18 +154,47 @@ class ImportState(rx.State):
                 self.file_error = "The import failed and nothing was saved. Try again."
                 return
             self._rows, self.ready, self.summary, self.problems, self.problem_count = [], 0, "", [], 0
+            self._lists, self.import_label = [], ""
             self.progress = 100
-            self.done = _done_text(result)
+            self.done = _done_text(result, entries=bool(rows), lists=bool(item_lists))
+            touched = result.lists_imported + result.lists_added_to + result.lists_unchanged
+            self.done_lists_url = routes.profile_section(username, "lists") if touched else ""
+            self.done_entries = bool(rows)
             self.done_problems = result.problems[:PROBLEMS_SHOWN]
             self.done_problem_count = len(result.problems)
 
 
-def _done_text(result: ImportResult) -> str:
-    text = f"Imported {count_of(result.imported, 'entry', 'entries')}"
-    if result.new_items:
-        text += f" ({count_of(result.new_items, 'new catalog item', 'new catalog items')})"
-    text += "."
-    if result.already_logged:
-        # "lines" of a CSV, albums of a listening history: no noun fits both.
-        text += f" Skipped {result.already_logged:,} you had already logged."
+def _import_label(entries: int, lists: int) -> str:
+    """ "Import 3 entries", "Import 2 lists", "Import 3 entries and 1 list"."""
+    parts = [count_of(entries, "entry", "entries")] if entries else []
+    if lists:
+        parts.append(count_of(lists, "list", "lists"))
+    return "Import " + " and ".join(parts) if parts else ""
+
+
+def _done_text(result: ImportResult, *, entries: bool = True, lists: bool = False) -> str:
+    text = ""
+    if entries or not lists:
+        text = f"Imported {count_of(result.imported, 'entry', 'entries')}"
+        if result.new_items:
+            text += f" ({count_of(result.new_items, 'new catalog item', 'new catalog items')})"
+        text += "."
+        if result.already_logged:
+            # "lines" of a CSV, albums of a listening history: no noun fits both.
+            text += f" Skipped {result.already_logged:,} you had already logged."
+    if lists:
+        listed = f"Imported {count_of(result.lists_imported, 'list', 'lists')}"
+        if result.lists_imported:
+            listed += f" ({count_of(result.list_items, 'item', 'items')})"
+        if not entries and result.new_items:
+            listed += f", with {count_of(result.new_items, 'new catalog item', 'new catalog items')}"
+        text += (" " if text else "") + listed + "."
+        if result.lists_added_to:
+            added = count_of(result.items_added_to_lists, "item", "items")
+            had = count_of(result.lists_added_to, "list", "lists")
+            text += f" Added {added} to {had} you already had."
+        if result.lists_unchanged:
+            unchanged = count_of(result.lists_unchanged, "list", "lists")
+            them = "it" if result.lists_unchanged == 1 else "them"
+            text += f" Skipped {unchanged} you already had: nothing was missing from {them}."
     return text

@@ -1,5 +1,5 @@
 """Importing a Goodreads export in the browser: check the file, import it, see the postcards, export them
-(and the lists)."""
+(and the lists); then a lists CSV of ours, its list on the profile's Lists tab."""
 
 from __future__ import annotations
 
@@ -72,6 +72,23 @@ def test_import_a_goodreads_export_and_see_it_on_the_profile(new_page, tmp_path)
     expect(page.get_by_role("status").filter(has_text="Imported")).to_have_text(
         re.compile(r"Imported 0 entries\. Skipped 3 you had already logged\.")
     )
+
+    # Our lists CSV imports back: the list, its items in order, on the profile's Lists tab.
+    list_title = f"Dystopias <b>{name}</b>"
+    lists_file = tmp_path / "slice-of-culture-lists.csv"
+    lists_file.write_text(
+        lists_csv
+        + f"{list_title},,followers,yes,1,book,Dune,Frank Herbert,1965,Spice,\n"
+        + f"{list_title},,followers,yes,2,book,The Hunger Games,Suzanne Collins,2008,,\n"
+    )
+    page.locator("input[type=file]").set_input_files(str(lists_file))
+    expect(page.get_by_text("Slice of Culture lists: 1 list (2 items) to import")).to_be_visible()
+    page.get_by_role("button", name="Import 1 list").click()
+    expect(page.get_by_role("status").filter(has_text="Imported")).to_have_text("Imported 1 list (2 items).")
+    page.get_by_role("link", name="See your lists").click()
+    listed = page.get_by_test_id("profile-list").filter(has_text=list_title)
+    expect(listed).to_contain_text("2 items")
+    expect(listed).to_contain_text("followers")
 
 
 def _listen(day: int, artist: str, album: str, track: str) -> str:
