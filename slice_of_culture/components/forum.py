@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import reflex as rx
 
+from slice_of_culture.components.a11y import SR_ONLY
 from slice_of_culture.components.layout import avatar
 from slice_of_culture.components.people import with_mentions
 from slice_of_culture.components.report import report_button
@@ -16,7 +17,6 @@ from slice_of_culture.state.base import SessionState
 from slice_of_culture.state.forum_room import COMPOSER_ID, ForumRoom, PresentPerson, RoomPage
 
 # Visually hidden but read by screen readers.
-SR_ONLY = {"position": "absolute", "width": "1px", "height": "1px", "overflow": "hidden", "clip": "rect(0 0 0 0)"}
 
 
 def link_card(card: LinkCard) -> rx.Component:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from slice_of_culture import routes
+from slice_of_culture.components.a11y import sr_only
 from slice_of_culture.state.base import SessionState
 from slice_of_culture.state.log_entry import LogState
 
@@ -140,15 +141,16 @@ def _wide_bar() -> rx.Component:
             _bell(test_id="unread-badge"),
             rx.link(
                 rx.hstack(
-                    avatar(SessionState.user_initials, SessionState.avatar_url, size="1"),
-                    # The name from 80em up (the link's name stays "Your profile").
+                    # Read as "Your profile", then the name where it shows (from 64em up): the name
+                    # people see is part of the one they hear (WCAG 2.5.3).
+                    sr_only("Your profile"),
+                    rx.box(avatar(SessionState.user_initials, SessionState.avatar_url, size="1"), aria_hidden="true"),
                     rx.text(SessionState.display_name, display=rx.breakpoints(initial="none", lg="block")),
                 ),
                 href="/u/" + SessionState.username,
                 underline="none",
                 color_scheme="gray",
                 high_contrast=True,
-                aria_label="Your profile",
             ),
             rx.cond(SessionState.is_admin, _admin_link()),
             nav_link("Settings", routes.SETTINGS, "settings", word_from_80em=True),
@@ -212,7 +214,7 @@ def _narrow_bar() -> rx.Component:
             rx.popover.trigger(
                 rx.icon_button(rx.icon("menu", size=18), variant="soft", color_scheme="gray", aria_label="Menu"),
             ),
-            rx.popover.content(menu_links, align="end"),
+            rx.popover.content(menu_links, align="end", aria_label="Menu"),
         ),
         width="100%",
         align="center",
@@ -245,12 +247,17 @@ def layout(*children: rx.Component, max_width: str = "52rem") -> rx.Component:
     from slice_of_culture.components.report import report_dialog
 
     return rx.box(
+        # The first stop of the Tab key, shown when focused: past the navbar to the page (WCAG
+        # 2.4.1). Reflex routes anchors in the page, which moves no focus: the click does.
+        rx.el.a("Skip to content", href="#main", class_name="skip-link", on_click=rx.set_focus("main")),
         navbar(),
         log_dialog(),
         report_dialog(),
         rx.el.main(
             rx.vstack(*children, spacing="5", width="100%", padding_y="2rem"),
-            style={"max_width": max_width, "margin": "0 auto", "padding": "0 1rem"},
+            id="main",
+            tab_index=-1,
+            style={"max_width": max_width, "margin": "0 auto", "padding": "0 1rem", "outline": "none"},
         ),
         rx.el.footer(
             rx.hstack(
@@ -265,12 +272,12 @@ def layout(*children: rx.Component, max_width: str = "52rem") -> rx.Component:
     )
 
 
-def empty_state(title: str, text: str, icon: str = "inbox") -> rx.Component:
-    """An honest 'nothing here yet' panel."""
+def empty_state(title: str, text: str, icon: str = "inbox", level: str = "h2") -> rx.Component:
+    """An honest 'nothing here yet' panel, headed at `level` (a page has one h1, its own)."""
     return rx.center(
         rx.vstack(
-            rx.icon(icon, size=36, color="var(--gray-9)"),
-            rx.heading(title, size="4"),
+            rx.icon(icon, size=36, color="var(--gray-9)", aria_hidden="true"),
+            rx.heading(title, size="4", as_=level),
             rx.text(text, color_scheme="gray", text_align="center"),
             align="center",
             spacing="2",

@@ -6,6 +6,7 @@ import reflex as rx
 
 from slice_of_culture import routes
 from slice_of_culture.components import layout
+from slice_of_culture.components.a11y import sr_heading
 from slice_of_culture.components.forms import KIND_PLURALS, select_field
 from slice_of_culture.components.layout import empty_state
 from slice_of_culture.components.people import similar_person
@@ -25,14 +26,14 @@ def _card(rec) -> rx.Component:  # noqa: ANN001
                     on_click=ForYouState.quick_log(rec.item_id, "loved"),
                     size="1",
                     variant="soft",
-                    aria_label="Loved " + rec.title,
+                    aria_label="Loved it: " + rec.title,
                 ),
                 rx.button(
                     "Want to",
                     on_click=ForYouState.quick_log(rec.item_id, "want"),
                     size="1",
                     variant="ghost",
-                    aria_label="Want " + rec.title,
+                    aria_label="Want to: " + rec.title,
                 ),
                 rx.button(
                     "Not interested",
@@ -40,7 +41,7 @@ def _card(rec) -> rx.Component:  # noqa: ANN001
                     size="1",
                     variant="ghost",
                     color_scheme="gray",
-                    aria_label="Not interested in " + rec.title,
+                    aria_label="Not interested: " + rec.title,
                 ),
                 spacing="3",
             ),
@@ -66,7 +67,7 @@ def _hidden_note() -> rx.Component:
             size="1",
             variant="soft",
             type="button",
-            aria_label="Show again " + ForYouState.hidden_title,
+            aria_label="Show again: " + ForYouState.hidden_title,
         ),
         align="center",
         wrap="wrap",
@@ -132,6 +133,6 @@ def for_you_page() -> rx.Component:
         rx.cond(
             ForYouState.loaded & (ForYouState.items.length() == 0),
             empty_state("Nothing to suggest yet", "Log a few things you loved and come back.", icon="sparkles"),
-            rx.vstack(rx.foreach(ForYouState.items, _card), width="100%", spacing="3"),
+            rx.vstack(sr_heading("Recommendations"), rx.foreach(ForYouState.items, _card), width="100%", spacing="3"),
         ),
     )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from slice_of_culture.components import layout, postcard_list
+from slice_of_culture.components.a11y import sr_heading
 from slice_of_culture.components.layout import empty_state
 from slice_of_culture.components.people import person_to_follow
 from slice_of_culture.state.base import SessionState
@@ -53,6 +54,24 @@ def _feed() -> rx.Component:
     )
 
 
+def _body() -> rx.Component:
+    return rx.vstack(
+        rx.cond(HomeState.notice != "", rx.callout(HomeState.notice, icon="info", role="status")),
+        rx.cond(SessionState.logged_in, _suggestions()),
+        # The postcards' titles are h3s: their section heading, read but not drawn (the tabs name it).
+        sr_heading(
+            rx.cond(
+                SessionState.logged_in & (HomeState.tab == "following"),
+                "Postcards from you and people you follow",
+                "Everyone's postcards",
+            )
+        ),
+        _feed(),
+        spacing="5",
+        width="100%",
+    )
+
+
 def home_page() -> rx.Component:
     return layout(
         rx.vstack(
@@ -62,16 +81,17 @@ def home_page() -> rx.Component:
         ),
         rx.cond(
             SessionState.logged_in,
+            # Each tab's panel holds the feed, so the tabs control something that is there.
             rx.tabs.root(
                 rx.tabs.list(
                     rx.tabs.trigger("Following", value="following"), rx.tabs.trigger("Everyone", value="everyone")
                 ),
+                rx.tabs.content(_body(), value="following", padding_top="var(--space-5)"),
+                rx.tabs.content(_body(), value="everyone", padding_top="var(--space-5)"),
                 value=HomeState.tab,
                 on_change=HomeState.set_tab,
                 width="100%",
             ),
+            _body(),
         ),
-        rx.cond(HomeState.notice != "", rx.callout(HomeState.notice, icon="info", role="status")),
-        rx.cond(SessionState.logged_in, _suggestions()),
-        _feed(),
     )

@@ -7,6 +7,7 @@ import reflex as rx
 
 from slice_of_culture import importers
 from slice_of_culture.components import layout
+from slice_of_culture.components.a11y import named_upload
 from slice_of_culture.components.forms import VISIBILITY_OPTIONS, form_error, select_field
 from slice_of_culture.state.base import SessionState
 from slice_of_culture.state.imports import UPLOAD_ID, ImportState
@@ -64,7 +65,8 @@ def _how() -> rx.Component:
 
 
 def _picker() -> rx.Component:
-    return rx.upload(
+    return named_upload(
+        "Choose an export file",
         rx.vstack(
             rx.icon("file_up", size=28, color="var(--gray-9)"),
             rx.button("Choose a file", type="button", variant="soft"),

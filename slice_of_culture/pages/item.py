@@ -54,8 +54,9 @@ def _add_to_list() -> rx.Component:
                             rx.checkbox(
                                 checked=entry.has_item,
                                 on_change=lambda checked: AddToListState.toggle(entry.list_id, checked),
+                                aria_labelledby="list-title-" + entry.list_id.to_string(),
                             ),
-                            rx.text(entry.title),
+                            rx.text(entry.title, id="list-title-" + entry.list_id.to_string()),
                             rx.text(entry.item_count.to_string(), size="1", color_scheme="gray"),
                             align="center",
                         ),

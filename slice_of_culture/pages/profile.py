@@ -7,6 +7,7 @@ from typing import Any
 import reflex as rx
 
 from slice_of_culture.components import layout, postcard_list
+from slice_of_culture.components.a11y import sr_heading
 from slice_of_culture.components.charts import AMBER, COUNT_DOMAIN, KIND_COLORS, TOMATO
 from slice_of_culture.components.forms import STATUS_OPTIONS, select_field
 from slice_of_culture.components.layout import avatar, empty_state
@@ -433,6 +434,12 @@ def _shelf_filters() -> rx.Component:
     )
 
 
+def _panel(value: str, title: str, *children: rx.Component) -> rx.Component:
+    """A tab's panel, headed for screen readers by the tab's name (its postcards, lists and
+    charts are h3s under it; the tab itself shows the name)."""
+    return rx.tabs.content(sr_heading(title), *children, value=value, padding_top="1rem")
+
+
 def _sections() -> rx.Component:
     return rx.tabs.root(
         rx.tabs.list(
@@ -442,7 +449,9 @@ def _sections() -> rx.Component:
             rx.tabs.trigger("Followers", value="followers"),
             rx.tabs.trigger("Following", value="following"),
         ),
-        rx.tabs.content(
+        _panel(
+            "activity",
+            "Activity",
             _shelf_filters(),
             rx.cond(
                 ProfileState.cards.length() == 0,
@@ -465,20 +474,18 @@ def _sections() -> rx.Component:
                     extra=_thread,
                 ),
             ),
-            value="activity",
-            padding_top="1rem",
         ),
-        rx.tabs.content(_lists(), value="lists", padding_top="1rem"),
-        rx.tabs.content(_stats(), value="stats", padding_top="1rem"),
-        rx.tabs.content(
+        _panel("lists", "Lists", _lists()),
+        _panel("stats", "Stats", _stats()),
+        _panel(
+            "followers",
+            "Followers",
             _people("followers", ProfileState.followers, ProfileState.followers_cursor, "No followers yet."),
-            value="followers",
-            padding_top="1rem",
         ),
-        rx.tabs.content(
+        _panel(
+            "following",
+            "Following",
             _people("following", ProfileState.following, ProfileState.following_cursor, "Not following anyone yet."),
-            value="following",
-            padding_top="1rem",
         ),
         value=ProfileState.section,
         on_change=ProfileState.show,

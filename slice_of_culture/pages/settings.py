@@ -8,6 +8,7 @@ import reflex as rx
 
 from slice_of_culture import routes
 from slice_of_culture.components import field, layout
+from slice_of_culture.components.a11y import named_upload
 from slice_of_culture.components.forms import VISIBILITY_OPTIONS, form_error, kind_checkboxes, select_field
 from slice_of_culture.components.layout import avatar
 from slice_of_culture.components.postcard import kind_tile
@@ -26,7 +27,8 @@ def _picture() -> rx.Component:
         rx.heading("Picture", size="5", as_="h2", id="picture-heading"),
         rx.hstack(
             avatar(SessionState.user_initials, SettingsState.avatar_url, size="6"),
-            rx.upload.root(
+            named_upload(
+                "Upload a profile picture",
                 rx.vstack(
                     rx.button(rx.icon("image_up", size=16), "Choose a picture", type="button", variant="soft"),
                     rx.text("or drop one here: JPEG, PNG, WebP or GIF, up to 8 MB.", size="1", color_scheme="gray"),
@@ -41,7 +43,7 @@ def _picture() -> rx.Component:
                 max_size=avatars.MAX_UPLOAD_BYTES,
                 on_drop=SettingsState.upload_avatar(rx.upload_files(upload_id=AVATAR_UPLOAD)),
                 on_drop_rejected=SettingsState.picture_refused,
-                aria_label="Upload a profile picture",
+                styled=False,
             ),
             rx.cond(
                 SettingsState.avatar_url != "",
@@ -125,15 +127,25 @@ def _form() -> rx.Component:
             ),
             rx.el.label(
                 rx.hstack(
-                    rx.checkbox(checked=SettingsState.discoverable, on_change=SettingsState.set_discoverable),
-                    rx.text("Show me to people with similar taste"),
+                    rx.checkbox(
+                        checked=SettingsState.discoverable,
+                        on_change=SettingsState.set_discoverable,
+                        aria_labelledby="discoverable-label",
+                    ),
+                    rx.text("Show me to people with similar taste", id="discoverable-label"),
                     align="center",
                 ),
             ),
             rx.el.label(
                 rx.hstack(
-                    rx.checkbox(checked=SettingsState.email_digest, on_change=SettingsState.set_email_digest),
-                    rx.text("Email me, at most once a day, about notifications I have not seen"),
+                    rx.checkbox(
+                        checked=SettingsState.email_digest,
+                        on_change=SettingsState.set_email_digest,
+                        aria_labelledby="email-digest-label",
+                    ),
+                    rx.text(
+                        "Email me, at most once a day, about notifications I have not seen", id="email-digest-label"
+                    ),
                     align="center",
                 ),
             ),
@@ -278,7 +290,7 @@ def _hidden_item(item: DismissedItem) -> rx.Component:
             variant="soft",
             size="1",
             type="button",
-            aria_label="Show again " + item.title,
+            aria_label="Show again: " + item.title,
         ),
         align="center",
         width="100%",

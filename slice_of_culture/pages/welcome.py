@@ -6,6 +6,7 @@ import reflex as rx
 
 from slice_of_culture import routes
 from slice_of_culture.components import layout
+from slice_of_culture.components.a11y import sr_heading
 from slice_of_culture.components.forms import form_error, kind_checkboxes
 from slice_of_culture.components.layout import empty_state
 from slice_of_culture.components.recommendation import recommendation_card
@@ -47,6 +48,7 @@ def _content() -> rx.Component:
             WelcomeState.loaded & (WelcomeState.items.length() == 0),
             empty_state("Nothing to pick from yet", "The catalog is empty for now; skip and log your own.", "sparkles"),
             rx.grid(
+                sr_heading("Favourites to pick from"),
                 rx.foreach(WelcomeState.items, _card),
                 columns=rx.breakpoints(initial="1", sm="2"),
                 spacing="3",

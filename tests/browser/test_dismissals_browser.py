@@ -53,14 +53,14 @@ def test_not_interested_hides_a_recommendation_until_it_is_shown_again(new_page,
     expect(_card(page, unwanted)).to_be_visible()
 
     # Gone at once, and undone from the note.
-    page.get_by_role("button", name=f"Not interested in {unwanted}").click()
+    page.get_by_role("button", name=f"Not interested: {unwanted}").click()
     expect(_card(page, unwanted)).to_have_count(0)
     expect(page.get_by_role("status").filter(has_text=f"Hidden {unwanted}.")).to_be_visible()
-    page.get_by_role("button", name=f"Show again {unwanted}").click()
+    page.get_by_role("button", name=f"Show again: {unwanted}").click()
     expect(_card(page, unwanted)).to_be_visible()
 
     # Hidden again, it stays hidden on a new load of the page.
-    page.get_by_role("button", name=f"Not interested in {unwanted}").click()
+    page.get_by_role("button", name=f"Not interested: {unwanted}").click()
     expect(_card(page, unwanted)).to_have_count(0)
     page.reload()
     expect(_card(page, wanted)).to_be_visible()
@@ -70,11 +70,11 @@ def test_not_interested_hides_a_recommendation_until_it_is_shown_again(new_page,
     page.goto(_origin(page) + "/settings")
     hidden = page.get_by_role("region", name="Hidden from For you")
     expect(hidden.get_by_role("link", name=unwanted)).to_be_visible()
-    hidden.get_by_role("button", name=f"Show again {unwanted}").click()
+    hidden.get_by_role("button", name=f"Show again: {unwanted}").click()
     expect(hidden).to_contain_text("Nothing. Press “Not interested”")
     page.goto(_origin(page) + "/for-you")
     expect(_card(page, unwanted)).to_be_visible()
     # The card's other buttons still log, as before.
-    page.get_by_role("button", name=f"Loved {wanted}").click()
+    page.get_by_role("button", name=f"Loved it: {wanted}").click()
     expect(page.get_by_text("Logged. Your recommendations are updated.")).to_be_visible()
     expect(_card(page, wanted)).to_have_count(0)

@@ -28,7 +28,7 @@ def log_existing(page: Page, title: str, stars: str) -> None:
     nav(page).get_by_role("button", name="Log something").click()
     dialog = page.get_by_role("dialog")
     dialog.get_by_label("Search").fill(title)
-    dialog.get_by_role("button", name=re.compile(f"^Choose {re.escape(title)} by")).click()
+    dialog.get_by_role("button", name=re.compile(f"^Choose {re.escape(title)} ")).click()
     radio = dialog.get_by_role("radio", name=stars, exact=True)
     radio.click()
     expect(radio).to_be_checked()
