@@ -2,7 +2,8 @@
 rule it has for WCAG 2.0, 2.1 and 2.2 at levels A and AA, plus its best practices: names that
 contain the visible words (2.5.3), labelled file inputs and checkboxes, text contrast (1.4.3),
 links in running text not told apart by colour alone (1.4.1), targets of at least 24 px (2.5.8),
-tabs that control a panel that is there, headings that do not skip a level.
+tabs that control a panel that is there, headings that do not skip a level; in the light
+appearance and in the dark one a system may ask for.
 
 axe checks what a machine can; it does not prove a page usable (reading order, what a screen
 reader says in context, keyboard traps). The pages do not depend on the database, so this runs on
@@ -112,6 +113,22 @@ def test_the_main_pages_pass_axe_for_wcag_a_and_aa(new_page) -> None:
         expect(ready).to_be_visible()
         expect(nav(page).get_by_role("link", name=re.compile(r"^Notifications"))).to_be_visible()
         _check(checked, page, path)
+    # A dark system appearance (the app follows it): the same pages, and a dialog, in dark.
+    page.emulate_media(color_scheme="dark", reduced_motion="reduce")
+    for path, ready in [
+        ("/", page.get_by_role("tab", name="Everyone")),
+        ("/settings", page.get_by_role("region", name="Hidden from For you")),
+        ("/forums/books", conversation(page).get_by_text(f"Hello from {suffix}")),
+    ]:
+        page.goto(_origin(page) + path)
+        expect(ready).to_be_visible()
+        _check(checked, page, f"{path} (dark)")
+    nav(page).get_by_role("button", name="Log something").click()
+    dialog = page.get_by_role("dialog")
+    dialog.get_by_label("Search").fill(title)
+    expect(dialog.get_by_role("button", name=re.compile(title))).to_be_visible()
+    _check(checked, page, "Log something (dark)")
+    page.keyboard.press("Escape")
     # A phone: the narrow bar, and its menu open.
     page.set_viewport_size({"width": 390, "height": 800})
     page.goto(_origin(page) + "/")
