@@ -55,7 +55,7 @@ def create_entry(call: Call) -> EntryView:
     fields = read_fields(call.body, {"item_id": "int", **ENTRY_FIELDS}, required=("item_id",))
     item_id = fields.pop("item_id")
     data = EntryInput(**{"visibility": me.default_visibility, **fields})
-    entry = entries.create_entry(session=call.session, user=me, item_id=item_id, data=data)
+    entry = entries.log_entry(session=call.session, user=me, item_id=item_id, data=data)
     return entry_view(entry, me)
 
 

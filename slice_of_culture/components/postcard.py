@@ -142,8 +142,21 @@ def _group(card) -> rx.Component:  # noqa: ANN001
     )
 
 
-def postcard(card, on_like: Callable | None = None, extra: Callable | None = None) -> rx.Component:  # noqa: ANN001
-    """One postcard; `card` is a Postcard var. `extra(card)` adds content below (e.g. comments)."""
+def _like_error(card, like_errors: rx.Var | None) -> rx.Component:  # noqa: ANN001
+    if like_errors is None:
+        return rx.fragment()
+    error = like_errors.get(card.entry_id.to_string(), "")
+    return rx.cond(error != "", rx.text(error, size="1", color_scheme="red", role="alert"))
+
+
+def postcard(
+    card,  # noqa: ANN001
+    on_like: Callable | None = None,
+    extra: Callable | None = None,
+    like_errors: rx.Var | None = None,
+) -> rx.Component:
+    """One postcard; `card` is a Postcard var. `extra(card)` adds content below (e.g. comments);
+    `like_errors` (entry id -> message) shows a refused like under the button."""
     profile_href = "/u/" + card.username + "?entry=" + card.entry_id.to_string() + "#entry-" + card.entry_id.to_string()
     body = rx.hstack(
         cover(card),
@@ -169,6 +182,7 @@ def postcard(card, on_like: Callable | None = None, extra: Callable | None = Non
             ),
             rx.cond(card.group_count > 0, _group(card), _single(card)),
             _meta(card, on_like),
+            _like_error(card, like_errors),
             spacing="1",
             width="100%",
             # Lets the column shrink to the card on a phone, so its one-line header can cut.
@@ -207,10 +221,11 @@ def postcard_list(
     on_more,  # noqa: ANN001
     on_like: Callable | None = None,
     extra: Callable | None = None,
+    like_errors: rx.Var | None = None,
 ) -> rx.Component:
     """Postcards newest first with a "Load more" button while more exist."""
     return rx.vstack(
-        rx.foreach(cards, lambda c: postcard(c, on_like, extra)),
+        rx.foreach(cards, lambda c: postcard(c, on_like, extra, like_errors)),
         rx.cond(next_cursor != "", rx.button("Load more", on_click=on_more, variant="soft", width="100%")),
         width="100%",
         spacing="3",

@@ -1,6 +1,7 @@
 """SQLModel tables. Importing this package registers every table on `SQLModel.metadata`."""
 
 from slice_of_culture.models.common import (
+    ACTION_KINDS,
     ENTRY_STATUSES,
     ITEM_KINDS,
     MAX_CREATOR,
@@ -18,10 +19,11 @@ from slice_of_culture.models.item import Item
 from slice_of_culture.models.lists import ItemList, ItemListEntry
 from slice_of_culture.models.recs import MODEL_STATUSES, ItemDismissal, RecsModelVersion
 from slice_of_culture.models.report import REPORT_RESOLUTIONS, Report
-from slice_of_culture.models.social import Block, Comment, Edit, Follow, Like, Notification
+from slice_of_culture.models.social import Action, Block, Comment, Follow, Like, Notification
 from slice_of_culture.models.user import AuthSession, EmailChange, LoginFailure, PasswordReset, User
 
 __all__ = [
+    "ACTION_KINDS",
     "ENTRY_STATUSES",
     "ITEM_KINDS",
     "MAX_CREATOR",
@@ -30,10 +32,10 @@ __all__ = [
     "MODERATION_KINDS",
     "NOTIFICATION_KINDS",
     "VISIBILITIES",
+    "Action",
     "AuthSession",
     "Block",
     "Comment",
-    "Edit",
     "EmailChange",
     "Entry",
     "Follow",

@@ -1,5 +1,5 @@
-"""The social graph around entries: likes, comments (and the edits flood control counts),
-follows, blocks and notifications."""
+"""The social graph around entries: likes, comments, follows, blocks and notifications, and the
+actions flood control counts."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from datetime import datetime
 from sqlalchemy import CheckConstraint, Index, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-from slice_of_culture.models.common import MAX_NOTE, NOTIFICATION_KINDS, sql_in, utcnow
+from slice_of_culture.models.common import ACTION_KINDS, MAX_NOTE, NOTIFICATION_KINDS, sql_in, utcnow
 
 
 class Like(SQLModel, table=True):
@@ -43,15 +43,22 @@ class Comment(SQLModel, table=True):
     updated_at: datetime = Field(default_factory=utcnow)
 
 
-class Edit(SQLModel, table=True):
-    """One edit of a forum message or a comment, kept while flood control counts it
-    (`services/rates.note_edit`): an edit reaches every open room like a new message does."""
+class Action(SQLModel, table=True):
+    """One write flood control counts by the person who did it rather than by the rows it made
+    (`services/rates.note`), kept while its limit's window counts it: an edit of a forum message
+    or comment (it reaches every open room like a new message does), a follow or a like (unfollow
+    and unlike delete theirs, so a loop would never add up), a catalog item or an entry added by
+    hand (an import adds hundreds of rows that must not count against the next one)."""
 
-    __tablename__ = "edit"
-    __table_args__ = (Index("ix_edit_user_created", "user_id", "created_at"),)
+    __tablename__ = "action"
+    __table_args__ = (
+        CheckConstraint(sql_in("kind", ACTION_KINDS), name="kind"),
+        Index("ix_action_user_kind_created", "user_id", "kind", "created_at"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     user_id: int = Field(foreign_key="user.id", ondelete="CASCADE")
+    kind: str = Field(max_length=10)
     created_at: datetime = Field(default_factory=utcnow)
 
 

@@ -50,7 +50,13 @@ def _feed() -> rx.Component:
             ),
             empty_state("No postcards yet", "When people log what they watched, read or heard, it shows up here."),
         ),
-        postcard_list(HomeState.cards, HomeState.next_cursor, HomeState.load_more, on_like=HomeState.toggle_like),
+        postcard_list(
+            HomeState.cards,
+            HomeState.next_cursor,
+            HomeState.load_more,
+            on_like=HomeState.toggle_like,
+            like_errors=HomeState.like_errors,
+        ),
     )
 
 

@@ -472,6 +472,7 @@ def _sections() -> rx.Component:
                     ProfileState.load_more,
                     on_like=ProfileState.toggle_like,
                     extra=_thread,
+                    like_errors=ProfileState.like_errors,
                 ),
             ),
         ),

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 from sqlalchemy import bindparam, or_
 from sqlmodel import Session, select
 
-from slice_of_culture.models import ITEM_KINDS, MAX_CREATOR, MAX_TITLE, Item
+from slice_of_culture.models import ITEM_KINDS, MAX_CREATOR, MAX_TITLE, Item, User, utcnow
+from slice_of_culture.services import rates
 from slice_of_culture.services.errors import ValidationError
 from slice_of_culture.text import clean_text, normalize_for_key
 
@@ -90,6 +91,8 @@ def create_item(
     created_by_id: int | None = None,
 ) -> Item:
     """Validate and add an item. A duplicate raises DuplicateItem naming the existing item.
+    Not flood-controlled: what a person adds by hand goes through `add_item`; an import adds
+    its missing items here.
 
     Form input is accepted as typed: `year` may be text ("1999"), `genres` a comma-separated string.
     """
@@ -147,3 +150,23 @@ def create_item(
     session.add(item)
     session.flush()
     return item
+
+
+def add_item(
+    *,
+    session: Session,
+    user: User,
+    kind: str,
+    title: str,
+    creator: str = "",
+    year: int | str | None = None,
+    genres: list[str] | str | None = None,
+    now: datetime | None = None,
+) -> Item:
+    """A person adds a missing item to the catalog by hand (the log dialog's form), as
+    `create_item`, recording them as its creator; at most rates.ITEM_RATE (RateLimited, nothing
+    written)."""
+    rates.note(session, user, rates.ITEM_RATE, now or utcnow())
+    return create_item(
+        session=session, kind=kind, title=title, creator=creator, year=year, genres=genres, created_by_id=user.id
+    )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 from sqlmodel import Session, delete
 
@@ -18,7 +18,7 @@ from slice_of_culture.models import (
     is_row_id,
     utcnow,
 )
-from slice_of_culture.services import social
+from slice_of_culture.services import rates, social
 from slice_of_culture.services.errors import NotFound, PermissionDenied, ValidationError
 from slice_of_culture.text import clean_text
 
@@ -88,18 +88,29 @@ def _validate(data: EntryInput) -> tuple[dict[str, str], dict]:
     return errors, clean
 
 
-def create_entry(*, session: Session, user: User, item_id: int, data: EntryInput) -> Entry:
-    """Log an item. Raises ValidationError (per field) or NotFound for an unknown item."""
+def create_entry(*, session: Session, user: User, item_id: int, data: EntryInput, now: datetime | None = None) -> Entry:
+    """Log an item. Raises ValidationError (per field) or NotFound for an unknown item.
+
+    Not flood-controlled: what a person logs by hand goes through `log_entry`; the import and the
+    welcome page's favourites (at most onboarding.MAX_PICKS) log many in one action here."""
     if not is_row_id(item_id) or session.get(Item, item_id) is None:
         raise NotFound("That item is not in the catalog.")
     errors, clean = _validate(data)
     if errors:
         raise ValidationError(errors)
-    now = utcnow()
+    now = now or utcnow()
     entry = Entry(user_id=user.id, item_id=item_id, created_at=now, updated_at=now, **clean)
     session.add(entry)
     session.flush()
     return entry
+
+
+def log_entry(*, session: Session, user: User, item_id: int, data: EntryInput, now: datetime | None = None) -> Entry:
+    """What a person logs by hand (the log dialog, For you's "Loved it" / "Want to", the API):
+    `create_entry`, at most rates.ENTRY_RATE (RateLimited, nothing written)."""
+    now = now or utcnow()
+    rates.note(session, user, rates.ENTRY_RATE, now)
+    return create_entry(session=session, user=user, item_id=item_id, data=data, now=now)
 
 
 def get_own_entry(*, session: Session, user: User, entry_id: int) -> Entry:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 
 class ServiceError(Exception):
     """Base class: `message` is safe to show to the person who acted."""
@@ -29,9 +31,10 @@ class PermissionDenied(ServiceError):
 
 class RateLimited(ValidationError):
     """Too many writes too fast (services/rates.py); `retry_after` says in how many seconds there
-    is room again."""
+    is room again (the message says minutes, rounded up, when it is over two minutes)."""
 
     def __init__(self, *, field: str, doing: str, retry_after: int) -> None:
-        noun = "second" if retry_after == 1 else "seconds"
-        super().__init__({field: f"You are {doing} too fast. Wait {retry_after} {noun}, then try again."})
+        count, unit = (retry_after, "second") if retry_after <= 120 else (math.ceil(retry_after / 60), "minute")
+        wait = f"{count} {unit}" + ("" if count == 1 else "s")
+        super().__init__({field: f"You are {doing} too fast. Wait {wait}, then try again."})
         self.retry_after = retry_after

@@ -24,12 +24,13 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from sqlalchemy import ColumnElement, and_, func, or_, update
 from sqlmodel import Session, select
 
 from slice_of_culture.models import Entry, Forum, ForumMembership, Item, Message, Notification, User, is_row_id, utcnow
+from slice_of_culture.services import rates
 from slice_of_culture.services.blocks import hidden_people
 from slice_of_culture.services.display import initials
 from slice_of_culture.services.errors import NotFound, PermissionDenied, ValidationError
@@ -42,15 +43,13 @@ from slice_of_culture.services.mentions import (
     mentioned_usernames,
     text_parts,
 )
-from slice_of_culture.services.rates import Rate, check_rate, note_edit
+from slice_of_culture.services.rates import EDIT_RATE, MESSAGE_RATE, check_rate
 from slice_of_culture.services.visibility import closed_accounts, entry_visible_to
 from slice_of_culture.text import clean_text
 
 MAX_MESSAGE = 2000
 # Messages per page: the latest page on open, then older ones by cursor.
 PAGE_SIZE = 50
-# Flood control: at most 5 messages from one person within 5 seconds (across all forums and workers).
-MESSAGE_RATE = Rate(model=Message, max_count=5, window=timedelta(seconds=5), field="text", doing="sending messages")
 # Characters of the last message shown on the forums list.
 PREVIEW_CHARS = 90
 # How many of a forum's latest messages the live forums list keeps (see recent_messages).
@@ -579,7 +578,7 @@ def edit_message(
     *, session: Session, user: User | None, slug: str, message_id: int, text: str, now: datetime | None = None
 ) -> MessageView:
     """Edit your own message in an open forum. Newly mentioned people are notified. Edits are
-    flood-controlled (rates.EDIT_RATE, with comment edits); saving the same text is no edit."""
+    flood-controlled (EDIT_RATE, with comment edits); saving the same text is no edit."""
     user, _forum = _writable(session, user, slug)
     message, _ = _message_in(session, slug, message_id)
     if message.user_id != user.id:
@@ -589,7 +588,7 @@ def edit_message(
     text = _clean_message(text)
     if text != message.text:
         now = now or utcnow()
-        note_edit(session, user, now)
+        rates.note(session, user, EDIT_RATE, now)
         before = set(mentioned_usernames(message.text))
         message.text = text
         message.edited_at = now

@@ -13,7 +13,6 @@ was decided, and the owner of what was taken down is told so; never who reported
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import timedelta
 
 from sqlalchemy import distinct, func, not_
 from sqlmodel import Session, select
@@ -21,13 +20,11 @@ from sqlmodel import Session, select
 from slice_of_culture.models import Comment, Entry, Forum, Item, ItemList, Message, Report, User, is_row_id, utcnow
 from slice_of_culture.services import accounts, entries, forums, lists, social
 from slice_of_culture.services.errors import NotFound, PermissionDenied, ValidationError
-from slice_of_culture.services.rates import Rate, check_rate
+from slice_of_culture.services.rates import REPORT_RATE, check_rate
 from slice_of_culture.text import clean_text
 
 MAX_REASON = 500
 TARGET_KINDS = ("entry", "comment", "message", "list", "user")
-# Reports are read by people: ten an hour is plenty for anyone acting in good faith.
-REPORT_RATE = Rate(model=Report, max_count=10, window=timedelta(hours=1), field="reason", doing="reporting")
 # Characters of a reported text shown in the queue.
 EXCERPT = 280
 # Open reported things shown to admins at once.

@@ -47,7 +47,7 @@ from slice_of_culture.models import (
     utcnow,
 )
 from slice_of_culture.routes import RULES
-from slice_of_culture.services import blocks
+from slice_of_culture.services import blocks, rates
 from slice_of_culture.services.display import initials
 from slice_of_culture.services.errors import NotFound, PermissionDenied, ValidationError
 from slice_of_culture.services.forums import MentionTarget, mention_targets
@@ -61,7 +61,7 @@ from slice_of_culture.services.mentions import (
     text_parts,
 )
 from slice_of_culture.services.paging import decode_cursor, encode_cursor
-from slice_of_culture.services.rates import Rate, check_rate, note_edit
+from slice_of_culture.services.rates import COMMENT_RATE, EDIT_RATE, FOLLOW_RATE, LIKE_RATE, check_rate
 from slice_of_culture.services.visibility import by_shown_people, comment_visible_to, entry_visible_to
 from slice_of_culture.text import clean_text
 
@@ -69,8 +69,6 @@ MAX_COMMENT = 2000
 # Notifications that say nothing new when repeated: the same person liking the same postcard (or
 # following the same person) again within a day notifies once. Each comment and mention notifies.
 ONCE_A_DAY = frozenset({"like", "follow"})
-# Flood control: at most 5 comments from one person within 30 seconds, on any postcards.
-COMMENT_RATE = Rate(model=Comment, max_count=5, window=timedelta(seconds=30), field="text", doing="commenting")
 
 
 def _notify(session: Session, *, recipient_id: int, actor_id: int, kind: str, target: str) -> None:
@@ -115,8 +113,9 @@ def visible_entry(*, session: Session, viewer: User | None, entry_id: int) -> En
 # Follows
 
 
-def follow(*, session: Session, follower: User, followee_id: int) -> bool:
-    """Follow someone. Returns False if you already did. Never yourself."""
+def follow(*, session: Session, follower: User, followee_id: int, now: datetime | None = None) -> bool:
+    """Follow someone. Returns False if you already did. Never yourself; at most FOLLOW_RATE
+    (counted as actions: unfollow deletes the row, and a follow / unfollow loop still counts)."""
     followee = _user_by_id(session, followee_id)
     if followee.id == follower.id:
         raise ValidationError({"follow": "You cannot follow yourself."})
@@ -129,9 +128,11 @@ def follow(*, session: Session, follower: User, followee_id: int) -> bool:
     ).first()
     if exists:
         return False
+    now = now or utcnow()
+    rates.note(session, follower, FOLLOW_RATE, now)
     try:
         with session.begin_nested():
-            session.add(Follow(follower_id=follower.id, followee_id=followee.id))
+            session.add(Follow(follower_id=follower.id, followee_id=followee.id, created_at=now))
     except IntegrityError:
         return False  # a double click raced us; the follow exists
     _notify(session, recipient_id=followee.id, actor_id=follower.id, kind="follow", target=f"user:{follower.id}")
@@ -354,14 +355,17 @@ def active_people_to_follow(
 # Likes
 
 
-def like(*, session: Session, user: User, entry_id: int) -> bool:
-    """Like a postcard you can see. Returns False if you already liked it."""
+def like(*, session: Session, user: User, entry_id: int, now: datetime | None = None) -> bool:
+    """Like a postcard you can see. Returns False if you already liked it. At most LIKE_RATE
+    (counted as actions: unlike deletes the row, and a like / unlike loop still counts)."""
     entry = visible_entry(session=session, viewer=user, entry_id=entry_id)
     if session.exec(select(Like.id).where(Like.user_id == user.id, Like.entry_id == entry.id)).first():
         return False
+    now = now or utcnow()
+    rates.note(session, user, LIKE_RATE, now)
     try:
         with session.begin_nested():
-            session.add(Like(user_id=user.id, entry_id=entry.id))
+            session.add(Like(user_id=user.id, entry_id=entry.id, created_at=now))
     except IntegrityError:
         return False
     _notify(session, recipient_id=entry.user_id, actor_id=user.id, kind="like", target=f"entry:{entry.id}")
@@ -453,7 +457,7 @@ def _comment(session: Session, comment_id: int) -> Comment:
 
 def edit_comment(*, session: Session, user: User, comment_id: int, text: str, now: datetime | None = None) -> Comment:
     """Edit your own comment on a postcard you can still see (NotFound otherwise, as for adding).
-    Edits are flood-controlled (rates.EDIT_RATE, with forum message edits); saving the same text
+    Edits are flood-controlled (EDIT_RATE, with forum message edits); saving the same text
     is no edit."""
     comment = _comment(session, comment_id)
     if comment.user_id != user.id:
@@ -463,7 +467,7 @@ def edit_comment(*, session: Session, user: User, comment_id: int, text: str, no
     if text == comment.text:
         return comment
     now = now or utcnow()
-    note_edit(session, user, now)
+    rates.note(session, user, EDIT_RATE, now)
     before = set(mentioned_usernames(comment.text))
     comment.text = text
     comment.updated_at = now

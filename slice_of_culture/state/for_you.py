@@ -85,7 +85,7 @@ class ForYouState(rx.State):
 
         def log(session: Session, user: User) -> None:
             data.visibility = user.default_visibility
-            entries.create_entry(session=session, user=user, item_id=item_id, data=data)
+            entries.log_entry(session=session, user=user, item_id=item_id, data=data)
 
         if (redirect := await self._as_user(log)) or self.notice:
             return redirect

@@ -132,14 +132,14 @@ class LogState(rx.State):
                 if user is None:
                     self.add_errors = {"form": "Your session has ended. Log in again."}
                     return
-                item = catalog.create_item(
+                item = catalog.add_item(
                     session=session,
+                    user=user,
                     kind=form_data.get("kind", ""),
                     title=form_data.get("title", ""),
                     creator=form_data.get("creator", ""),
                     year=form_data.get("year", ""),
                     genres=form_data.get("genres", ""),
-                    created_by_id=user.id,
                 )
                 self._select(item)
         except DuplicateItem as exc:
@@ -219,7 +219,7 @@ class LogState(rx.State):
                 if self.editing_entry_id:
                     entry = entries.update_entry(session=session, user=user, entry_id=self.editing_entry_id, data=data)
                 else:
-                    entry = entries.create_entry(session=session, user=user, item_id=self.item_id, data=data)
+                    entry = entries.log_entry(session=session, user=user, item_id=self.item_id, data=data)
                 username = user.username
         except ValidationError as exc:
             self.errors = exc.errors

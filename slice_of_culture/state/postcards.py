@@ -19,6 +19,8 @@ class PostcardListMixin(rx.State, mixin=True):
     next_cursor: str = ""
     loaded: bool = False
     notice: str = ""
+    # A refused like or unlike (e.g. too fast), by entry id: shown at that postcard's button.
+    like_errors: dict[str, str] = {}
 
     async def _page(self, cursor: str) -> PostcardPage:  # pragma: no cover - overridden
         raise NotImplementedError
@@ -36,7 +38,8 @@ class PostcardListMixin(rx.State, mixin=True):
 
     @rx.event
     async def toggle_like(self, entry_id: int):
-        """Like or unlike; the user comes from the session cookie, the entry is checked for visibility."""
+        """Like or unlike; the user comes from the session cookie, the entry is checked for visibility.
+        A refusal shows at the postcard (`like_errors`)."""
         card = next((c for c in self.cards if c.entry_id == entry_id), None)
         unliking = card is not None and card.liked
         delta = 0
@@ -48,7 +51,10 @@ class PostcardListMixin(rx.State, mixin=True):
             else:
                 delta = 1 if social.like(session=session, user=user, entry_id=entry_id) else 0
 
+        self.like_errors = {}
         done = await act_as_viewer(self, act, back_to=self.router.url.path or routes.HOME)
+        if done is False:
+            self.like_errors, self.notice = {str(entry_id): self.notice}, ""
         if done is not True:
             return done or None
         for c in self.cards:

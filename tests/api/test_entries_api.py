@@ -7,7 +7,7 @@ from datetime import date, timedelta
 from slice_of_culture.db import session_scope
 from slice_of_culture.models import User, utcnow
 from slice_of_culture.services import accounts
-from slice_of_culture.services.rates import EDIT_RATE
+from slice_of_culture.services.rates import EDIT_RATE, FOLLOW_RATE
 from tests.api.conftest import Api, Person
 
 
@@ -350,3 +350,18 @@ def test_report_what_you_can_see(api: Api) -> None:
     assert api.post("/reports", bob, json={"target": "entry:424242"}).status_code == 404
     assert api.post("/reports", bob, json={"target": 12}).status_code == 400
     assert api.post("/reports", json={"target": f"entry:{entry_id}"}).status_code == 401
+
+
+def test_a_follow_unfollow_loop_is_429_with_retry_after(api: Api) -> None:
+    ana, bob = api.person("ana"), api.person("bob")
+    for _ in range(FOLLOW_RATE.max_count):
+        assert api.put("/users/bob/follow", ana).json()["viewer_follows"] is True
+        assert api.delete("/users/bob/follow", ana).json()["viewer_follows"] is False
+    refused = api.put("/users/bob/follow", ana)
+    assert refused.status_code == 429
+    assert FOLLOW_RATE.window.total_seconds() - 60 <= int(refused.headers["Retry-After"]) <= 3600
+    assert refused.json()["fields"]["follow"].startswith("You are following people too fast. Wait ")
+    assert api.get("/users/bob", ana).json()["viewer_follows"] is False
+    # Unfollowing is never refused, and the notification bob got is the one of the first follow.
+    assert api.delete("/users/bob/follow", ana).status_code == 200
+    assert [n["text"] for n in api.get("/notifications", bob).json()["notifications"]] == ["started following you"]

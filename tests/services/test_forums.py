@@ -8,7 +8,7 @@ from datetime import timedelta
 import pytest
 from sqlmodel import Session, select
 
-from slice_of_culture.models import Edit, ForumMembership, Message, Notification, utcnow
+from slice_of_culture.models import Action, ForumMembership, Message, Notification, utcnow
 from slice_of_culture.services import forums, social
 from slice_of_culture.services.errors import NotFound, PermissionDenied, RateLimited, ValidationError
 from slice_of_culture.services.forums import LoginRequired
@@ -124,7 +124,7 @@ def test_edits_of_messages_and_comments_are_flood_controlled_together(session: S
     forums.edit_message(session=session, user=ana, slug="books", message_id=msg.message_id, text="fixed", now=after)
     with pytest.raises(RateLimited):
         forums.edit_message(session=session, user=ana, slug="books", message_id=msg.message_id, text="again", now=after)
-    kept = session.exec(select(Edit.created_at).where(Edit.user_id == ana.id)).all()
+    kept = session.exec(select(Action.created_at).where(Action.user_id == ana.id, Action.kind == "edit")).all()
     assert len(kept) == EDIT_RATE.max_count and min(kept) > after - EDIT_RATE.window
 
 
