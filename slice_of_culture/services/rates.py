@@ -97,11 +97,12 @@ FOLLOW_RATE = _action("follow", 60, timedelta(hours=1), field="follow", doing="f
 # Likes: every postcard of ten feed pages liked within an hour is 200; each like may notify the
 # postcard's owner (once a day per postcard), and a like / unlike loop meets it at once.
 LIKE_RATE = _action("like", 200, timedelta(hours=1), field="like", doing="liking")
-# Catalog items added by hand (each is a form filled in, and shows in everyone's search): 30 an
-# hour is a busy evening of obscure finds; an import is the way to bring many at once.
-ITEM_RATE = _action("item", 30, timedelta(hours=1), field="form", doing="adding to the catalog")
+# Catalog items added by hand (each shows in everyone's search): 60 an hour is
+# one a minute, more than a busy evening of obscure finds; an import brings many at once.
+ITEM_RATE = _action("item", 60, timedelta(hours=1), field="form", doing="adding to the catalog")
 # Entries logged by hand or through the API (the log form, For you's "Loved it" / "Want to"):
-# 100 in an hour is a postcard every 36 seconds for an hour; a history comes in by import, which
-# is not counted. This guards the database and the
-# profile; the feed already folds a run of one person's postcards into one card.
-ENTRY_RATE = _action("entry", 100, timedelta(hours=1), field="form", doing="logging")
+# 300 in an hour is one every 12 seconds for an hour, room for a person clicking through For you
+# or a small script of their own syncing through the API; a history comes in by import, which is
+# not counted. This guards the database and the profile; the feed already folds a run of one
+# person's postcards into one card.
+ENTRY_RATE = _action("entry", 300, timedelta(hours=1), field="form", doing="logging")
