@@ -2,7 +2,7 @@
 
 The `edit` table (one row per edit of a forum message or comment, kept while flood control's
 window counts it) becomes `action`, with a kind: edits, follows, likes, and catalog items and
-entries added by hand are counted there (services/rates.py). Its rows live a minute to an hour;
+entries added by hand, and imports, are counted there (services/rates.py). Its rows live a minute to a day;
 those in `edit` at the upgrade are dropped (at worst someone may edit a few more times within
 that minute), and the downgrade likewise starts an empty `edit`.
 
@@ -31,7 +31,7 @@ def upgrade() -> None:
         sa.Column("user_id", sa.Integer(), nullable=False),
         sa.Column("kind", sqlmodel.sql.sqltypes.AutoString(length=10), nullable=False),
         sa.Column("created_at", sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
-        sa.CheckConstraint("kind IN ('edit', 'follow', 'like', 'item', 'entry')", name=op.f("ck_action_kind")),
+        sa.CheckConstraint("kind IN ('edit', 'follow', 'like', 'item', 'entry', 'import')", name=op.f("ck_action_kind")),
         sa.ForeignKeyConstraint(["user_id"], ["user.id"], name=op.f("fk_action_user_id_user"), ondelete="CASCADE"),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_action")),
     )

@@ -24,7 +24,7 @@ NOTIFICATION_KINDS = ("like", "comment", "follow", "mention", "removed", "kept",
 # removed or kept; to its owner, it was taken down. Their actor is the admin who decided.
 MODERATION_KINDS = ("removed", "kept", "taken_down")
 # What services/rates.py counts in the action table (a kind per limit that counts actions).
-ACTION_KINDS = ("edit", "follow", "like", "item", "entry")
+ACTION_KINDS = ("edit", "follow", "like", "item", "entry", "import")
 # What a reported thing was ("the postcard about Dune by @ana"), as a moderation notice and a
 # decided report keep it, in at most this many characters.
 MAX_NOTE = 300

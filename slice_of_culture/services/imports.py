@@ -27,13 +27,14 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from sqlmodel import Session, select
 
 from slice_of_culture import importers
 from slice_of_culture.importers import MAX_ROWS, ImportFile, ImportList, ImportRow, short
-from slice_of_culture.models import VISIBILITIES, Entry, Item, User
-from slice_of_culture.services import catalog, entries
+from slice_of_culture.models import VISIBILITIES, Entry, Item, User, utcnow
+from slice_of_culture.services import catalog, entries, rates
 from slice_of_culture.services import lists as list_service
 from slice_of_culture.services.csv_export import write_csv
 from slice_of_culture.services.errors import ValidationError
@@ -74,19 +75,23 @@ def run_import(
     visibility: str,
     progress: Callable[[int, int], None] | None = None,
     lists: Sequence[ImportList] = (),
+    now: datetime | None = None,
 ) -> ImportResult:
     """Log `rows` for `user` with `visibility` and bring in `lists`, in the caller's transaction
     (one import, one commit). Lines that break a rule (a date in the future, a too-long title, …)
     are reported and skipped; the rest go in. A list's title, description or notes longer than a
     list takes are cut and reported; a list past the lists a person may have, or items past what
     a list holds, are left out and reported. `progress(done, total)` is called as rows and listed
-    items are handled."""
+    items are handled. At most IMPORT_RATE imports a day (RateLimited at "file"); the items and
+    entries an import adds do not count against those added by hand."""
     if visibility not in VISIBILITIES:
         raise ValidationError({"visibility": "Choose public, followers or private."})
     if len(rows) > MAX_ROWS:
         raise ValidationError({"file": f"At most {MAX_ROWS:,} lines at a time."})
     if sum(len(found.items) for found in lists) > MAX_ROWS:
         raise ValidationError({"file": f"At most {MAX_ROWS:,} list items at a time."})
+    # Counted as one action, whatever its size (RateLimited at "file" past IMPORT_RATE).
+    rates.note(session, user, rates.IMPORT_RATE, now or utcnow())
     result = ImportResult()
     total = len(rows) + sum(len(found.items) for found in lists)
     done = 0

@@ -106,3 +106,7 @@ ITEM_RATE = _action("item", 60, timedelta(hours=1), field="form", doing="adding 
 # not counted. This guards the database and the profile; the feed already folds a run of one
 # person's postcards into one card.
 ENTRY_RATE = _action("entry", 300, timedelta(hours=1), field="form", doing="logging")
+# Imports (a file of up to 5,000 lines each, which may add as many catalog items): a Goodreads
+# library, a Letterboxd zip, a listening history and a few retries after fixing a file fit in
+# 10 a day; a script feeding generated files to fill the catalog does not.
+IMPORT_RATE = _action("import", 10, timedelta(days=1), field="file", doing="importing")

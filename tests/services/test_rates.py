@@ -18,7 +18,7 @@ from slice_of_culture.models import Action, Entry, Follow, Item, Like, Notificat
 from slice_of_culture.services import catalog, entries, imports, social
 from slice_of_culture.services.entries import EntryInput
 from slice_of_culture.services.errors import RateLimited
-from slice_of_culture.services.rates import ENTRY_RATE, FOLLOW_RATE, ITEM_RATE, LIKE_RATE, Rate
+from slice_of_culture.services.rates import ENTRY_RATE, FOLLOW_RATE, IMPORT_RATE, ITEM_RATE, LIKE_RATE, Rate
 from tests.utils.factories import make_entry, make_item, make_user
 
 
@@ -138,4 +138,25 @@ def test_an_import_of_500_lines_does_not_count_against_the_next_item_and_entry_b
     item = catalog.add_item(session=session, user=ana, kind="movie", title="Not imported")
     entry = entries.log_entry(session=session, user=ana, item_id=item.id, data=EntryInput(rating=8))
     assert entry.item_id == item.id and _count(session, Entry, Entry.user_id == ana.id) == 501
-    assert _count(session, Action, Action.user_id == ana.id) == 2
+    kinds = session.exec(select(Action.kind).where(Action.user_id == ana.id).order_by(Action.id)).all()
+    assert kinds == ["import", "item", "entry"]
+
+
+def test_imports_are_counted_one_each_and_refused_past_the_day_s_limit(session) -> None:
+    ana, bob = make_user(session, "ana"), make_user(session, "bob")
+    start = utcnow()
+
+    def one_import(who, n: int, at):
+        row = ImportRow(line=2, kind="book", title=f"File {who.username} {n}", creator="Someone", year=2001)
+        return imports.run_import(session=session, user=who, rows=[row], visibility="public", now=at)
+
+    for n in range(IMPORT_RATE.max_count):
+        assert one_import(ana, n, start + timedelta(seconds=n)).imported == 1
+    late = start + timedelta(seconds=IMPORT_RATE.max_count)
+    items = _count(session, Item)
+    with pytest.raises(RateLimited) as refused:
+        one_import(ana, 99, late)
+    assert refused.value.errors["file"] == "You are importing too fast. Wait 1440 minutes, then try again."
+    assert _count(session, Item) == items
+    assert one_import(bob, 0, late).imported == 1
+    assert one_import(ana, 99, _after(IMPORT_RATE, start)).imported == 1
