@@ -7,7 +7,7 @@ import reflex as rx
 from slice_of_culture import routes
 from slice_of_culture.components.a11y import sr_only
 from slice_of_culture.state.base import SessionState
-from slice_of_culture.state.log_entry import LogState
+from slice_of_culture.state.log_entry import LOG_SOMETHING_ID, LogState
 
 # A line of text that shrinks with an ellipsis instead of wrapping (as a flex item it needs
 # min-width 0 to shrink at all).
@@ -137,7 +137,9 @@ def _wide_bar() -> rx.Component:
     account = rx.cond(
         SessionState.logged_in,
         rx.hstack(
-            rx.button(rx.icon("plus", size=16), "Log something", on_click=LogState.start, size="2"),
+            rx.button(
+                rx.icon("plus", size=16), "Log something", on_click=LogState.start, size="2", id=LOG_SOMETHING_ID
+            ),
             _bell(test_id="unread-badge"),
             rx.link(
                 rx.hstack(
@@ -199,7 +201,12 @@ def _narrow_bar() -> rx.Component:
     account = rx.cond(
         SessionState.logged_in,
         rx.hstack(
-            rx.icon_button(rx.icon("plus", size=18), on_click=LogState.start, aria_label="Log something"),
+            rx.icon_button(
+                rx.icon("plus", size=18),
+                on_click=LogState.start,
+                aria_label="Log something",
+                id=LOG_SOMETHING_ID + "-phone",
+            ),
             _bell(),
             spacing="4",
             align="center",

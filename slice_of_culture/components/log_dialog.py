@@ -283,6 +283,7 @@ def log_dialog() -> rx.Component:
                 )
             ),
             max_width="34rem",
+            on_close_auto_focus=LogState.return_focus,
         ),
         open=LogState.open,
         on_open_change=LogState.set_open,

@@ -13,7 +13,7 @@ from slice_of_culture.components.lists import new_list_form
 from slice_of_culture.components.postcard import kind_icon, kind_tile
 from slice_of_culture.state.item import ItemState
 from slice_of_culture.state.lists import AddToListState
-from slice_of_culture.state.log_entry import LogState
+from slice_of_culture.state.log_entry import LOG_THIS_ID, LogState
 
 
 def _review(r) -> rx.Component:  # noqa: ANN001
@@ -103,6 +103,7 @@ def _details() -> rx.Component:
                         "Log this",
                         on_click=LogState.start_with(it.item_id),
                         size="2",
+                        id=LOG_THIS_ID,
                     ),
                     _add_to_list(),
                     margin_top="0.5rem",

@@ -17,6 +17,10 @@ from slice_of_culture.services.errors import NotFound, ServiceError, ValidationE
 from slice_of_culture.services.search import ItemHit
 from slice_of_culture.state.base import SessionState
 
+# Element ids of the buttons that open the dialog (the navbar's; the item page's "Log this").
+LOG_SOMETHING_ID = "log-something"
+LOG_THIS_ID = "log-this"
+
 
 class LogState(rx.State):
     open: bool = False
@@ -40,6 +44,9 @@ class LogState(rx.State):
     review: str = ""
     visibility: str = "public"
     errors: dict[str, str] = {}
+    # The button that opened the dialog (its element id), for focus to go back to when the dialog
+    # is closed without logging; "" when it was opened otherwise or a log took the page elsewhere.
+    _opener: str = ""
 
     @rx.var
     def rating_text(self) -> str:
@@ -66,7 +73,7 @@ class LogState(rx.State):
             if user is None:
                 return rx.redirect(routes.login_then(self.router.url.path or routes.HOME))
             self._reset_form(user.default_visibility)
-        self.open = True
+        self.open, self._opener = True, LOG_SOMETHING_ID
         return None
 
     @rx.event
@@ -76,7 +83,19 @@ class LogState(rx.State):
         if redirect is not None:
             return redirect
         self.choose(item_id)
+        self._opener = LOG_THIS_ID
         return None
+
+    @rx.event
+    def return_focus(self):
+        """The dialog has closed: focus goes back to the button that opened it (Radix does so
+        only for its own trigger, and these buttons are outside the dialog), so a keyboard is not
+        left at the top of the page. The navbar's button is one of two (wide, phone); focusing
+        the hidden one does nothing."""
+        opener, self._opener = self._opener, ""
+        if opener == LOG_SOMETHING_ID:
+            return [rx.set_focus(LOG_SOMETHING_ID), rx.set_focus(LOG_SOMETHING_ID + "-phone")]
+        return rx.set_focus(opener) if opener else None
 
     @rx.event
     def set_open(self, value: bool):
@@ -197,7 +216,7 @@ class LogState(rx.State):
                 self.consumed_on = entry.consumed_on.isoformat() if entry.consumed_on else ""
         except ServiceError as exc:
             return rx.toast.error(exc.message)
-        self.open = True
+        self.open, self._opener = True, ""
         return None
 
     @rx.event
@@ -228,7 +247,8 @@ class LogState(rx.State):
         except NotFound as exc:
             self.errors = {"form": exc.message}
             return None
-        self.open, self.errors = False, {}
+        # The page changes to the profile: focus starts there, not at the opener.
+        self.open, self.errors, self._opener = False, {}, ""
         return [
             rx.toast.success("Saved." if self.editing_entry_id else f"Logged {self.item_title}."),
             rx.redirect(f"/u/{username}?entry={entry.id}"),

@@ -152,3 +152,58 @@ def test_the_first_tab_skips_the_navbar(new_page) -> None:
     # Past the navbar's links: the next stop is the page's first field.
     page.keyboard.press("Tab")
     expect(page.get_by_label("Username")).to_be_focused()
+
+
+def _tab_to(page: Page, name: str, *, limit: int = 25) -> None:
+    """Press Tab until the focused element's accessible text starts with `name`."""
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        focused = page.evaluate(
+            "(() => { const e = document.activeElement;"
+            " return (e.getAttribute('aria-label') || e.innerText || e.name || '').trim(); })()"
+        )
+        if focused.startswith(name):
+            return
+    raise AssertionError(f"Tab never reached {name!r}")
+
+
+@pytest.mark.parametrize("app", ["sqlite"], indirect=True)
+def test_logging_a_postcard_with_the_keyboard_alone(new_page) -> None:
+    """The Log dialog from the navbar to the postcard without a pointer: open and close it (focus
+    comes back), search, choose, stars with the arrow keys, review, "Log it"."""
+    suffix = uuid.uuid4().hex[:6]
+    page = new_page("/")
+    signup(page, f"keys_{suffix}")
+    title = f"Keyed {suffix}"
+    log_new_book(page, title, "Kay Board", stars="2 stars", review="First read.")
+    expect(page.locator(".postcard").filter(has_text="First read.")).to_be_visible()
+
+    _tab_to(page, "Log something")
+    opener = nav(page).get_by_role("button", name="Log something")
+    # Closed with Escape, the dialog gives focus back to the button that opened it.
+    page.keyboard.press("Enter")
+    dialog = page.get_by_role("dialog", name="Log something")
+    expect(dialog.get_by_label("Search")).to_be_focused()
+    page.keyboard.press("Escape")
+    expect(dialog).to_have_count(0)
+    expect(opener).to_be_focused()
+    page.keyboard.press("Enter")
+    expect(dialog.get_by_label("Search")).to_be_focused()
+    page.keyboard.type(title)
+    expect(dialog.get_by_role("button", name=re.compile(f"^Choose {title}"))).to_be_visible()
+    _tab_to(page, "Choose")
+    page.keyboard.press("Enter")
+    expect(dialog.get_by_label("Status")).to_be_visible()
+    # The stars are radios: Tab reaches the group (its first star), the arrow keys move the rating.
+    _tab_to(page, "rating")
+    expect(dialog.get_by_role("radio", name="0.5 stars", exact=True)).to_be_focused()
+    for _ in range(8):
+        page.keyboard.press("ArrowRight")
+    expect(dialog.get_by_role("radio", name="4.5 stars", exact=True)).to_be_checked()
+    _tab_to(page, "review")
+    page.keyboard.type("Better the second time, by keyboard.")
+    _tab_to(page, "Log it")
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("dialog")).to_have_count(0)
+    card = page.locator(".postcard").filter(has_text="Better the second time, by keyboard.")
+    expect(card.get_by_role("img", name="4.5 stars")).to_be_visible()
