@@ -1,5 +1,6 @@
 """Not interested, in the browser: a recommendation hidden from For you goes at once, can be
-undone there, stays hidden after a reload, is listed in Settings, and comes back from there."""
+undone there, stays hidden after a reload, is listed in Settings (a page at a time), and comes
+back from there."""
 
 from __future__ import annotations
 
@@ -8,10 +9,11 @@ from unittest import mock
 
 import pytest
 from playwright.sync_api import Page, expect
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from slice_of_culture.db import make_engine
-from slice_of_culture.models import Item
+from slice_of_culture.models import Item, User
+from slice_of_culture.services import dismissals
 from tests.browser.test_accounts_browser import _origin, signup
 from tests.utils.factories import make_entry, make_item, make_user
 
@@ -78,3 +80,40 @@ def test_not_interested_hides_a_recommendation_until_it_is_shown_again(new_page,
     page.get_by_role("button", name=f"Loved it: {wanted}").click()
     expect(page.get_by_text("Logged. Your recommendations are updated.")).to_be_visible()
     expect(_card(page, wanted)).to_have_count(0)
+
+
+def _hide(database_url: str, username: str, prefix: str, count: int) -> list[str]:
+    """`count` new items hidden by `username`, oldest first: their titles."""
+    engine = make_engine(database_url)
+    try:
+        with Session(engine, expire_on_commit=False) as session:
+            user = session.exec(select(User).where(User.username == username)).one()
+            titles = [f"{prefix} hidden {n:02d}" for n in range(count)]
+            for title in titles:
+                dismissals.dismiss(session=session, user=user, item_id=make_item(session, title).id)
+            session.commit()
+            return titles
+    finally:
+        engine.dispose()
+
+
+def test_settings_lists_hidden_items_a_page_at_a_time(new_page, app) -> None:
+    prefix = "p" + uuid.uuid4().hex[:5]
+    page = new_page("/")
+    signup(page, f"{prefix}_me")
+    titles = _hide(app.database_url, f"{prefix}_me", prefix, dismissals.HIDDEN_PAGE + 3)
+    page.goto(_origin(page) + "/settings")
+    hidden = page.get_by_role("region", name="Hidden from For you")
+    expect(hidden).to_contain_text(f"{len(titles)} hidden")
+    rows = hidden.get_by_test_id("hidden-item")
+    # The newest hidden first, a page of them; "Show more" brings the rest.
+    expect(rows).to_have_count(dismissals.HIDDEN_PAGE)
+    expect(rows.first).to_contain_text(titles[-1])
+    hidden.get_by_role("button", name="Show more hidden items").click()
+    expect(rows).to_have_count(len(titles))
+    expect(rows.last).to_contain_text(titles[0])
+    expect(hidden.get_by_role("button", name="Show more hidden items")).to_have_count(0)
+    # Shown again from the second page: it leaves the list and the count.
+    hidden.get_by_role("button", name=f"Show again: {titles[1]}").click()
+    expect(rows).to_have_count(len(titles) - 1)
+    expect(hidden).to_contain_text(f"{len(titles) - 1} hidden")
