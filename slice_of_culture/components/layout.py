@@ -143,7 +143,7 @@ def _wide_bar() -> rx.Component:
             _bell(test_id="unread-badge"),
             rx.link(
                 rx.hstack(
-                    # Read as "Your profile", then the name where it shows (from 64em up): the name
+                    # Read as "Your profile", then the name where it shows (from 80em up): the name
                     # people see is part of the one they hear (WCAG 2.5.3).
                     sr_only("Your profile"),
                     rx.box(avatar(SessionState.user_initials, SessionState.avatar_url, size="1"), aria_hidden="true"),
