@@ -6,6 +6,9 @@
   grouped into albums.
 - `lists`: lists, as our lists export and Letterboxd's list files (one a list, also in its export
   zip, beside the diary) give them.
+- `letterboxd`: a Letterboxd export zip's whole history, its diary, reviews, watched, ratings and
+  watchlist merged so each film comes once (a dated row a viewing, an undated one for a film
+  marked watched or rated without a diary entry, a "want" for the watchlist); not deleted/ or likes/.
 - `files`: `read_file(name, data)` recognises the format from the content (a zip as downloaded,
   JSON or CSV) and hands the file to its reader.
 

@@ -1,5 +1,6 @@
 """Reading a file as chosen: recognise the export from its content (a zip, JSON, or CSV) and hand
-it to its reader. A Letterboxd export zip gives its diary's rows and its lists together."""
+it to its reader. A Letterboxd export zip gives its whole history (diary, reviews, watched,
+ratings, watchlist: `letterboxd`) and its lists together."""
 
 from __future__ import annotations
 
@@ -8,9 +9,10 @@ import re
 import zipfile
 from collections.abc import Iterator
 
+from slice_of_culture.importers import letterboxd
 from slice_of_culture.importers.listening import read_history
 from slice_of_culture.importers.lists import read_letterboxd_lists
-from slice_of_culture.importers.rows import FormatError, ImportFile
+from slice_of_culture.importers.rows import FormatError, ImportFile, ImportRow
 from slice_of_culture.importers.shelves import LETTERBOXD, read_csv
 
 MAX_BYTES = 5 * 1024 * 1024
@@ -51,40 +53,61 @@ def _member_text(archive: zipfile.ZipFile, info: zipfile.ZipInfo, *, export_as: 
         raise FormatError(f"{info.filename} in the zip cannot be read.") from None
     if len(raw) > info.file_size:
         raise FormatError(f"{info.filename} in the zip is not the size it says.")
-    return decode(raw, export_as=export_as)
+    try:
+        return decode(raw, export_as=export_as)
+    except FormatError as exc:
+        raise FormatError(f"{info.filename}: {exc}") from None
 
 
 def _read_letterboxd_zip(archive: zipfile.ZipFile) -> ImportFile | None:
-    """Letterboxd's export zip: its diary (dates and ratings; its other files can be chosen one by
-    one) and its lists, each at most MAX_BYTES unpacked (the lists together); None when it holds
-    neither. An empty or unreadable diary beside lists is a problem, and the lists still come."""
-    # Not what the person deleted on Letterboxd (deleted/diary.csv, deleted/lists/…).
-    infos = [info for info in archive.infolist() if not info.is_dir() and "/deleted/" not in f"/{info.filename}"]
-    diary = next((info for info in infos if info.filename.rsplit("/", 1)[-1] == "diary.csv"), None)
+    """Letterboxd's export zip: its whole history (diary, reviews, watched, ratings and watchlist,
+    merged by `letterboxd.merge`) and its lists, each file at most MAX_BYTES unpacked (the lists
+    together); None when it holds none of them. A file that cannot be read is a problem named by
+    it, and the rest still comes; a zip with nothing in them at all is refused."""
+    # Not what the person deleted on Letterboxd (deleted/diary.csv, deleted/lists/…), nor likes/.
+    infos = [
+        info
+        for info in archive.infolist()
+        if not info.is_dir() and not {"deleted", "likes"} & set(info.filename.split("/")[:-1])
+    ]
+    history: dict[str, zipfile.ZipInfo] = {}
+    for info in sorted(infos, key=lambda info: info.filename.count("/")):  # the top-most of a name
+        base = info.filename.rsplit("/", 1)[-1]
+        if base in letterboxd.MEMBERS and not _is_letterboxd_list(info.filename):
+            history.setdefault(base, info)
     members = sorted((info for info in infos if _is_letterboxd_list(info.filename)), key=lambda info: info.filename)
-    if diary is None and not members:
+    if not history and not members:
         return None
-    file = ImportFile(format=LETTERBOXD, rows=[], problems=[], lines=0)
-    if diary is not None:
+    read: dict[str, list[ImportRow]] = {}
+    problems: list[str] = []
+    lines = 0
+    for name in letterboxd.MEMBERS:
+        info = history.get(name)
+        if info is None:
+            continue
         try:
-            if diary.file_size > MAX_BYTES:
-                raise FormatError(f"The diary is larger than {MAX_BYTES // (1024 * 1024)} MB.")
-            file = read_csv("diary.csv", _member_text(archive, diary))
+            if info.file_size > MAX_BYTES:
+                raise FormatError(f"{name} is larger than {MAX_BYTES // (1024 * 1024)} MB.")
+            read[name], its_problems, its_lines = letterboxd.read_member(name, _member_text(archive, info))
         except FormatError as exc:
-            if not members:
-                raise
-            file.problems.append(f"diary.csv: {exc}")
-    if not members:
-        return file
-    texts: list[tuple[str, str]] = []
-    unpacked = 0
-    for info in members:
-        unpacked += info.file_size
-        if unpacked > MAX_BYTES:
-            break
-        texts.append((info.filename, _member_text(archive, info)))
-    lists, problems, lines = read_letterboxd_lists(texts, left_out=len(members) - len(texts))
-    file.lists, file.problems, file.lines = lists, file.problems + problems, file.lines + lines
+            problems.append(str(exc))
+            continue
+        problems += its_problems
+        lines += its_lines
+    rows, left_out, note = letterboxd.merge(read)
+    file = ImportFile(format=LETTERBOXD, rows=rows, problems=problems + left_out, lines=lines, note=note)
+    if members:
+        texts: list[tuple[str, str]] = []
+        unpacked = 0
+        for info in members:
+            unpacked += info.file_size
+            if unpacked > MAX_BYTES:
+                break
+            texts.append((info.filename, _member_text(archive, info)))
+        lists, its_problems, its_lines = read_letterboxd_lists(texts, left_out=len(members) - len(texts))
+        file.lists, file.problems, file.lines = lists, file.problems + its_problems, file.lines + its_lines
+    if not file.rows and not file.lists and not file.problems:
+        raise FormatError("The export has no films and no lists to import.")
     return file
 
 

@@ -136,14 +136,15 @@ def unguarded(record: dict) -> dict:
     return {key: from_spreadsheet_safe(value) if isinstance(value, str) else value for key, value in record.items()}
 
 
-def csv_records(reader: csv.DictReader) -> Iterator[tuple[int, dict]]:
+def csv_records(reader: csv.DictReader, *, limit: int | None = MAX_ROWS) -> Iterator[tuple[int, dict]]:
     """The records after a CSV's header, each with its line number (the header is line 1), blank
-    ones too. Raises FormatError past MAX_ROWS lines, or where the CSV is broken."""
+    ones too. Raises FormatError past `limit` lines (None: a caller that bounds the size itself),
+    or where the CSV is broken."""
     count = 0
     try:
         for count, record in enumerate(reader, start=1):
-            if count > MAX_ROWS:
-                raise FormatError(f"The file has more than {MAX_ROWS:,} lines; split it.")
+            if limit is not None and count > limit:
+                raise FormatError(f"The file has more than {limit:,} lines; split it.")
             yield count + 1, record
     except csv.Error as exc:
         raise FormatError(f"The file is not valid CSV near line {count + 1} ({exc}).") from None

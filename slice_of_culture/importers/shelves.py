@@ -1,16 +1,19 @@
 """Shelves exported as CSV: a Goodreads library export, a Letterboxd export file (diary,
-reviews, ratings, watched or watchlist) and our own CSV (`kind,title,creator,year,status,rating,
-date,review[,visibility]`, rating in stars from 0.5 to 5), told apart by their header. Lists
-(ours, a Letterboxd list) are recognised here too and read by `importers.lists`."""
+reviews, ratings, watched or watchlist, each on its own; its zip merges them in
+`importers.letterboxd`) and our own CSV (`kind,title,creator,year,status,rating,date,review
+[,visibility]`, rating in stars from 0.5 to 5), told apart by their header. Lists (ours, a
+Letterboxd list) are recognised here too and read by `importers.lists`."""
 
 from __future__ import annotations
 
 import csv
 import io
 import re
+from collections.abc import Callable
 
 from slice_of_culture.importers import lists
 from slice_of_culture.importers.rows import (
+    MAX_ROWS,
     UNKNOWN_FILE,
     FormatError,
     ImportFile,
@@ -28,6 +31,8 @@ from slice_of_culture.models import ENTRY_STATUSES, ITEM_KINDS, VISIBILITIES
 GOODREADS = "Goodreads library"
 LETTERBOXD = "Letterboxd"
 OURS = "Slice of Culture CSV"
+# The columns every file of a Letterboxd export has (diary, reviews, ratings, watched, watchlist).
+LETTERBOXD_COLUMNS = frozenset({"Name", "Year", "Letterboxd URI"})
 
 # Goodreads appends the series to a title: "The Hunger Games (The Hunger Games, #1)".
 _SERIES = re.compile(r"\s*\([^()]*#\s*\d+(?:\.\d+)?\)\s*$")
@@ -82,17 +87,21 @@ def _goodreads(record: dict[str, str], line: int) -> ImportRow:
     )
 
 
-def _letterboxd(record: dict[str, str], line: int, *, watchlist: bool) -> ImportRow:
+def letterboxd_row(
+    record: dict[str, str], line: int, *, watchlist: bool = False, dates: tuple[str, ...] = ("Watched Date", "Date")
+) -> ImportRow:
+    """One line of a Letterboxd export file: a film watched (a "want" on the watchlist), dated
+    by the first of the `dates` columns that is filled (none: undated)."""
     uri = cell(record.get("Letterboxd URI"))
-    status = "want" if watchlist else "finished"
+    on = next((value for value in (cell(record.get(column)) for column in dates) if value), "")
     return ImportRow(
         line=line,
         kind="movie",
         title=cell(record.get("Name")),
         year=parse_year(record.get("Year")),
-        status=status,
+        status="want" if watchlist else "finished",
         rating=None if watchlist else parse_stars(record.get("Rating")),
-        consumed_on=None if watchlist else parse_date(record.get("Watched Date") or record.get("Date")),
+        consumed_on=None if watchlist else parse_date(on),
         review=cell(record.get("Review")),
         external_ids={"letterboxd": uri} if uri.startswith("https://") else {},
     )
@@ -142,28 +151,45 @@ def read_csv(name: str, text: str) -> ImportFile:
         return lists.read_our_lists(reader)
     if {"Title", "Author", "Exclusive Shelf"} <= set(header):
         fmt, convert = GOODREADS, _goodreads
-    elif {"Name", "Year", "Letterboxd URI"} <= set(header):
-        fmt, convert = LETTERBOXD, lambda r, n: _letterboxd(r, n, watchlist=watchlist)
+    elif LETTERBOXD_COLUMNS <= set(header):
+        fmt, convert = LETTERBOXD, lambda r, n: letterboxd_row(r, n, watchlist=watchlist)
     elif {"kind", "title"} <= lowered:
         reader.fieldnames = [h.lower() for h in header]
         fmt, convert = OURS, _ours
     else:
         raise FormatError(UNKNOWN_FILE)
+    rows, problems, lines = read_rows(reader, convert)
+    if not rows and not problems:
+        raise FormatError("The file has no rows to import.")
+    return ImportFile(format=fmt, rows=rows, problems=problems, lines=lines)
+
+
+def read_rows(
+    reader: csv.DictReader,
+    convert: Callable[[dict[str, str], int], ImportRow],
+    *,
+    name: str = "",
+    limit: int | None = MAX_ROWS,
+) -> tuple[list[ImportRow], list[str], int]:
+    """The rows of a CSV (its header read) as `convert` makes them: (rows, problems, lines). A
+    line that cannot be read, or names no title, is a problem: "Line 7: no title.", or with the
+    `name` of a file in a zip "watched.csv, line 7: no title." (which then also labels the row).
+    Raises FormatError past `limit` lines, or where the CSV is broken."""
     rows: list[ImportRow] = []
     problems: list[str] = []
     line = 1
-    for line, record in csv_records(reader):
+    for line, record in csv_records(reader, limit=limit):
         if is_blank(record):
             continue
+        where = f"{name}, line {line}" if name else f"Line {line}"
         try:
             row = convert(record, line)
         except ValueError as exc:
-            problems.append(f"Line {line}: {exc}.")
+            problems.append(f"{where}: {exc}.")
             continue
         if not row.title:
-            problems.append(f"Line {line}: no title.")
+            problems.append(f"{where}: no title.")
             continue
+        row.label = where if name else ""
         rows.append(row)
-    if not rows and not problems:
-        raise FormatError("The file has no rows to import.")
-    return ImportFile(format=fmt, rows=rows, problems=problems, lines=line - 1)
+    return rows, problems, line - 1

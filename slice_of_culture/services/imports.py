@@ -10,10 +10,11 @@ Two steps, so a person sees what will happen before anything changes:
 2. `run_import(...)` logs the rows and makes the lists in the caller's one transaction: each row
    and each listed item is matched to a catalog item (`catalog.match_item`) or adds one. A row
    becomes an entry with the rules of `entries.create_entry`; a line already logged the same way
-   (same item, status and date) is skipped, so importing a file twice changes nothing the second
-   time. The many new postcards fold into one in the feed ("@ana logged 120 books"). A list goes
-   where `lists.list_for_import` says: when the person has a list of that title already, that
-   list keeps its details and gets only the items it lacks, at its end (a list imported twice is
+   (same item, status and date, or no date: a film a Letterboxd zip gives as watched without a
+   diary entry) is skipped, so importing a file twice changes nothing the second time. The many
+   new postcards fold into one in the feed ("@ana logged 120 books"). A list goes where
+   `lists.list_for_import` says: when the person has a list of that title already, that list
+   keeps its details and gets only the items it lacks, at its end (a list imported twice is
    one list, unchanged the second time); otherwise a new list with the file's title, description,
    visibility (never more public than chosen for the import) and numbering. Items go on in the
    file's order with their notes (`lists.add_item`); lists are made from the file's last to its

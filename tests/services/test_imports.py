@@ -13,7 +13,7 @@ from sqlmodel import select
 
 from slice_of_culture import importers
 from slice_of_culture.importers import files as import_files
-from slice_of_culture.importers import listening
+from slice_of_culture.importers import letterboxd, listening
 from slice_of_culture.models import Entry, Item
 from slice_of_culture.services import catalog, imports
 from slice_of_culture.services.errors import ValidationError
@@ -575,10 +575,181 @@ def test_zips_we_cannot_use_get_one_clear_message(monkeypatch) -> None:
     assert "larger than" in refused(bomb)
 
 
-def test_a_letterboxd_export_zip_imports_its_diary() -> None:
-    export = _zip(
-        {"profile.csv": "Username\nana\n", "diary.csv": LETTERBOXD_DIARY, "watchlist.csv": LETTERBOXD_WATCHLIST}
+# A Letterboxd export as it comes: the diary's and reviews' URIs name a viewing, the other files' a film.
+LETTERBOXD_EXPORT = {
+    "profile.csv": "Username\nana\n",
+    "diary.csv": (
+        "Date,Name,Year,Letterboxd URI,Rating,Rewatch,Tags,Watched Date\n"
+        "2024-04-02,Dune,2021,https://boxd.it/v1,4.5,,,2024-04-01\n"
+        "2024-04-09,Stalker,1979,https://boxd.it/v2,,,,2024-04-08\n"
+        "2024-05-09,Stalker,1979,https://boxd.it/v3,,Yes,,2024-05-08\n"
+        "2024-05-10,Paprika,2006,https://boxd.it/v4,4,,,2024-05-10\n"
+    ),
+    "reviews.csv": (
+        "Date,Name,Year,Letterboxd URI,Rating,Rewatch,Review,Tags,Watched Date\n"
+        f"2024-04-02,Dune,2021,https://boxd.it/v1,4.5,,Sand. {XSS},,2024-04-01\n"
+        "2024-05-10,paprika,2006,,4,,Dreams.,,2024-05-10\n"
+        "2024-03-01,Heat,1995,https://boxd.it/v9,4,,Great.,,\n"
+    ),
+    "watched.csv": (
+        "Date,Name,Year,Letterboxd URI\n"
+        "2024-06-01,Dune,2021,https://boxd.it/f1\n"
+        "2024-06-01,Stalker,1979,https://boxd.it/f2\n"
+        "2024-06-01,Paprika,2006,https://boxd.it/f3\n"
+        "2024-06-01,Heat,1995,https://boxd.it/f9\n"
+        "2024-06-01,The Thing,1982,https://boxd.it/f4\n"
+        "2024-06-01,Playtime,1967,https://boxd.it/f5\n"
+        "2024-06-01,,1990,https://boxd.it/f0\n"
+    ),
+    "ratings.csv": (
+        "Date,Name,Year,Letterboxd URI,Rating\n"
+        "2024-06-02,Stalker,1979,https://boxd.it/f2,5\n"
+        "2024-06-02,Dune,2021,https://boxd.it/f1,3\n"
+        "2024-06-02,Thing,1982,https://boxd.it/f4,4\n"
+        "2024-06-02,Alien,1979,https://boxd.it/f6,3.5\n"
+    ),
+    "watchlist.csv": (
+        "Date,Name,Year,Letterboxd URI\n"
+        "2024-01-01,Solaris,1972,https://boxd.it/f7\n"
+        "2024-01-01,Alien,1979,https://boxd.it/f6\n"
+        "2024-01-01,DUNE,2021,\n"
+    ),
+    "lists/slow-cinema.csv": (
+        "Letterboxd list export v7\nDate,Name,Tags,URL,Description\n2021-11-06,Slow cinema,,https://boxd.it/l1,\n\n"
+        "Position,Name,Year,URL,Description\n1,Stalker,1979,https://boxd.it/f2,\n2,Playtime,1967,https://boxd.it/f5,\n"
+    ),
+    "deleted/diary.csv": (
+        "Date,Name,Year,Letterboxd URI,Rating,Rewatch,Tags,Watched Date\n2024-01-01,Cats,2019,,,,,2024-01-01\n"
+    ),
+    "likes/films.csv": "Date,Name,Year,Letterboxd URI\n2024-01-01,Cats,2019,https://boxd.it/f8\n",
+}
+
+
+def test_a_letterboxd_export_zip_brings_the_whole_history_and_nothing_twice() -> None:
+    file = imports.read_file("letterboxd-ana-2024.zip", _zip(LETTERBOXD_EXPORT))
+    assert file.format == importers.LETTERBOXD
+    assert [(r.title, r.status, r.rating, r.consumed_on, r.review, r.where) for r in file.rows] == [
+        # Every diary line, its review from reviews.csv (by URI; Paprika's by title, year and day).
+        ("Dune", "finished", 9, date(2024, 4, 1), f"Sand. {XSS}", "diary.csv, line 2"),
+        ("Stalker", "finished", None, date(2024, 4, 8), "", "diary.csv, line 3"),
+        # Stalker's rating (ratings.csv) goes on its latest viewing; Dune keeps its diary's 4.5.
+        ("Stalker", "finished", 10, date(2024, 5, 8), "", "diary.csv, line 4"),
+        ("Paprika", "finished", 8, date(2024, 5, 10), "Dreams.", "diary.csv, line 5"),
+        # A review with no diary line and no watched date: undated, and Heat is not in again from watched.csv.
+        ("Heat", "finished", 8, None, "Great.", "reviews.csv, line 4"),
+        # Watched without a diary entry: undated, rated from ratings.csv (matched by URI).
+        ("The Thing", "finished", 8, None, "", "watched.csv, line 6"),
+        ("Playtime", "finished", None, None, "", "watched.csv, line 7"),
+        # Rated and never marked watched: watched.
+        ("Alien", "finished", 7, None, "", "ratings.csv, line 5"),
+        # The watchlist but for films watched (Alien by URI, Dune by title and year).
+        ("Solaris", "want", None, None, "", "watchlist.csv, line 2"),
+    ]
+    # The film's URI, not the viewing's: the diary line takes it from watched.csv.
+    assert [r.external_ids for r in file.rows[:2]] == [{"letterboxd": "https://boxd.it/f1"}] + [
+        {"letterboxd": "https://boxd.it/f2"}
+    ]
+    assert file.problems == ["watched.csv, line 8: no title."]
+    assert [(found.title, len(found.items)) for found in file.lists] == [("Slow cinema", 2)]
+    assert file.summary() == (
+        "Letterboxd: 9 to import (9 movies), and 1 list (2 items). "
+        "4 from the diary, 4 watched without a diary entry, 1 on the watchlist."
     )
-    from_zip = imports.read_file("letterboxd-ana-2024.zip", export)
-    assert from_zip.format == importers.LETTERBOXD and from_zip.rows
-    assert from_zip == imports.read_file("diary.csv", LETTERBOXD_DIARY.encode())
+    # A diary alone reads as the diary file does, its lines named by the file.
+    diary = imports.read_file("x.zip", _zip({"diary.csv": LETTERBOXD_DIARY}))
+    alone = imports.read_file("diary.csv", LETTERBOXD_DIARY.encode())
+    assert [(r.title, r.rating, r.consumed_on) for r in diary.rows] == [
+        (r.title, r.rating, r.consumed_on) for r in alone.rows
+    ]
+    assert diary.problems == ["diary.csv, line 4: the rating '7' is not between 0.5 and 5 stars in halves."]
+    assert diary.summary() == alone.summary() == "Letterboxd: 2 to import (2 movies)"
+
+
+def test_a_letterboxd_zip_file_that_cannot_be_read_is_a_problem_and_the_rest_comes() -> None:
+    export = dict(LETTERBOXD_EXPORT, **{"ratings.csv": "Título,Año\n".encode("latin-1"), "watchlist.csv": "a,b\n1,2\n"})
+    file = imports.read_file("export.zip", _zip(export))
+    assert file.problems == [
+        "watched.csv, line 8: no title.",
+        "ratings.csv: The file is not UTF-8 text. Export it again as CSV (UTF-8).",
+        "watchlist.csv is not a Letterboxd export file: it has no Name, Year and Letterboxd URI columns.",
+    ]
+    assert [r.title for r in file.rows if r.consumed_on is None] == ["Heat", "The Thing", "Playtime"]
+    # Files with their header alone (an empty diary or watchlist) are no problem; a zip of nothing else is refused.
+    header = "Date,Name,Year,Letterboxd URI\n"
+    lists_only = {
+        "diary.csv": header,
+        "watchlist.csv": header,
+        "lists/a.csv": LETTERBOXD_EXPORT["lists/slow-cinema.csv"],
+    }
+    beside = imports.read_file("export.zip", _zip(lists_only))
+    assert (beside.rows, beside.problems, len(beside.lists)) == ([], [], 1)
+    with pytest.raises(ValidationError, match="The export has no films and no lists to import."):
+        imports.read_file("export.zip", _zip({"diary.csv": header, "watchlist.csv": ""}))
+
+
+def test_past_max_rows_a_letterboxd_zip_leaves_out_the_last_with_a_word(monkeypatch) -> None:
+    monkeypatch.setattr(letterboxd, "MAX_ROWS", 8)
+    file = imports.read_file("export.zip", _zip(LETTERBOXD_EXPORT))
+    assert [r.title for r in file.rows][-1] == "Alien"
+    assert file.summary().endswith(
+        "(8 movies), and 1 list (2 items). 4 from the diary, 4 watched without a diary entry."
+    )
+    assert file.problems[-1] == (
+        "1 film was left out: one import takes at most 8 lines, the diary first, then the films watched "
+        "without a diary entry, then the watchlist. Choose watchlist.csv from the zip on its own to import "
+        "the rest of your watchlist."
+    )
+    monkeypatch.setattr(letterboxd, "MAX_ROWS", 5)
+    file = imports.read_file("export.zip", _zip(LETTERBOXD_EXPORT))
+    assert len(file.rows) == 5
+    assert file.problems[-1].startswith("4 films were left out: one import takes at most 5 lines")
+    assert file.problems[-1].endswith("The first left out: “The Thing” (watched.csv, line 6).")
+
+
+def test_a_letterboxd_zip_logs_its_history_and_a_second_import_changes_nothing(session) -> None:
+    ana = make_user(session, "boxdwatcher")
+    export = _zip(LETTERBOXD_EXPORT)
+    file = imports.read_file("letterboxd.zip", export)
+    result = imports.run_import(session=session, user=ana, rows=file.rows, lists=file.lists, visibility="public")
+    assert (result.imported, result.new_items, result.already_logged, result.problems) == (9, 8, 0, [])
+    assert result.lists_imported == 1
+
+    def logged() -> list[tuple]:
+        found = session.exec(
+            select(Item.title, Entry.status, Entry.rating, Entry.consumed_on, Entry.review)
+            .join(Item, Item.id == Entry.item_id)
+            .where(Entry.user_id == ana.id)
+        ).all()
+        return sorted(found, key=lambda e: (e[0], e[3] or date.min))
+
+    assert logged() == [
+        ("Alien", "finished", 7, None, ""),
+        ("Dune", "finished", 9, date(2024, 4, 1), f"Sand. {XSS}"),
+        ("Heat", "finished", 8, None, "Great."),
+        ("Paprika", "finished", 8, date(2024, 5, 10), "Dreams."),
+        ("Playtime", "finished", None, None, ""),
+        ("Solaris", "want", None, None, ""),
+        ("Stalker", "finished", None, date(2024, 4, 8), ""),
+        ("Stalker", "finished", 10, date(2024, 5, 8), ""),
+        ("The Thing", "finished", 8, None, ""),
+    ]
+    dune = session.exec(select(Item).where(Item.title == "Dune")).one()
+    assert dune.external_ids == {"letterboxd": "https://boxd.it/f1"}
+    before = logged()
+
+    again_file = imports.read_file("letterboxd.zip", export)
+    again = imports.run_import(
+        session=session, user=ana, rows=again_file.rows, lists=again_file.lists, visibility="public"
+    )
+    assert (again.imported, again.new_items, again.already_logged, again.problems) == (0, 0, 9, [])
+    assert (again.lists_imported, again.lists_unchanged) == (0, 1)
+    assert logged() == before
+
+    # A later export whose diary has Playtime, imported before as watched without a date: that
+    # viewing is logged, dated, beside the undated entry; the rest stays as it was.
+    later = dict(LETTERBOXD_EXPORT)
+    later["diary.csv"] += "2024-07-02,Playtime,1967,https://boxd.it/v5,4,,,2024-07-01\n"
+    later_file = imports.read_file("letterboxd.zip", _zip(later))
+    third = imports.run_import(session=session, user=ana, rows=later_file.rows, visibility="public")
+    assert (third.imported, third.new_items, third.already_logged) == (1, 0, 8)
+    assert sorted(set(logged()) - set(before)) == [("Playtime", "finished", 8, date(2024, 7, 1), "")]
