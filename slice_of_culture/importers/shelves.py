@@ -145,14 +145,18 @@ def read_csv(name: str, text: str) -> ImportFile:
         raise FormatError("That is not a CSV file.") from None
     reader.fieldnames = header
     lowered = {h.lower() for h in header}
-    watchlist = "watchlist" in (name or "").lower()
+    base = (name or "").lower().rsplit("/", 1)[-1]
+    watchlist = "watchlist" in base
+    # watched.csv and ratings.csv date when a film was marked, not when it was seen: undated, as
+    # the zip takes them (importers.letterboxd), so one chosen after the zip adds nothing twice.
+    dates = () if base.startswith(("watched", "ratings")) else ("Watched Date", "Date")
     if lists.OUR_COLUMNS <= lowered:
         reader.fieldnames = [h.lower() for h in header]
         return lists.read_our_lists(reader)
     if {"Title", "Author", "Exclusive Shelf"} <= set(header):
         fmt, convert = GOODREADS, _goodreads
     elif LETTERBOXD_COLUMNS <= set(header):
-        fmt, convert = LETTERBOXD, lambda r, n: letterboxd_row(r, n, watchlist=watchlist)
+        fmt, convert = LETTERBOXD, lambda r, n: letterboxd_row(r, n, watchlist=watchlist, dates=dates)
     elif {"kind", "title"} <= lowered:
         reader.fieldnames = [h.lower() for h in header]
         fmt, convert = OURS, _ours

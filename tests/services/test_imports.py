@@ -753,3 +753,18 @@ def test_a_letterboxd_zip_logs_its_history_and_a_second_import_changes_nothing(s
     third = imports.run_import(session=session, user=ana, rows=later_file.rows, visibility="public")
     assert (third.imported, third.new_items, third.already_logged) == (1, 0, 8)
     assert sorted(set(logged()) - set(before)) == [("Playtime", "finished", 8, date(2024, 7, 1), "")]
+
+
+def test_letterboxd_watched_or_ratings_on_their_own_are_undated_as_in_the_zip() -> None:
+    watched = "Date,Name,Year,Letterboxd URI\n2024-03-01,Playtime,1967,https://boxd.it/play\n"
+    ratings = "Date,Name,Year,Letterboxd URI,Rating\n2024-03-02,Alien,1979,https://boxd.it/alien,3.5\n"
+    diary = "Date,Name,Year,Letterboxd URI,Rating,Rewatch,Tags,Watched Date\n2024-03-03,Heat,1995,https://boxd.it/v1,4,,,2024-03-01\n"
+    by_name = {
+        name: imports.read_file(name, text.encode()).rows[0]
+        for name, text in [("watched.csv", watched), ("ratings.csv", ratings), ("diary.csv", diary)]
+    }
+    assert [(r.title, r.status, r.rating, r.consumed_on) for r in by_name.values()] == [
+        ("Playtime", "finished", None, None),
+        ("Alien", "finished", 7, None),
+        ("Heat", "finished", 8, date(2024, 3, 1)),
+    ]
