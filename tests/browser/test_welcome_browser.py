@@ -22,7 +22,7 @@ FANS = 9
 
 
 def _popular_catalog(database_url: str, prefix: str) -> dict[str, Item]:
-    """Two books and a movie that many people loved lately, and one book many want to read."""
+    """Two books and a movie that many people loved lately, and a book a few fewer loved."""
     engine = make_engine(database_url)
     try:
         with Session(engine, expire_on_commit=False) as session:
@@ -37,11 +37,12 @@ def _popular_catalog(database_url: str, prefix: str) -> dict[str, Item]:
             for fan in fans:
                 for item in items.values():
                     make_entry(session, fan, item, status="finished", rating=10)
-            # Wanted by the fans, loved by nobody: in the list among the most logged, after the
-            # popular ones, however many books other tests left in the catalog.
+            # Loved by all fans but one: the third of the books to pick from, above the books other
+            # browser tests loved (one or two lovers each; the welcome page shows the 12 most loved,
+            # and once a dozen of theirs were loved, a book loved by nobody was not among them).
             items["quiet"] = make_item(session, f"{prefix} Quiet Book", kind="book")
-            for fan in fans:
-                make_entry(session, fan, items["quiet"], status="want")
+            for fan in fans[1:]:
+                make_entry(session, fan, items["quiet"], status="finished", rating=10)
             session.commit()
             return items
     finally:
