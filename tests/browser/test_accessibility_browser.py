@@ -48,6 +48,18 @@ def _check(checked: dict[str, list[str]], page: Page, what: str) -> None:
     checked[what] = _violations(page)
 
 
+def _check_log_dialog(checked: dict[str, list[str]], page: Page, title: str, what: str) -> None:
+    """The Log dialog open on a search for `title` (its results are buttons naming the items),
+    checked, then closed."""
+    nav(page).get_by_role("button", name="Log something").click()
+    dialog = page.get_by_role("dialog")
+    dialog.get_by_label("Search").fill(title)
+    expect(dialog.get_by_role("button", name=re.compile(title))).to_be_visible()
+    _check(checked, page, what)
+    page.keyboard.press("Escape")
+    expect(page.get_by_role("dialog")).to_have_count(0)
+
+
 @pytest.mark.parametrize("app", ["sqlite"], indirect=True)
 def test_the_main_pages_pass_axe_for_wcag_a_and_aa(new_page) -> None:
     if not AXE.exists():
@@ -74,13 +86,7 @@ def test_the_main_pages_pass_axe_for_wcag_a_and_aa(new_page) -> None:
     expect(card).to_be_visible()
     _check(checked, page, "/u/<name>")
     # The Log dialog with search results (each a button naming the item).
-    nav(page).get_by_role("button", name="Log something").click()
-    dialog = page.get_by_role("dialog")
-    dialog.get_by_label("Search").fill(title)
-    expect(dialog.get_by_role("button", name=re.compile(title))).to_be_visible()
-    _check(checked, page, "Log something, with results")
-    page.keyboard.press("Escape")
-    expect(page.get_by_role("dialog")).to_have_count(0)
+    _check_log_dialog(checked, page, title, "Log something, with results")
     # The item page, and its "Add to list" dialog with a list in it (a labelled checkbox).
     card.get_by_role("link", name=title, exact=True).click()
     expect(page.get_by_role("heading", name=title, level=1)).to_be_visible()
@@ -123,12 +129,7 @@ def test_the_main_pages_pass_axe_for_wcag_a_and_aa(new_page) -> None:
         page.goto(_origin(page) + path)
         expect(ready).to_be_visible()
         _check(checked, page, f"{path} (dark)")
-    nav(page).get_by_role("button", name="Log something").click()
-    dialog = page.get_by_role("dialog")
-    dialog.get_by_label("Search").fill(title)
-    expect(dialog.get_by_role("button", name=re.compile(title))).to_be_visible()
-    _check(checked, page, "Log something (dark)")
-    page.keyboard.press("Escape")
+    _check_log_dialog(checked, page, title, "Log something (dark)")
     # A phone: the narrow bar, and its menu open.
     page.set_viewport_size({"width": 390, "height": 800})
     page.goto(_origin(page) + "/")
