@@ -50,9 +50,13 @@ run: install
 	@echo "==> Serving on http://localhost:$${PORT:-3000}  (demo login: maria / culture-demo)"
 	@$(VENV)/bin/reflex run --env prod
 
+# Two workers: one drives the browser tests (mostly waiting on the app and Chromium), the other
+# runs the database tests meanwhile (tests/conftest.py keeps the browser tests together).
+TEST_WORKERS ?= 2
+
 test: install chromium $(AXE)
-	@echo "==> Tests (SQLite, PostgreSQL, Chromium)"
-	@$(VENV)/bin/pytest
+	@echo "==> Tests (SQLite, PostgreSQL, Chromium) on $(TEST_WORKERS) workers"
+	@$(VENV)/bin/pytest -n $(TEST_WORKERS)
 
 lint: install
 	@$(VENV)/bin/ruff check . && $(VENV)/bin/ruff format --check .

@@ -21,14 +21,47 @@ from sqlmodel import Session
 from slice_of_culture import mail
 from slice_of_culture.config import get_settings
 from slice_of_culture.db import make_engine
+from slice_of_culture.services import accounts
 from tests.utils.db import create_pg_database, drop_pg_database, migrate, pg_available, pg_url, sqlite_url
 
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 
 
+def pytest_xdist_make_scheduler(config: pytest.Config, log):  # noqa: ANN001, ANN201
+    """`make test` runs two pytest workers (pytest-xdist). Every browser test goes to one of them,
+    in order, while the other takes the database tests module by module: two apps must never start
+    at once, since each `reflex run --env prod` rebuilds the one `.web/build` the other serves.
+    (xdist's own `--dist loadgroup` cannot group with pytest 9: it renames items through a field
+    pytest no longer reads.)"""
+    from xdist.scheduler import LoadScopeScheduling
+
+    class BrowserTestsTogether(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            return "browser" if nodeid.startswith("tests/browser/") else nodeid.split("::", 1)[0]
+
+    return BrowserTestsTogether(config, log)
+
+
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "browser: drives the real app in Chromium")
     config.addinivalue_line("markers", "postgres: needs the PostgreSQL server")
+
+
+# argon2id at the lowest cost it takes: about 1 ms a hash instead of 0.12 s. At the production
+# cost the service and API tests' ~1,200 hashes and ~250 checks were 45% of their time (183 s of
+# 417 s); what those tests prove does not depend on the cost. The app the browser tests start
+# hashes at the production cost, and test_accounts checks that cost (PRODUCTION_PASSWORDS).
+CHEAP_ARGON2 = {"memory_cost": 8, "rounds": 1, "parallelism": 1}
+PRODUCTION_PASSWORDS = accounts._pwd
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _cheap_password_hashing() -> Iterator[None]:
+    with pytest.MonkeyPatch.context() as patch:
+        cheap = accounts.password_context(CHEAP_ARGON2)
+        patch.setattr(accounts, "_pwd", cheap)
+        patch.setattr(accounts, "_DUMMY_HASH", cheap.hash("not-a-real-password"))
+        yield
 
 
 @pytest.fixture(scope="session")

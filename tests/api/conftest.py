@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Any
-from unittest import mock
 
 import httpx
 import pytest
@@ -66,15 +65,10 @@ class Api:
 
     # Data, each in its own committed transaction.
 
-    def person(self, username: str, *, real_password: bool = False, **kwargs: Any) -> Person:
-        """A person with a token. argon2 costs ~0.1 s a hash, so only logins that test the
-        password get a real one; the others get their token straight from accounts.create_session."""
+    def person(self, username: str, **kwargs: Any) -> Person:
+        """A person (password tests.utils.factories.PASSWORD) with a token."""
         with session_scope(self.engine) as session:
-            if real_password:
-                user = make_user(session, username, **kwargs)
-            else:
-                with mock.patch("slice_of_culture.services.accounts.hash_password", lambda password: "x" + password):
-                    user = make_user(session, username, **kwargs)
+            user = make_user(session, username, **kwargs)
             token = accounts.create_session(session=session, user=user)
             return Person(id=user.id, username=user.username, token=token)
 

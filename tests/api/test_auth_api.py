@@ -24,7 +24,7 @@ from tests.utils.factories import PASSWORD
 
 
 def test_login_gives_a_token_that_works_until_logout(api: Api) -> None:
-    api.person("ana", real_password=True, display_name="Ana Reads")
+    api.person("ana", display_name="Ana Reads")
     response = api.post("/tokens", json={"username": "ANA", "password": PASSWORD})
     assert response.status_code == 201, response.text
     body = response.json()
@@ -45,7 +45,7 @@ def test_login_gives_a_token_that_works_until_logout(api: Api) -> None:
 
 
 def test_wrong_password_and_unknown_user_get_the_same_answer(api: Api) -> None:
-    api.person("ana", real_password=True)
+    api.person("ana")
     wrong = api.post("/tokens", json={"username": "ana", "password": "not-my-password"})
     unknown = api.post("/tokens", json={"username": "nobody", "password": "not-my-password"})
     assert wrong.status_code == unknown.status_code == 401
@@ -53,7 +53,7 @@ def test_wrong_password_and_unknown_user_get_the_same_answer(api: Api) -> None:
 
 
 def test_failed_logins_are_counted_per_account_across_requests(api: Api) -> None:
-    api.person("leo", real_password=True)
+    api.person("leo")
     for _ in range(get_settings().login_max_failures_per_user):
         assert api.post("/tokens", json={"username": "leo", "password": "nope-nope"}).status_code == 401
     # Each failure was committed although the request failed; now even the right password is refused.
@@ -64,7 +64,7 @@ def test_failed_logins_are_counted_per_account_across_requests(api: Api) -> None
 
 
 def test_failed_logins_are_counted_per_client_address(api: Api) -> None:
-    api.person("leo", real_password=True)
+    api.person("leo")
     # The guesses are for unknown names; argon2 says nothing about the limit, so skip its cost.
     with mock.patch("slice_of_culture.services.accounts.verify_password", lambda password, hashed: False):
         for i in range(get_settings().login_max_failures_per_client):
@@ -77,7 +77,7 @@ def test_failed_logins_are_counted_per_client_address(api: Api) -> None:
 def test_x_forwarded_for_names_the_client_only_behind_trusted_proxies(api: Api, monkeypatch, hops) -> None:
     settings = replace(get_settings(), trusted_proxy_hops=hops)
     monkeypatch.setattr(base, "get_settings", lambda: settings)
-    api.person("leo", real_password=True)
+    api.person("leo")
     guesser = {"X-Forwarded-For": "203.0.113.7"}
     with mock.patch("slice_of_culture.services.accounts.verify_password", lambda password, hashed: False):
         for i in range(get_settings().login_max_failures_per_client):
@@ -93,7 +93,7 @@ def test_x_forwarded_for_names_the_client_only_behind_trusted_proxies(api: Api, 
 
 
 def test_deactivated_account_is_refused_and_its_tokens_stop_working(api: Api) -> None:
-    gone = api.person("gone", real_password=True)
+    gone = api.person("gone")
     with session_scope(api.engine) as session:
         accounts.deactivate_user(session=session, user_id=gone.id)
     assert api.get("/me", gone).status_code == 401
@@ -159,7 +159,7 @@ def test_forgot_password_through_the_api_mails_a_link_whose_token_logs_in(api: A
 
     settings = replace(get_settings(), data_dir=tmp_path, smtp_url="")
     monkeypatch.setattr(mail, "get_settings", lambda: settings)
-    api.person("ana", real_password=True)
+    api.person("ana")
     asked = api.post("/password-resets", json={"who": "ana@example.com"})
     nobody = api.post("/password-resets", json={"who": "nobody"})
     assert asked.status_code == nobody.status_code == 202
@@ -183,7 +183,7 @@ def test_a_mail_server_that_fails_is_a_503_and_the_link_stays_unsent(api: Api, m
 
     settings = replace(get_settings(), smtp_url="smtp://127.0.0.1:9")
     monkeypatch.setattr(mail, "get_settings", lambda: settings)
-    api.person("ana", real_password=True)
+    api.person("ana")
     response = api.post("/password-resets", json={"who": "ana"})
     assert response.status_code == 503 and "could not send" in response.json()["error"]
 
@@ -208,7 +208,7 @@ def test_change_email_through_the_api_counts_wrong_passwords_and_needs_the_link(
 ) -> None:
     settings = replace(get_settings(), data_dir=tmp_path, smtp_url="")
     monkeypatch.setattr(mail, "get_settings", lambda: settings)
-    ana = api.person("ana", real_password=True)
+    ana = api.person("ana")
     wrong = api.put("/me/email", as_=ana, json={"email": "new@example.com", "password": "not-it"})
     assert wrong.status_code == 400 and "email_password" in wrong.json()["fields"]
     # The wrong guess was committed: it counts against the login limit.
@@ -237,7 +237,7 @@ def test_change_email_through_the_api_counts_wrong_passwords_and_needs_the_link(
 def test_a_pending_email_change_can_be_cancelled(api: Api, monkeypatch, tmp_path) -> None:
     settings = replace(get_settings(), data_dir=tmp_path, smtp_url="")
     monkeypatch.setattr(mail, "get_settings", lambda: settings)
-    ana = api.person("ana", real_password=True)
+    ana = api.person("ana")
     api.put("/me/email", as_=ana, json={"email": "new@example.com", "password": PASSWORD})
     (link_mail,) = _sent(settings.outbox_path)
     token = parse_qs(urlsplit(re.search(r"https?://\S+", link_mail.get_content()).group(0)).query)["token"][0]
@@ -254,7 +254,7 @@ def test_an_unsent_confirmation_link_is_a_503_and_a_change_stands_when_the_old_a
     outbox = replace(get_settings(), data_dir=tmp_path, smtp_url="")
     broken = replace(get_settings(), smtp_url="smtp://127.0.0.1:9")
     monkeypatch.setattr(mail, "get_settings", lambda: broken)
-    ana = api.person("ana", real_password=True)
+    ana = api.person("ana")
     refused = api.put("/me/email", as_=ana, json={"email": "new@example.com", "password": PASSWORD})
     assert refused.status_code == 503 and "could not send" in refused.json()["error"]
     # The link never went out: no change is left waiting for it.

@@ -5,7 +5,6 @@ back from there."""
 from __future__ import annotations
 
 import uuid
-from unittest import mock
 
 import pytest
 from playwright.sync_api import Page, expect
@@ -29,9 +28,7 @@ def _popular(database_url: str, prefix: str) -> list[Item]:
     engine = make_engine(database_url)
     try:
         with Session(engine, expire_on_commit=False) as session:
-            # argon2 costs ~0.1 s per user and says nothing about recommendations.
-            with mock.patch("slice_of_culture.services.accounts.hash_password", lambda password: "x" + password):
-                fans = [make_user(session, f"{prefix}_fan{n}") for n in range(FANS)]
+            fans = [make_user(session, f"{prefix}_fan{n}") for n in range(FANS)]
             items = [make_item(session, f"{prefix} {title}", kind="movie") for title in ("Unwanted", "Wanted")]
             for fan in fans:
                 for item in items:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import uuid
 from datetime import timedelta
-from unittest import mock
 
 import pytest
 from playwright.sync_api import expect
@@ -22,8 +21,7 @@ def _plant(database_url: str, name: str) -> None:
     engine = make_engine(database_url)
     try:
         with Session(engine, expire_on_commit=False) as session:
-            with mock.patch("slice_of_culture.services.accounts.hash_password", lambda password: "x" + password):
-                reader = make_user(session, name)
+            reader = make_user(session, name)
             now = utcnow()
             for hours, (title, kind, status, visibility) in enumerate(
                 [

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 import uuid
-from unittest import mock
 
 import pytest
 from playwright.sync_api import expect
@@ -26,9 +25,7 @@ def _popular_catalog(database_url: str, prefix: str) -> dict[str, Item]:
     engine = make_engine(database_url)
     try:
         with Session(engine, expire_on_commit=False) as session:
-            # argon2 costs ~0.1 s per user and says nothing about the welcome page.
-            with mock.patch("slice_of_culture.services.accounts.hash_password", lambda password: "x" + password):
-                fans = [make_user(session, f"{prefix}_fan{n}") for n in range(FANS)]
+            fans = [make_user(session, f"{prefix}_fan{n}") for n in range(FANS)]
             items = {
                 "first": make_item(session, f"{prefix} First Book", kind="book"),
                 "second": make_item(session, f"{prefix} Second Book", kind="book"),

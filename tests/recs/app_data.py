@@ -7,7 +7,6 @@ produce vectors where each user's nearest items and users are in their own clust
 from __future__ import annotations
 
 from dataclasses import dataclass
-from unittest import mock
 
 from sqlmodel import Session
 
@@ -32,9 +31,7 @@ class PlantedApp:
 
 def make_planted_app(session: Session, *, prefix: str = "p") -> PlantedApp:
     """CLUSTERS x USERS_PER_CLUSTER users, CLUSTERS x ITEMS_PER_CLUSTER items; committed."""
-    # argon2 costs ~0.1 s per user and says nothing about recommendations.
-    with mock.patch("slice_of_culture.services.accounts.hash_password", lambda password: "x" + password):
-        users = [make_user(session, f"{prefix}{c}_{k}") for c in range(CLUSTERS) for k in range(USERS_PER_CLUSTER)]
+    users = [make_user(session, f"{prefix}{c}_{k}") for c in range(CLUSTERS) for k in range(USERS_PER_CLUSTER)]
     items = [
         make_item(session, f"{prefix} item {c}-{k}", kind=KINDS[c], genres=[f"g{c}"], creator=f"Maker {c}")
         for c in range(CLUSTERS)

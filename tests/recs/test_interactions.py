@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-from unittest import mock
-
-import pytest
 from sqlmodel import Session
 
 from slice_of_culture.models import Like
@@ -18,12 +15,6 @@ from slice_of_culture.recs.interactions import (
 )
 from slice_of_culture.services import lists
 from tests.utils.factories import make_entry, make_item, make_user
-
-
-@pytest.fixture(autouse=True)
-def _fast_passwords():
-    with mock.patch("slice_of_culture.services.accounts.hash_password", lambda password: "x" + password):
-        yield
 
 
 def _weights(session: Session) -> dict[tuple[int, int], float]:

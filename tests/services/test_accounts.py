@@ -12,6 +12,7 @@ from slice_of_culture.config import get_settings
 from slice_of_culture.models import AuthSession, Entry, User, utcnow
 from slice_of_culture.services import accounts
 from slice_of_culture.services.errors import ValidationError
+from tests.conftest import PRODUCTION_PASSWORDS
 from tests.utils.factories import PASSWORD, make_user
 
 
@@ -19,9 +20,18 @@ def test_signup_stores_lowercase_username_and_argon2_hash(session) -> None:
     user = make_user(session, "Ana_Reads", email="Ana@Example.com")
     assert user.username == "ana_reads"
     assert user.email == "ana@example.com"
-    assert user.password_hash.startswith("$argon2")
+    assert user.password_hash.startswith("$argon2id$")
     assert PASSWORD not in user.password_hash
     assert accounts.verify_password(PASSWORD, user.password_hash)
+
+
+def test_the_app_hashes_with_argon2id_at_64_mib_and_3_passes(monkeypatch) -> None:
+    # The tests hash cheaply (tests/conftest.py); the app itself must not.
+    monkeypatch.setattr(accounts, "_pwd", PRODUCTION_PASSWORDS)
+    hashed = accounts.hash_password(PASSWORD)
+    assert hashed.startswith("$argon2id$v=19$m=65536,t=3,p=4$")
+    assert accounts.verify_password(PASSWORD, hashed)
+    assert not accounts.verify_password(PASSWORD + "x", hashed)
 
 
 @pytest.mark.parametrize(
