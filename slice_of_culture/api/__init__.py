@@ -13,8 +13,9 @@ is not valid is always a 401.
 
 One request, one transaction. Errors are `{"error": "...", "fields": {"field": "..."}}` with
 400 (bad input, a message per field), 401, 403 (also a deactivated account logging in), 404,
-405, 413 (JSON bodies over 64 KB, pictures over 8 MB), 429 (too many failed logins, or writing too
-fast: forum messages, comments; Retry-After), 500 (no details) or 503 (a mail could not be sent).
+405, 413 (JSON bodies over 64 KB, pictures over 8 MB, import files over 50 MB), 429 (too many
+failed logins, or writing too fast: forum messages, comments, imports; Retry-After), 500 (no
+details) or 503 (a mail could not be sent).
 Times are ISO 8601 strings; text comes back exactly as stored (HTML is text).
 
     POST   /tokens                       log in: {"username", "password"} -> 201 {"token", "expires_at", "user"}
@@ -95,6 +96,19 @@ Times are ISO 8601 strings; text comes back exactly as stored (HTML is text).
                                          404 for an unknown item; at most 5,000 hidden (then 400)
     DELETE /me/dismissed-items/{item_id} [auth] recommend it again (not hidden: no change) -> 204
     GET    /forums                       the forum rooms (read-only; the live rooms are on the website)
+    POST   /imports?file_name=&visibility=&dry_run=   [auth] import an export file, as the Import page
+                                         does: the body is the file as saved (a Goodreads library, a
+                                         Letterboxd file or zip, a ListenBrainz or Spotify history, our
+                                         CSV or lists CSV); file_name tells which; visibility of what it
+                                         adds (default: yours) -> 201 {"format", "summary", "entries",
+                                         "lists", "imported", "new_items", "already_logged",
+                                         "lists_imported", "list_items_imported", "lists_added_to",
+                                         "items_added_to_lists", "lists_unchanged", "problems" (the first
+                                         100), "problem_count"}; lines already logged are skipped, so a
+                                         second import adds nothing; dry_run=true: what the file holds,
+                                         nothing changes (200); 10 imports a day (429)
+    GET    /me/export/entries.csv        [auth] every entry of yours as CSV (imports back as it was)
+    GET    /me/export/lists.csv          [auth] every list of yours, private ones too, as CSV (imports back)
 
 Entry fields: `status` want | in_progress | finished | dropped; `rating` half stars 1-10 or
 null; `consumed_on` "YYYY-MM-DD" or null; `review` up to 5,000 characters; `visibility` public |
@@ -121,6 +135,7 @@ from slice_of_culture.api import (
     entries,
     feed,
     forums,
+    imports,
     lists,
     notifications,
     people,
@@ -164,6 +179,7 @@ def create_api(engine: Engine | None = None) -> Starlette:
             *notifications.routes,
             *forums.routes,
             *reports.routes,
+            *imports.routes,
         ],
         exception_handlers={HTTPException: _http_error, Exception: _server_error},
     )

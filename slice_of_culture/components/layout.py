@@ -251,7 +251,6 @@ def navbar() -> rx.Component:
 def layout(*children: rx.Component, max_width: str = "52rem") -> rx.Component:
     """Navbar plus a centred main column."""
     from slice_of_culture.components.log_dialog import log_dialog
-    from slice_of_culture.components.report import report_dialog
 
     return rx.box(
         # The first stop of the Tab key, shown when focused: past the navbar to the page (WCAG
@@ -259,7 +258,6 @@ def layout(*children: rx.Component, max_width: str = "52rem") -> rx.Component:
         rx.el.a("Skip to content", href="#main", class_name="skip-link", on_click=rx.set_focus("main")),
         navbar(),
         log_dialog(),
-        report_dialog(),
         rx.el.main(
             rx.vstack(*children, spacing="5", width="100%", padding_y="2rem"),
             id="main",

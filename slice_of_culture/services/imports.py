@@ -68,6 +68,12 @@ def read_file(name: str, data: bytes) -> ImportFile:
         raise ValidationError({"file": str(exc)}) from None
 
 
+def check_visibility(visibility: str) -> None:
+    """An import's visibility is one of the entries' (ValidationError at "visibility")."""
+    if visibility not in VISIBILITIES:
+        raise ValidationError({"visibility": "Choose public, followers or private."})
+
+
 def run_import(
     *,
     session: Session,
@@ -85,8 +91,7 @@ def run_import(
     a list holds, are left out and reported. `progress(done, total)` is called as rows and listed
     items are handled. At most IMPORT_RATE imports a day (RateLimited at "file"); the items and
     entries an import adds do not count against those added by hand."""
-    if visibility not in VISIBILITIES:
-        raise ValidationError({"visibility": "Choose public, followers or private."})
+    check_visibility(visibility)
     if len(rows) > MAX_ROWS:
         raise ValidationError({"file": f"At most {MAX_ROWS:,} lines at a time."})
     if sum(len(found.items) for found in lists) > MAX_ROWS:

@@ -16,7 +16,7 @@ from slice_of_culture.state.forum_room import forget_account, show_message_chang
 
 
 class ReportState(rx.State):
-    """The report dialog (one per page, in the layout): open while `target` is set."""
+    """The report dialog: the one whose button reported `target` is open while it is set."""
 
     target: str = ""
     # What is reported, in words ("this comment", "@ana").
@@ -24,12 +24,11 @@ class ReportState(rx.State):
     error: str = ""
 
     @rx.event
-    def open_for(self, target: str, what: str):
-        self.target, self.what, self.error = target, what, ""
-
-    @rx.event
-    def set_open(self, value: bool):
-        if not value:
+    def set_open_for(self, value: bool, target: str, what: str):
+        """Open the dialog of `target`'s Report button (`what` names it), or close it."""
+        if value:
+            self.target, self.what, self.error = target, what, ""
+        else:
             self.target = ""
 
     @rx.event

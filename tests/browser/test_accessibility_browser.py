@@ -18,15 +18,30 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from slice_of_culture.config import PROJECT_ROOT
+from slice_of_culture.db import make_engine, session_scope
 from tests.browser.conftest import IN_CI
 from tests.browser.test_accounts_browser import _origin, nav, signup
 from tests.browser.test_forums_browser import conversation, open_room, send
 from tests.browser.test_postcards_browser import log_new_book
+from tests.utils.factories import make_entry, make_item, make_user
 
 pytestmark = pytest.mark.browser
 
 AXE = PROJECT_ROOT / ".tools/node_modules/axe-core/axe.min.js"
 TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa", "best-practice"]
+
+
+def _someone_elses_postcard(database_url: str, suffix: str) -> str:
+    """A public postcard by another person, planted in the app's database; its title."""
+    engine = make_engine(database_url)
+    try:
+        with session_scope(engine) as session:
+            other = make_user(session, f"other_{suffix}")
+            item = make_item(session, f"Theirs {suffix}", kind="music", creator="A Band")
+            make_entry(session, other, item, status="finished", rating=8, review="Loud and good.")
+    finally:
+        engine.dispose()
+    return f"Theirs {suffix}"
 
 
 def _violations(page: Page) -> list[str]:
@@ -61,7 +76,7 @@ def _check_log_dialog(checked: dict[str, list[str]], page: Page, title: str, wha
 
 
 @pytest.mark.parametrize("app", ["sqlite"], indirect=True)
-def test_the_main_pages_pass_axe_for_wcag_a_and_aa(new_page) -> None:
+def test_the_main_pages_pass_axe_for_wcag_a_and_aa(new_page, app) -> None:
     if not AXE.exists():
         if IN_CI:
             pytest.fail("axe-core is not installed (make test installs it), and CI=true forbids skipping")
@@ -119,6 +134,17 @@ def test_the_main_pages_pass_axe_for_wcag_a_and_aa(new_page) -> None:
         expect(ready).to_be_visible()
         expect(nav(page).get_by_role("link", name=re.compile(r"^Notifications"))).to_be_visible()
         _check(checked, page, path)
+    # Someone else's postcard in the Everyone feed: its Report button, and the report dialog.
+    theirs = _someone_elses_postcard(app.database_url, suffix)
+    page.goto(_origin(page) + "/")
+    page.get_by_role("tab", name="Everyone").click()
+    card = page.locator(".postcard").filter(has_text=theirs)
+    card.get_by_role("button", name="Report").click()
+    expect(page.get_by_role("dialog", name="Report this postcard")).to_be_visible()
+    _check(checked, page, "Report dialog")
+    page.keyboard.press("Escape")
+    expect(page.get_by_role("dialog")).to_have_count(0)
+    _check(checked, page, "/ (Everyone, with a Report button)")
     # A dark system appearance (the app follows it): the same pages, and a dialog, in dark.
     page.emulate_media(color_scheme="dark", reduced_motion="reduce")
     for path, ready in [

@@ -30,13 +30,21 @@ def test_report_a_message_and_an_admin_removes_it(new_page, browser, app) -> Non
         conversation(ana).get_by_test_id("message").filter(has_text=spam).get_by_role("button", name="Report")
     ).to_have_count(0)
 
-    theirs.get_by_role("button", name="Report").click()
+    report = theirs.get_by_role("button", name="Report")
+    # Escape closes it and the keyboard's focus is back on the button that opened it.
+    report.click()
+    expect(bob.get_by_role("dialog").get_by_role("heading", name="Report this message")).to_be_visible()
+    bob.keyboard.press("Escape")
+    expect(bob.get_by_role("dialog")).to_have_count(0)
+    expect(report).to_be_focused()
+    report.click()
     dialog = bob.get_by_role("dialog")
     expect(dialog.get_by_role("heading", name="Report this message")).to_be_visible()
     dialog.get_by_label("Why? (optional)").fill("Spam <b>again</b>")
     dialog.get_by_role("button", name="Send report").click()
-    # The dialog closes; the thanks is a toast.
+    # The dialog closes, focus goes back to the button; the thanks is a toast.
     expect(bob.get_by_role("dialog")).to_have_count(0)
+    expect(report).to_be_focused()
     expect(bob.get_by_text("Thank you. An admin will look at it.")).to_be_visible()
     # Twice is once; the dialog opens empty again.
     theirs.get_by_role("button", name="Report").click()
